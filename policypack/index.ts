@@ -1,0 +1,16 @@
+// authguard: a CrossGuard policy pack that rejects unauthenticated, mis-wired or over-exposed AWS API Gateway
+// endpoints. One module per policy in ./policies; shared helpers in ./lib. Policy names are a public interface.
+import { PolicyPack } from "@pulumi/policy";
+import * as httpApiQuickCreate from "./policies/http-api-quick-create";
+import * as ineffectiveRouteAuth from "./policies/ineffective-route-auth";
+import * as methodRequiresAuthorization from "./policies/method-requires-authorization";
+import * as routeRequiresAuthorization from "./policies/route-requires-authorization";
+
+export const policies = [
+    methodRequiresAuthorization.policy,
+    routeRequiresAuthorization.policy,
+    httpApiQuickCreate.policy,
+    ineffectiveRouteAuth.policy,
+];
+
+new PolicyPack("authguard", { policies });

@@ -1,0 +1,74 @@
+// Config schema fragments shared by several policies, so every policy spells a setting the same way.
+// Each policy's config is its own (CrossGuard has no pack-wide settings), so `publicRoutes` is given per policy.
+import { PolicyConfigSchema } from "@pulumi/policy";
+import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+
+/** One deliberately public endpoint. */
+export interface PublicRouteEntry {
+    /** `METHOD /path` (`ANY` matches every method), a WebSocket or HTTP route key such as `$connect`, or `*`. */
+    route?: string;
+    /** A glob on the resource's name or URN (`*` matches any run of characters). */
+    resource?: string;
+    /** Why it is public. Required: an exemption without a reason is rejected when the config is loaded. */
+    reason: string;
+}
+
+export const publicRoutesSchema: PolicyConfigJSONSchema = {
+    type: "array",
+    description:
+        "Deliberately public endpoints. Each entry names a route (`GET /health`, `ANY /docs/*`, `$default`) and/or a " +
+        "resource name or URN glob, and must give a reason.",
+    default: [],
+    items: {
+        type: "object",
+        properties: {
+            route: { type: "string", minLength: 1 },
+            resource: { type: "string", minLength: 1 },
+            reason: { type: "string", minLength: 3 },
+        },
+        required: ["reason"],
+        // `reason` plus `route` and/or `resource` (the SDK's schema type has no anyOf).
+        minProperties: 2,
+        additionalProperties: false,
+    },
+};
+
+export const exemptCorsPreflightSchema: PolicyConfigJSONSchema = {
+    type: "boolean",
+    default: true,
+    description: "Exempt OPTIONS (CORS preflight) endpoints, which browsers call without credentials.",
+};
+
+export const allowApiKeyOnlySchema: PolicyConfigJSONSchema = {
+    type: "boolean",
+    default: false,
+    description:
+        "Accept `apiKeyRequired: true` as protection on its own. API keys identify callers for usage plans; AWS " +
+        "advises against using them for authorization, so this is off by default.",
+};
+
+export interface EndpointAuthConfig {
+    publicRoutes: PublicRouteEntry[];
+    exemptCorsPreflight: boolean;
+    allowApiKeyOnly: boolean;
+}
+
+export function endpointAuthSchema(extra: PolicyConfigSchema["properties"] = {}): PolicyConfigSchema {
+    return {
+        properties: {
+            publicRoutes: publicRoutesSchema,
+            exemptCorsPreflight: exemptCorsPreflightSchema,
+            allowApiKeyOnly: allowApiKeyOnlySchema,
+            ...extra,
+        },
+    };
+}
+
+/** Reads the shared settings with their defaults (the engine fills defaults too; direct calls may not). */
+export function readEndpointAuthConfig(config: Partial<EndpointAuthConfig>): EndpointAuthConfig {
+    return {
+        publicRoutes: config.publicRoutes ?? [],
+        exemptCorsPreflight: config.exemptCorsPreflight ?? true,
+        allowApiKeyOnly: config.allowApiKeyOnly ?? false,
+    };
+}

@@ -1,0 +1,119 @@
+// apigw-method-requires-authorization
+//
+// A REST API method with `authorization: "NONE"` answers anyone who can reach the API. This policy fails every such
+// method except CORS preflight (OPTIONS, exempt by default) and endpoints allowlisted in `publicRoutes`. An API key
+// alone does not count as protection unless `allowApiKeyOnly` is set: keys are meant for usage plans and throttling,
+// are sent in clear headers and are easily shared (AWS's guidance; cfn_nag W59 and cdk-nag APIG4 agree).
+//
+// It is a stack policy because `METHOD /path` allowlist entries need the method's resource path, which lives on the
+// aws.apigateway.Resource chain. It also carries `remediateResource`: with enforcement level `remediate` it rewrites
+// NONE to AWS_IAM (or the configured type), which fails closed, and never touches a method that may be allowlisted.
+import { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy, ResourceValidationPolicy } from "@pulumi/policy";
+import { findAllowlistEntry, mayCoverWithoutPath } from "../lib/allowlist";
+import { EndpointAuthConfig, endpointAuthSchema, readEndpointAuthConfig } from "../lib/config";
+import { allowlistHint, formatFinding, q } from "../lib/messages";
+import { methodPath, owningRestApi } from "../lib/rest-paths";
+import { StackIndex } from "../lib/stack-index";
+import { T } from "../lib/types";
+import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+
+export const name = "apigw-method-requires-authorization";
+
+interface Config extends EndpointAuthConfig {
+    remediationAuthorization: "AWS_IAM" | "CUSTOM" | "COGNITO_USER_POOLS";
+    remediationAuthorizerId?: string;
+}
+
+export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> = {
+    name,
+    description: "REST API methods (aws.apigateway.Method) must require authorization: IAM, a Cognito user pool or a Lambda authorizer.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        ...endpointAuthSchema({
+            remediationAuthorization: {
+                type: "string",
+                enum: ["AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"],
+                default: "AWS_IAM",
+                description: "What enforcement level `remediate` sets on open methods. CUSTOM and COGNITO_USER_POOLS need remediationAuthorizerId.",
+            },
+            remediationAuthorizerId: {
+                type: "string",
+                minLength: 1,
+                description: "The authorizer id set with remediationAuthorization CUSTOM or COGNITO_USER_POOLS.",
+            },
+        }),
+    },
+    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        const config = readConfig(args.getConfig<Partial<Config>>());
+        const index = new StackIndex(args.resources);
+        const unverified: string[] = [];
+        for (const method of index.ofType(T.method)) {
+            const result = judgeMethod(index, method, config);
+            if (result.kind === "open") reportViolation(result.message, method.urn);
+            else if (result.kind === "unknown") unverified.push(`${method.urn}: ${result.reason}`);
+        }
+        if (unverified.length > 0) throw new CouldNotVerify(unverified);
+    },
+    remediateResource: (args: ResourceValidationArgs) => {
+        if (args.type !== T.method) return undefined;
+        const config = readConfig(args.getConfig<Partial<Config>>());
+        const props = raw(args.props) as Record<string, unknown>;
+        const httpMethod = asString(props.httpMethod)?.toUpperCase();
+        const authorization = asString(props.authorization);
+        if (httpMethod === undefined || authorization === undefined || authorization.toUpperCase() !== "NONE") return undefined;
+        if (httpMethod === "OPTIONS" && config.exemptCorsPreflight) return undefined;
+        if (props.apiKeyRequired === true && config.allowApiKeyOnly) return undefined;
+        // In Remediate we see one resource, not its path: stay away from anything an allowlist entry could cover.
+        const endpoint = { method: httpMethod, name: args.name, urn: args.urn };
+        const mayBeAllowlisted = config.publicRoutes.some((entry) => mayCoverWithoutPath(entry, endpoint));
+        if (mayBeAllowlisted) return undefined;
+        if (config.remediationAuthorization !== "AWS_IAM" && !config.remediationAuthorizerId) return undefined;
+        args.props.authorization = config.remediationAuthorization;
+        if (config.remediationAuthorization !== "AWS_IAM") args.props.authorizerId = config.remediationAuthorizerId;
+        return args.props;
+    },
+};
+
+function readConfig(raw: Partial<Config>): Config {
+    return {
+        ...readEndpointAuthConfig(raw),
+        remediationAuthorization: raw.remediationAuthorization ?? "AWS_IAM",
+        remediationAuthorizerId: raw.remediationAuthorizerId,
+    };
+}
+
+type Judgement = { kind: "ok" } | { kind: "open"; message: string } | { kind: "unknown"; reason: string };
+
+export function judgeMethod(index: StackIndex, method: PolicyResource, config: EndpointAuthConfig): Judgement {
+    const props = raw(method.props) as Record<string, unknown>;
+    if (isUnknown(props.httpMethod)) return { kind: "unknown", reason: "httpMethod is unknown" };
+    if (isUnknown(props.authorization)) return { kind: "unknown", reason: "authorization is unknown" };
+    const httpMethod = (asString(props.httpMethod) ?? "").toUpperCase();
+    const authorization = asString(props.authorization) ?? "NONE";
+    if (authorization.toUpperCase() !== "NONE") return { kind: "ok" };
+    if (httpMethod === "OPTIONS" && config.exemptCorsPreflight) return { kind: "ok" };
+    if (props.apiKeyRequired === true && config.allowApiKeyOnly) return { kind: "ok" };
+
+    const path = methodPath(index, method);
+    if (findAllowlistEntry(config.publicRoutes, { method: httpMethod, path, name: method.name, urn: method.urn })) {
+        return { kind: "ok" };
+    }
+    const api = owningRestApi(index, method);
+    const endpoint = `${httpMethod} ${path ?? "(path unknown)"}`;
+    const onApi = api ? ` on REST API ${q(api.name)}` : "";
+    const apiKeyNote = props.apiKeyRequired === true ? " It requires an API key, but an API key is not authentication." : "";
+    return {
+        kind: "open",
+        message: formatFinding({
+            problem: `Method ${endpoint}${onApi} has authorization NONE.${apiKeyNote}`,
+            why: "Anyone who can reach the API can call it without credentials.",
+            urn: method.urn,
+            fix:
+                `new aws.apigateway.Method(${q(method.name)}, {\n` +
+                `    // ...\n` +
+                `    authorization: "AWS_IAM", // or "COGNITO_USER_POOLS" / "CUSTOM" with authorizerId: authorizer.id\n` +
+                `});`,
+            alternative: allowlistHint(name, path ? `${httpMethod} ${path}` : `${httpMethod} /your/path`),
+        }),
+    };
+}

@@ -1,0 +1,118 @@
+// apigw-route-requires-authorization
+//
+// An API Gateway v2 route with authorization NONE (or none set, which means NONE) is open. What counts depends on the
+// API's protocol, found through the route's `apiId` dependency: on an HTTP API every route needs authorization,
+// `$default` included (it catches every unmatched request); on a WebSocket API only `$connect` can carry
+// authorization and must, while every other route is reached through an already authorized connection and is exempt.
+// When the API is not in the stack the route key decides (`GET /pets` is HTTP, `$connect` and names are WebSocket);
+// a `$default` route of an unresolvable API cannot be judged and is reported as unverified (advisory).
+//
+// Carries `remediateResource`: with enforcement level `remediate` it sets AWS_IAM (or the configured type) on open
+// routes whose key alone proves they need it (`METHOD /path` and `$connect`) and are not allowlisted.
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { findAllowlistEntry, parseRouteKey } from "../lib/allowlist";
+import { EndpointAuthConfig, endpointAuthSchema, readEndpointAuthConfig } from "../lib/config";
+import { allowlistHint, formatFinding, q } from "../lib/messages";
+import { authorizationType, protocolFromRouteKey, routeFacts } from "../lib/routes";
+import { StackIndex } from "../lib/stack-index";
+import { T } from "../lib/types";
+import { asString, CouldNotVerify, raw } from "../lib/values";
+
+export const name = "apigw-route-requires-authorization";
+
+interface Config extends EndpointAuthConfig {
+    remediationAuthorization: "AWS_IAM" | "CUSTOM" | "JWT";
+    remediationAuthorizerId?: string;
+}
+
+export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> = {
+    name,
+    description:
+        "API Gateway v2 routes (aws.apigatewayv2.Route) must require authorization: every HTTP API route, and $connect on WebSocket APIs.",
+    enforcementLevel: "mandatory",
+    configSchema: endpointAuthSchema({
+        remediationAuthorization: {
+            type: "string",
+            enum: ["AWS_IAM", "CUSTOM", "JWT"],
+            default: "AWS_IAM",
+            description: "What enforcement level `remediate` sets on open routes. CUSTOM and JWT need remediationAuthorizerId.",
+        },
+        remediationAuthorizerId: {
+            type: "string",
+            minLength: 1,
+            description: "The authorizer id set with remediationAuthorization CUSTOM or JWT.",
+        },
+    }),
+    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        const config = readConfig(args.getConfig<Partial<Config>>());
+        const index = new StackIndex(args.resources);
+        const unverified: string[] = [];
+        for (const route of index.ofType(T.v2Route)) {
+            const props = raw(route.props) as Record<string, unknown>;
+            const facts = routeFacts(index, route);
+            const type = authorizationType(props);
+            if (facts.unresolved || type === undefined) {
+                if (type !== undefined && type !== "NONE") continue; // protected whatever the protocol
+                unverified.push(`${route.urn}: ${facts.unresolved ?? "authorizationType is unknown"}`);
+                continue;
+            }
+            if (type !== "NONE" || !needsAuthorization(facts.protocol!, facts.routeKey, config)) continue;
+            const parsed = facts.routeKey ? parseRouteKey(facts.routeKey) : undefined;
+            const endpoint = { method: parsed?.method, path: parsed?.path, routeKey: facts.routeKey, name: route.name, urn: route.urn };
+            if (findAllowlistEntry(config.publicRoutes, endpoint)) continue;
+            reportViolation(openRouteMessage(route.name, route.urn, facts.routeKey ?? "", facts.protocol!, facts.api?.name), route.urn);
+        }
+        if (unverified.length > 0) throw new CouldNotVerify(unverified);
+    },
+    remediateResource: (args: ResourceValidationArgs) => {
+        if (args.type !== T.v2Route) return undefined;
+        const config = readConfig(args.getConfig<Partial<Config>>());
+        const props = raw(args.props) as Record<string, unknown>;
+        const routeKey = asString(props.routeKey);
+        const protocol = protocolFromRouteKey(routeKey);
+        if (routeKey === undefined || protocol === undefined || authorizationType(props) !== "NONE") return undefined;
+        if (!needsAuthorization(protocol, routeKey, config)) return undefined;
+        const parsed = parseRouteKey(routeKey);
+        if (findAllowlistEntry(config.publicRoutes, { method: parsed?.method, path: parsed?.path, routeKey, name: args.name, urn: args.urn })) {
+            return undefined;
+        }
+        if (config.remediationAuthorization !== "AWS_IAM" && !config.remediationAuthorizerId) return undefined;
+        args.props.authorizationType = config.remediationAuthorization;
+        if (config.remediationAuthorization !== "AWS_IAM") args.props.authorizerId = config.remediationAuthorizerId;
+        return args.props;
+    },
+};
+
+function readConfig(raw: Partial<Config>): Config {
+    return {
+        ...readEndpointAuthConfig(raw),
+        remediationAuthorization: raw.remediationAuthorization ?? "AWS_IAM",
+        remediationAuthorizerId: raw.remediationAuthorizerId,
+    };
+}
+
+function needsAuthorization(protocol: "HTTP" | "WEBSOCKET", routeKey: string | undefined, config: EndpointAuthConfig): boolean {
+    if (protocol === "WEBSOCKET") return routeKey === "$connect";
+    return !(config.exemptCorsPreflight && parseRouteKey(routeKey ?? "")?.method === "OPTIONS");
+}
+
+function openRouteMessage(resourceName: string, urn: string, routeKey: string, protocol: "HTTP" | "WEBSOCKET", apiName?: string): string {
+    const onApi = apiName ? ` on ${protocol === "HTTP" ? "HTTP" : "WebSocket"} API ${q(apiName)}` : "";
+    const why =
+        protocol === "WEBSOCKET"
+            ? "Anyone can open a connection, and every other route of the API trusts connections accepted at $connect."
+            : routeKey === "$default"
+              ? "It answers every request no other route matches, without credentials."
+              : "Anyone who can reach the API can call it without credentials.";
+    const fix =
+        protocol === "WEBSOCKET"
+            ? `new aws.apigatewayv2.Route(${q(resourceName)}, {\n    // ...\n    routeKey: "$connect",\n    authorizationType: "CUSTOM", // a REQUEST Lambda authorizer, or "AWS_IAM"\n    authorizerId: authorizer.id,\n});`
+            : `new aws.apigatewayv2.Route(${q(resourceName)}, {\n    // ...\n    authorizationType: "JWT", // or "AWS_IAM", or "CUSTOM" with a Lambda authorizer\n    authorizerId: jwtAuthorizer.id,\n});`;
+    return formatFinding({
+        problem: `Route ${q(routeKey)}${onApi} has authorization NONE.`,
+        why,
+        urn,
+        fix,
+        alternative: allowlistHint(name, routeKey),
+    });
+}
