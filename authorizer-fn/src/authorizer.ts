@@ -1,0 +1,144 @@
+/**
+ * The authorizer core: one decision per event (allow, forbidden, unauthorized)
+ * rendered per event format. Every failure path, expected or not, ends as a
+ * denial with a fixed reason code; nothing from an exception reaches the caller.
+ */
+import { loadConfig, type AuthorizerConfig, type Env } from "./config";
+import { AuthError, ConfigError, type ReasonCode } from "./errors";
+import { detectFormat, normalizeEvent, type NormalizedEvent, type RawEvent } from "./events";
+import { fetchJson, type JsonFetcher } from "./fetch";
+import { JwksCache } from "./jwks";
+import { consoleLogger, type EventFormat, type Logger } from "./log";
+import { AuthPolicy, type ContextValue, type IamAuthorizerResult } from "./policy";
+import { requiredScopes } from "./scopes";
+import { extractToken } from "./token";
+import { TokenCache } from "./token-cache";
+import { TokenVerifier, type Claims } from "./verify";
+
+export interface SimpleAuthorizerResult {
+  isAuthorized: boolean;
+  context?: Record<string, ContextValue>;
+}
+
+export type AuthorizerResult = IamAuthorizerResult | SimpleAuthorizerResult;
+
+/** API Gateway turns exactly this message into a 401; anything else is a 500. */
+export const UNAUTHORIZED_MESSAGE = "Unauthorized";
+
+export interface AuthorizerOptions {
+  /** Environment to read (default process.env). Ignored when `config` is given. */
+  env?: Env;
+  config?: AuthorizerConfig;
+  fetcher?: JsonFetcher;
+  logger?: Logger;
+  /** Clock in epoch milliseconds (tests); default Date.now. */
+  now?: () => number;
+}
+
+export interface Authorizer {
+  handle(event: unknown): Promise<AuthorizerResult>;
+  /** Start loading keys (call at cold start). Never rejects. */
+  prefetch(): Promise<void>;
+  /** The validated configuration, or undefined when it was invalid. */
+  readonly config: AuthorizerConfig | undefined;
+  readonly configError: ConfigError | undefined;
+}
+
+type Outcome =
+  | { kind: "allow"; req: NormalizedEvent; claims: Claims }
+  | { kind: "forbidden"; req: NormalizedEvent; claims: Claims }
+  | { kind: "unauthorized" };
+
+export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
+  const logger = options.logger ?? consoleLogger;
+  const env = options.env ?? process.env;
+  let config: AuthorizerConfig | undefined = options.config;
+  let configError: ConfigError | undefined;
+  if (config === undefined) {
+    try {
+      config = loadConfig(env);
+    } catch (err) {
+      configError = err instanceof ConfigError ? err : new ConfigError("AUTH_*", "could not be read");
+      logger.configError(configError.variable, configError.problem);
+    }
+  }
+  // With a broken configuration, HTTP API v2 still needs a well-formed denial.
+  const httpResponse = config?.httpResponse ?? (env.AUTH_HTTP_RESPONSE?.trim() === "iam" ? "iam" : "simple");
+
+  let verifier: TokenVerifier | undefined;
+  let jwks: JwksCache | undefined;
+  if (config !== undefined) {
+    const clock = options.now ?? Date.now;
+    const tokenCache = new TokenCache(config.tokenCacheSize);
+    const keys: JwksCache = new JwksCache({
+      config,
+      fetcher: options.fetcher ?? fetchJson,
+      logger,
+      now: clock,
+      onKeysChanged: () => tokenCache.prune((e) => keys.isCurrent(e), clock()),
+    });
+    jwks = keys;
+    verifier = new TokenVerifier(config, keys, tokenCache, options.now);
+  }
+
+  async function decide(event: unknown, format: EventFormat): Promise<Outcome> {
+    const req = normalizeEvent(event, format);
+    if (config === undefined || verifier === undefined) throw new AuthError("config_invalid");
+    const token = extractToken(event as RawEvent, req.format, config.tokenSources);
+    const claims = await verifier.verify(token);
+    if (config.scopes !== undefined) {
+      for (const scope of requiredScopes(config.scopes, req)) {
+        if (!claims.scopes.has(scope)) return { kind: "forbidden", req, claims };
+      }
+    }
+    return { kind: "allow", req, claims };
+  }
+
+  function render(outcome: Outcome, format: EventFormat): AuthorizerResult {
+    if (outcome.kind === "unauthorized") {
+      if (format === "http-v2" && httpResponse === "simple") return { isAuthorized: false };
+      throw new Error(UNAUTHORIZED_MESSAGE);
+    }
+    const { req, claims } = outcome;
+    const simple = req.format === "http-v2" && httpResponse === "simple";
+    if (outcome.kind === "forbidden") {
+      if (simple) return { isAuthorized: false };
+      return AuthPolicy.forArn(claims.sub, req.arn).denyRequest(req.arn).build();
+    }
+    const context = { ...claims.context };
+    if (simple) return { isAuthorized: true, context };
+    const policy = AuthPolicy.forArn(claims.sub, req.arn);
+    if (config!.routeScoped) policy.allowRequest(req.arn);
+    else if (req.format === "websocket") policy.allowRoute("*");
+    else policy.allowAllMethods();
+    return policy.build(context);
+  }
+
+  async function handle(event: unknown): Promise<AuthorizerResult> {
+    let format: EventFormat = "unknown";
+    let outcome: Outcome;
+    let result: AuthorizerResult | undefined;
+    try {
+      format = detectFormat(event);
+      outcome = await decide(event, format);
+      if (outcome.kind === "forbidden") logger.deny("insufficient_scope", format);
+      result = render(outcome, format);
+    } catch (err) {
+      const reason: ReasonCode = err instanceof AuthError ? err.reason : "internal_error";
+      try {
+        logger.deny(reason, format);
+      } catch {
+        // logging must never turn a denial into something else
+      }
+      outcome = { kind: "unauthorized" };
+    }
+    return result ?? render(outcome, format);
+  }
+
+  return {
+    handle,
+    prefetch: () => (jwks ? jwks.prefetch() : Promise.resolve()),
+    config,
+    configError,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Event detection and normalisation for the five API Gateway authorizer
+ * payloads. Anything that is not recognisably one of them is `event_invalid`.
+ *
+ *   rest-token    {type:"TOKEN", authorizationToken, methodArn}
+ *   rest-request  {type:"REQUEST", methodArn, resource, httpMethod, headers, ...}
+ *   http-v1       {version:"1.0", type:"REQUEST", methodArn, ...}
+ *   http-v2       {version:"2.0", type:"REQUEST", routeArn, routeKey, headers, ...}
+ *   websocket     {type:"REQUEST", methodArn ".../$connect", requestContext:{eventType:"CONNECT"}}
+ */
+import { AuthError } from "./errors";
+import type { EventFormat } from "./log";
+import { parseExecuteApiArn, type ExecuteApiArn } from "./policy";
+
+export type KnownFormat = Exclude<EventFormat, "unknown">;
+
+export interface RouteRef {
+  /** Upper-case verb (or ANY for an HTTP API `ANY /x` route template). */
+  readonly method: string;
+  readonly segments: readonly string[];
+}
+
+export interface NormalizedEvent {
+  readonly format: KnownFormat;
+  readonly arn: ExecuteApiArn;
+  /** Literal route key when meaningful: `$connect`, `$default`. */
+  readonly routeKey?: string;
+  /** The concrete request (from the ARN API Gateway generated). */
+  readonly concrete?: RouteRef;
+  /** The matched route template, when the event carries one. */
+  readonly template?: RouteRef;
+}
+
+export type RawEvent = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function invalid(): never {
+  throw new AuthError("event_invalid");
+}
+
+/** Split a path into segments, dropping empty ones (so `/pets/` and `//pets` equal `/pets`). */
+export function pathSegments(path: string): string[] {
+  const out: string[] = [];
+  for (const s of path.split("/")) if (s !== "") out.push(s);
+  return out;
+}
+
+function concreteFromArn(arn: ExecuteApiArn): RouteRef {
+  const slash = arn.route.indexOf("/");
+  if (slash <= 0) invalid();
+  const method = arn.route.slice(0, slash).toUpperCase();
+  if (!/^[A-Z]{3,7}$/.test(method)) invalid();
+  return { method, segments: pathSegments(arn.route.slice(slash + 1)) };
+}
+
+function templateFrom(method: unknown, path: unknown): RouteRef | undefined {
+  if (typeof method !== "string" || typeof path !== "string" || !path.startsWith("/")) return undefined;
+  return { method: method.toUpperCase(), segments: pathSegments(path) };
+}
+
+function templateFromRouteKey(routeKey: unknown): RouteRef | undefined {
+  if (typeof routeKey !== "string") return undefined;
+  const m = /^([A-Za-z]+) (\/\S*)$/.exec(routeKey);
+  return m ? templateFrom(m[1], m[2]) : undefined;
+}
+
+export function detectFormat(event: unknown): EventFormat {
+  if (!isObject(event)) return "unknown";
+  if (event.type === "TOKEN") return "rest-token";
+  if (event.type !== "REQUEST") return "unknown";
+  if (event.version === "2.0") return "http-v2";
+  if (event.version === "1.0") return "http-v1";
+  if (event.version !== undefined) return "unknown";
+  const rc = event.requestContext;
+  if (isObject(rc) && (rc.eventType === "CONNECT" || rc.routeKey === "$connect")) return "websocket";
+  return "rest-request";
+}
+
+export function normalizeEvent(event: unknown, format: EventFormat): NormalizedEvent {
+  if (!isObject(event) || format === "unknown") invalid();
+  switch (format) {
+    case "rest-token": {
+      const arn = parseExecuteApiArn(event.methodArn) ?? invalid();
+      return { format, arn, concrete: concreteFromArn(arn) };
+    }
+    case "rest-request":
+    case "http-v1": {
+      const arn = parseExecuteApiArn(event.methodArn) ?? invalid();
+      const rc = isObject(event.requestContext) ? event.requestContext : {};
+      const template =
+        templateFrom(event.httpMethod, event.resource) ?? templateFromRouteKey(rc.routeKey) ?? templateFrom(rc.httpMethod, rc.resourcePath);
+      return { format, arn, concrete: concreteFromArn(arn), template };
+    }
+    case "http-v2": {
+      const arn = parseExecuteApiArn(event.routeArn) ?? invalid();
+      const routeKey = typeof event.routeKey === "string" ? event.routeKey : undefined;
+      return {
+        format,
+        arn,
+        routeKey: routeKey?.startsWith("$") ? routeKey : undefined,
+        concrete: concreteFromArn(arn),
+        template: templateFromRouteKey(routeKey),
+      };
+    }
+    case "websocket": {
+      const arn = parseExecuteApiArn(event.methodArn) ?? invalid();
+      if (arn.route !== "$connect") invalid();
+      return { format, arn, routeKey: "$connect" };
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * A single-pass scan of JSON text that finds duplicate member names (at any
+ * depth) and prototype-pollution member names (`__proto__`, `constructor`,
+ * `prototype`). JSON.parse silently keeps the last duplicate, which lets two
+ * parsers disagree about a claim; such documents are refused outright.
+ *
+ * The scan assumes nothing about validity: malformed text is left for
+ * JSON.parse to reject. It never allocates for member names it does not need.
+ */
+
+export type JsonGuardResult = "ok" | "duplicate" | "forbidden";
+
+const QUOTE = 34; // "
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const COLON = 58;
+
+function isForbiddenName(name: string): boolean {
+  return name === "__proto__" || name === "constructor" || name === "prototype";
+}
+
+export function scanJson(text: string): JsonGuardResult {
+  // Stack of containers: a Set of member names for objects, null for arrays.
+  const stack: Array<Set<string> | null> = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // Read a string; record whether it contained escapes.
+      const start = i + 1;
+      let j = start;
+      let escaped = false;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === BACKSLASH) {
+          escaped = true;
+          j += 2;
+          continue;
+        }
+        if (d === QUOTE) break;
+        j++;
+      }
+      if (j >= n) return "ok"; // unterminated: JSON.parse will reject it
+      const top = stack.length > 0 ? stack[stack.length - 1] : null;
+      if (top) {
+        // A member name is a string inside an object followed by ':'.
+        let k = j + 1;
+        while (k < n) {
+          const e = text.charCodeAt(k);
+          if (e === 32 || e === 9 || e === 10 || e === 13) k++;
+          else break;
+        }
+        if (k < n && text.charCodeAt(k) === COLON) {
+          let name = text.slice(start, j);
+          if (escaped) {
+            try {
+              name = JSON.parse(`"${name}"`) as string;
+            } catch {
+              return "ok"; // invalid escape: JSON.parse will reject the document
+            }
+          }
+          if (isForbiddenName(name)) return "forbidden";
+          if (top.has(name)) return "duplicate";
+          top.add(name);
+        }
+      }
+      i = j + 1;
+      continue;
+    }
+    if (c === LBRACE) stack.push(new Set());
+    else if (c === LBRACKET) stack.push(null);
+    else if (c === RBRACE || c === RBRACKET) stack.pop();
+    i++;
+  }
+  return "ok";
+}

@@ -1,0 +1,218 @@
+/**
+ * execute-api ARN parsing and an AuthPolicy-style IAM policy builder.
+ *
+ * Differences from AWS's blueprint AuthPolicy: the partition comes from the
+ * request's ARN (aws, aws-cn, aws-us-gov, ...) instead of a hard-coded `arn:aws`;
+ * paths accept `_`, `{param}` and `{proxy+}` (both rendered as `*`, since policy
+ * ARNs hold concrete values); verbs are checked against values, not keys;
+ * conditions must be a non-empty object.
+ */
+
+export interface ExecuteApiArn {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly apiId: string;
+  readonly stage: string;
+  /** Everything after `<stage>/`: `GET/pets/1` (REST/HTTP) or `$connect` (WebSocket). */
+  readonly route: string;
+}
+
+const ARN_RE = /^arn:(aws(?:-[a-z]+)*):execute-api:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):([A-Za-z0-9]{1,64})\/([A-Za-z0-9_$-]{1,128})\/(.+)$/;
+export const MAX_ARN_LENGTH = 1600;
+/** API Gateway limit on each policy Resource ARN. */
+export const MAX_POLICY_ARN_LENGTH = 512;
+
+export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
+  if (typeof arn !== "string" || arn.length > MAX_ARN_LENGTH) return undefined;
+  const m = ARN_RE.exec(arn);
+  if (!m) return undefined;
+  return { partition: m[1], region: m[2], accountId: m[3], apiId: m[4], stage: m[5], route: m[6] };
+}
+
+export const HttpVerb = {
+  GET: "GET",
+  POST: "POST",
+  PUT: "PUT",
+  PATCH: "PATCH",
+  HEAD: "HEAD",
+  DELETE: "DELETE",
+  OPTIONS: "OPTIONS",
+  ALL: "*",
+} as const;
+export type HttpVerbValue = (typeof HttpVerb)[keyof typeof HttpVerb];
+
+const VERB_VALUES = new Set<string>(Object.values(HttpVerb));
+const PATH_SEGMENT = /^(?:[A-Za-z0-9._-]+|\*|\{[A-Za-z0-9_.-]+\+?\})$/;
+const ROUTE_KEY = /^(?:\*|\$?[A-Za-z0-9_-]{1,128})$/;
+
+export type Conditions = Record<string, Record<string, string | string[]>>;
+
+export interface PolicyStatement {
+  Action: "execute-api:Invoke";
+  Effect: "Allow" | "Deny";
+  Resource: string[];
+  Condition?: Conditions;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+export type ContextValue = string | number | boolean;
+
+export interface IamAuthorizerResult {
+  principalId: string;
+  policyDocument: PolicyDocument;
+  context?: Record<string, ContextValue>;
+}
+
+export class PolicyError extends Error {
+  constructor(message: string) {
+    super(`AuthPolicy: ${message}`);
+    this.name = "PolicyError";
+  }
+}
+
+/** Normalise a resource path for an ARN: validated, `{x}`/`{x+}` become `*`, no leading slash. */
+export function policyPath(resource: string): string {
+  if (typeof resource !== "string") throw new PolicyError("resource path must be a string");
+  if (resource === "*" || resource === "/*") return "*";
+  if (resource === "" || resource === "/") return "";
+  if (!resource.startsWith("/")) throw new PolicyError("resource path must start with '/' (or be '*')");
+  const segments = resource.slice(1).split("/");
+  if (segments[segments.length - 1] === "") segments.pop(); // tolerate one trailing slash
+  return segments
+    .map((seg, i) => {
+      if (!PATH_SEGMENT.test(seg)) throw new PolicyError("resource path has an empty or invalid segment");
+      if (seg.endsWith("+}") && i !== segments.length - 1) throw new PolicyError("{proxy+} must be the last segment");
+      return seg.startsWith("{") ? "*" : seg;
+    })
+    .join("/");
+}
+
+function checkVerb(verb: string): string {
+  const v = verb === "ANY" ? "*" : verb;
+  if (!VERB_VALUES.has(v)) throw new PolicyError(`unknown HTTP verb; use one of ${[...VERB_VALUES].join(", ")} or ANY`);
+  return v;
+}
+
+function checkConditions(conditions: unknown): Conditions {
+  if (conditions === null || typeof conditions !== "object" || Array.isArray(conditions) || Object.keys(conditions).length === 0) {
+    throw new PolicyError("conditions must be a non-empty object");
+  }
+  return conditions as Conditions;
+}
+
+interface PendingStatement {
+  effect: "Allow" | "Deny";
+  arn: string;
+  conditions?: Conditions;
+}
+
+/** Builder for API Gateway authorizer IAM policies. */
+export class AuthPolicy {
+  private readonly statements: PendingStatement[] = [];
+  private readonly prefix: string;
+
+  constructor(
+    readonly principalId: string,
+    readonly target: Omit<ExecuteApiArn, "route">,
+  ) {
+    if (typeof principalId !== "string" || principalId.length === 0) throw new PolicyError("principalId must be a non-empty string");
+    this.prefix = `arn:${target.partition}:execute-api:${target.region}:${target.accountId}:${target.apiId}/${target.stage}/`;
+  }
+
+  /** Build a policy for the API and stage named by a request's method/route ARN. */
+  static forArn(principalId: string, arn: ExecuteApiArn): AuthPolicy {
+    const { partition, region, accountId, apiId, stage } = arn;
+    return new AuthPolicy(principalId, { partition, region, accountId, apiId, stage });
+  }
+
+  private add(effect: "Allow" | "Deny", arn: string, conditions?: Conditions): this {
+    if (arn.length > MAX_POLICY_ARN_LENGTH) throw new PolicyError(`resource ARN longer than ${MAX_POLICY_ARN_LENGTH} characters`);
+    this.statements.push({ effect, arn, conditions });
+    return this;
+  }
+
+  private methodArn(verb: string, resource: string): string {
+    return `${this.prefix}${checkVerb(verb)}/${policyPath(resource)}`;
+  }
+
+  allowAllMethods(): this {
+    return this.add("Allow", `${this.prefix}*/*`);
+  }
+  denyAllMethods(): this {
+    return this.add("Deny", `${this.prefix}*/*`);
+  }
+  allowMethod(verb: string, resource: string): this {
+    return this.add("Allow", this.methodArn(verb, resource));
+  }
+  denyMethod(verb: string, resource: string): this {
+    return this.add("Deny", this.methodArn(verb, resource));
+  }
+  allowMethodWithConditions(verb: string, resource: string, conditions: Conditions): this {
+    return this.add("Allow", this.methodArn(verb, resource), checkConditions(conditions));
+  }
+  denyMethodWithConditions(verb: string, resource: string, conditions: Conditions): this {
+    return this.add("Deny", this.methodArn(verb, resource), checkConditions(conditions));
+  }
+
+  /** WebSocket-style route (`$connect`) or `*` for every route of the stage. */
+  allowRoute(routeKey: string): this {
+    if (!ROUTE_KEY.test(routeKey)) throw new PolicyError("invalid route key");
+    return this.add("Allow", `${this.prefix}${routeKey}`);
+  }
+  denyRoute(routeKey: string): this {
+    if (!ROUTE_KEY.test(routeKey)) throw new PolicyError("invalid route key");
+    return this.add("Deny", `${this.prefix}${routeKey}`);
+  }
+
+  /**
+   * Exactly the request's own ARN (same API and stage as this policy). Refused
+   * when the route contains IAM wildcard characters, which would widen an Allow.
+   */
+  allowRequest(arn: ExecuteApiArn): this {
+    return this.add("Allow", this.requestArn(arn));
+  }
+  denyRequest(arn: ExecuteApiArn): this {
+    return this.add("Deny", this.requestArn(arn));
+  }
+
+  private requestArn(arn: ExecuteApiArn): string {
+    const t = this.target;
+    if (arn.partition !== t.partition || arn.region !== t.region || arn.accountId !== t.accountId || arn.apiId !== t.apiId || arn.stage !== t.stage) {
+      throw new PolicyError("request ARN belongs to another API or stage");
+    }
+    if (/[*?]/.test(arn.route)) throw new PolicyError("request route contains IAM wildcard characters");
+    return `${this.prefix}${arn.route}`;
+  }
+
+  build(context?: Record<string, ContextValue>): IamAuthorizerResult {
+    if (this.statements.length === 0) throw new PolicyError("no statements defined for the policy");
+    const statements: PolicyStatement[] = [];
+    for (const effect of ["Allow", "Deny"] as const) {
+      const plain = this.statements.filter((s) => s.effect === effect && s.conditions === undefined).map((s) => s.arn);
+      if (plain.length > 0) statements.push({ Action: "execute-api:Invoke", Effect: effect, Resource: [...new Set(plain)] });
+      for (const s of this.statements) {
+        if (s.effect === effect && s.conditions !== undefined) {
+          statements.push({ Action: "execute-api:Invoke", Effect: effect, Resource: [s.arn], Condition: s.conditions });
+        }
+      }
+    }
+    const result: IamAuthorizerResult = {
+      principalId: this.principalId,
+      policyDocument: { Version: "2012-10-17", Statement: statements },
+    };
+    if (context !== undefined) {
+      const clean: Record<string, ContextValue> = {};
+      for (const [k, v] of Object.entries(context)) {
+        if (typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) clean[k] = v;
+        else throw new PolicyError("context values must be strings, finite numbers or booleans");
+      }
+      result.context = clean;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Route-scope rules (AUTH_SCOPES). Every rule that matches the request applies
+ * (the union of their scopes is required); the `*` entry applies only when no
+ * other rule matched. A rule matches if it matches the route template the
+ * event names (when it names one) or the concrete request from the ARN, so a
+ * request can only ever need more scopes, never fewer, than a single match.
+ * Literal path segments compare case-insensitively, also after percent-decoding,
+ * and empty segments are ignored (`/admin/` is `/admin`): again, fail-closed.
+ */
+import type { ScopeConfig, ScopeRule } from "./config";
+import type { NormalizedEvent, RouteRef } from "./events";
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function literalEquals(rule: string, actual: string): boolean {
+  if (rule.toLowerCase() === actual.toLowerCase()) return true;
+  return safeDecode(rule).toLowerCase() === safeDecode(actual).toLowerCase();
+}
+
+function isParam(seg: string): boolean {
+  return seg.startsWith("{") && seg.endsWith("}");
+}
+
+function pathMatches(rule: readonly string[], req: readonly string[]): boolean {
+  for (let i = 0; i < rule.length; i++) {
+    const seg = rule[i];
+    if (seg.endsWith("+}")) return req.length - i >= 1;
+    if (i >= req.length) return false;
+    if (isParam(seg)) continue;
+    // A literal rule segment never matches a template parameter segment.
+    if (isParam(req[i]) || !literalEquals(seg, req[i])) return false;
+  }
+  return rule.length === req.length;
+}
+
+function ruleMatches(rule: ScopeRule, ref: RouteRef | undefined): boolean {
+  if (ref === undefined || rule.method === undefined || rule.segments === undefined) return false;
+  if (rule.method !== "ANY" && rule.method !== ref.method && ref.method !== "ANY") return false;
+  return pathMatches(rule.segments, ref.segments);
+}
+
+/** The scopes a request needs, possibly none. */
+export function requiredScopes(config: ScopeConfig, req: NormalizedEvent): string[] {
+  const needed = new Set<string>();
+  let matched = false;
+  for (const rule of config.rules) {
+    const hit =
+      rule.literal !== undefined
+        ? req.routeKey === rule.literal
+        : ruleMatches(rule, req.template) || ruleMatches(rule, req.concrete);
+    if (hit) {
+      matched = true;
+      for (const s of rule.scopes) needed.add(s);
+    }
+  }
+  if (!matched && config.fallback) for (const s of config.fallback) needed.add(s);
+  return [...needed];
+}

@@ -1,0 +1,208 @@
+/**
+ * Token verification on jose with a fixed policy:
+ * size cap and shape check first; header refusals (jku, x5u, jwk, x5c, b64,
+ * crit, unlisted alg, missing kid); duplicate / prototype-pollution member names
+ * refused in header and payload; key only from the configured JWKS; jose
+ * jwtVerify with the algorithm allowlist, exact issuer, required claims and clock
+ * tolerance; then audience (or Cognito client_id with token_use), finite numeric
+ * dates, future iat and claim types. Verified tokens are cached until `exp`.
+ */
+import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
+import type { AuthorizerConfig } from "./config";
+import { AuthError, type ReasonCode } from "./errors";
+import { scanJson } from "./json-guard";
+import type { JwksCache } from "./jwks";
+import { TokenCache, hashToken } from "./token-cache";
+
+export const MAX_TOKEN_LENGTH = 10 * 1024;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const FORBIDDEN_HEADERS = ["jku", "x5u", "jwk", "x5c", "b64"] as const;
+const MAX_KID_LENGTH = 256;
+
+/** What the rest of the authorizer may know about a verified token. */
+export interface Claims {
+  readonly sub: string;
+  readonly scopes: ReadonlySet<string>;
+  /** Values for the API Gateway context: strings only. */
+  readonly context: Readonly<Record<string, string>>;
+}
+
+function deny(reason: ReasonCode): never {
+  throw new AuthError(reason);
+}
+
+function decodeSegment(segment: string): string {
+  return Buffer.from(segment, "base64url").toString("utf8");
+}
+
+function guard(text: string): void {
+  const r = scanJson(text);
+  if (r === "duplicate") deny("json_duplicate_key");
+  if (r === "forbidden") deny("json_forbidden_key");
+}
+
+function mapJoseError(err: unknown): ReasonCode {
+  if (err instanceof AuthError) return err.reason;
+  const e = err as { code?: unknown; claim?: unknown; reason?: unknown };
+  switch (e?.code) {
+    case "ERR_JWT_EXPIRED":
+      return "token_expired";
+    case "ERR_JWT_CLAIM_VALIDATION_FAILED":
+      if (e.reason === "missing") return "claim_missing";
+      if (e.claim === "nbf") return "token_not_yet_valid";
+      if (e.claim === "iss") return "issuer_mismatch";
+      return "claim_invalid";
+    case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
+      return "signature_invalid";
+    case "ERR_JOSE_ALG_NOT_ALLOWED":
+      return "alg_not_allowed";
+    case "ERR_JOSE_NOT_SUPPORTED":
+    case "ERR_JWT_INVALID":
+    case "ERR_JWS_INVALID":
+      return "token_malformed";
+    default:
+      return "internal_error";
+  }
+}
+
+function finiteOrAbsent(payload: JWTPayload, claim: "exp" | "nbf" | "iat"): void {
+  const v = payload[claim];
+  if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) deny("claim_invalid");
+}
+
+function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
+  if (aud === undefined) deny("audience_mismatch");
+  if (typeof aud === "string") return audiences.includes(aud);
+  if (!Array.isArray(aud) || aud.length === 0 || !aud.every((a) => typeof a === "string")) deny("claim_invalid");
+  return aud.some((a) => audiences.includes(a));
+}
+
+function readScopes(payload: JWTPayload): string[] {
+  const out: string[] = [];
+  const { scope, scp } = payload as { scope?: unknown; scp?: unknown };
+  for (const value of [scope, scp]) {
+    if (value === undefined) continue;
+    if (typeof value === "string") {
+      for (const s of value.split(" ")) if (s !== "") out.push(s);
+    } else if (Array.isArray(value) && value.every((s) => typeof s === "string")) {
+      for (const s of value) if (s !== "") out.push(s);
+    } else {
+      deny("claim_invalid");
+    }
+  }
+  return out;
+}
+
+export class TokenVerifier {
+  private readonly joseOptions: JWTVerifyOptions;
+  private readonly now: () => number;
+  private readonly systemClock: boolean;
+
+  constructor(
+    private readonly config: AuthorizerConfig,
+    private readonly jwks: JwksCache,
+    private readonly cache: TokenCache,
+    now: (() => number) | undefined,
+  ) {
+    this.now = now ?? Date.now;
+    this.systemClock = now === undefined;
+    this.joseOptions = Object.freeze({
+      algorithms: [...config.algorithms],
+      issuer: config.issuer,
+      requiredClaims: [...config.requiredClaims],
+      clockTolerance: config.clockToleranceSeconds,
+    });
+  }
+
+  /** Verify a raw token (without "Bearer "). Resolves to claims or throws AuthError. */
+  async verify(token: string): Promise<Claims> {
+    if (token.length > MAX_TOKEN_LENGTH) deny("token_too_large");
+    if (!JWT_SHAPE.test(token)) deny("token_malformed");
+    let now = this.now();
+    // A refresh after maxAge is what detects keys removed from the JWKS,
+    // so it happens before the verified-token cache is consulted.
+    if (!this.jwks.isFresh(now)) {
+      await this.jwks.ready();
+      now = this.now();
+    }
+    const digest = hashToken(token);
+    const hit = this.cache.get(digest, now);
+    if (hit !== undefined) {
+      if (this.jwks.isCurrent(hit.keyEntry)) return hit.claims;
+      this.cache.delete(digest);
+    }
+    return this.verifyNew(token, digest);
+  }
+
+  private async verifyNew(token: string, digest: string): Promise<Claims> {
+    const dot1 = token.indexOf(".");
+    const dot2 = token.indexOf(".", dot1 + 1);
+
+    const headerText = decodeSegment(token.slice(0, dot1));
+    guard(headerText);
+    let header: Record<string, unknown>;
+    try {
+      header = JSON.parse(headerText) as Record<string, unknown>;
+    } catch {
+      return deny("token_malformed");
+    }
+    if (header === null || typeof header !== "object" || Array.isArray(header)) deny("token_malformed");
+    if (Object.hasOwn(header, "crit")) deny("crit_unsupported");
+    for (const name of FORBIDDEN_HEADERS) if (Object.hasOwn(header, name)) deny("header_forbidden");
+    const alg = header.alg;
+    if (typeof alg !== "string" || !this.config.algorithms.includes(alg)) deny("alg_not_allowed");
+    const kid = header.kid;
+    if (typeof kid !== "string" || kid.length === 0 || kid.length > MAX_KID_LENGTH) deny("kid_missing");
+
+    guard(decodeSegment(token.slice(dot1 + 1, dot2)));
+
+    const { entry, key } = await this.jwks.getKey(kid, alg);
+
+    let payload: JWTPayload;
+    try {
+      const options = this.systemClock ? this.joseOptions : { ...this.joseOptions, currentDate: new Date(this.now()) };
+      ({ payload } = await jwtVerify(token, key, options));
+    } catch (err) {
+      return deny(mapJoseError(err));
+    }
+    const now = this.now();
+    const claims = this.checkClaims(payload, now);
+    this.cache.set(digest, { expiresAtMs: (payload.exp as number) * 1000, keyEntry: entry, claims }, now);
+    return claims;
+  }
+
+  private checkClaims(payload: JWTPayload, nowMs: number): Claims {
+    const { config } = this;
+    finiteOrAbsent(payload, "exp");
+    finiteOrAbsent(payload, "nbf");
+    finiteOrAbsent(payload, "iat");
+    if (typeof payload.exp !== "number") deny("claim_missing");
+    const nowSec = Math.floor(nowMs / 1000);
+    if (payload.iat !== undefined && payload.iat > nowSec + config.clockToleranceSeconds) deny("token_not_yet_valid");
+
+    const sub = payload.sub;
+    if (typeof sub !== "string" || sub.length === 0) deny("claim_invalid");
+
+    const tokenUse = (payload as { token_use?: unknown }).token_use;
+    const clientId = (payload as { client_id?: unknown }).client_id;
+    if (clientId !== undefined && typeof clientId !== "string") deny("claim_invalid");
+    if (tokenUse !== undefined) {
+      // Cognito: access tokens carry client_id (no aud); ID tokens carry aud.
+      if (typeof tokenUse !== "string") deny("claim_invalid");
+      if (tokenUse !== config.tokenUse) deny("token_use_mismatch");
+      if (tokenUse === "access" && clientId !== undefined) {
+        if (!config.audiences.includes(clientId)) deny("audience_mismatch");
+      } else if (!audienceMatches(payload.aud, config.audiences)) {
+        deny("audience_mismatch");
+      }
+    } else if (!audienceMatches(payload.aud, config.audiences)) {
+      deny("audience_mismatch");
+    }
+
+    const scopes = readScopes(payload);
+    const context: Record<string, string> = { sub, iss: config.issuer };
+    if (scopes.length > 0) context.scope = scopes.join(" ");
+    if (clientId !== undefined) context.client_id = clientId;
+    return Object.freeze({ sub, scopes: new Set(scopes), context: Object.freeze(context) });
+  }
+}
