@@ -9,7 +9,7 @@ import { detectFormat, normalizeEvent, type NormalizedEvent, type RawEvent } fro
 import { fetchJson, type JsonFetcher } from "./fetch";
 import { JwksCache } from "./jwks";
 import { consoleLogger, type EventFormat, type Logger } from "./log";
-import { AuthPolicy, type ContextValue, type IamAuthorizerResult } from "./policy";
+import { AuthPolicy, PolicyError, type ContextValue, type IamAuthorizerResult } from "./policy";
 import { requiredScopes } from "./scopes";
 import { extractToken } from "./token";
 import { TokenCache } from "./token-cache";
@@ -124,7 +124,9 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
       if (outcome.kind === "forbidden") logger.deny("insufficient_scope", format);
       result = render(outcome, format);
     } catch (err) {
-      const reason: ReasonCode = err instanceof AuthError ? err.reason : "internal_error";
+      // A policy that cannot be built for this request's ARN is a bad event.
+      const reason: ReasonCode =
+        err instanceof AuthError ? err.reason : err instanceof PolicyError ? "event_invalid" : "internal_error";
       try {
         logger.deny(reason, format);
       } catch {

@@ -11,7 +11,7 @@ import type { KnownFormat, RawEvent } from "./events";
 import { isObject } from "./events";
 import { MAX_TOKEN_LENGTH } from "./verify";
 
-const BEARER = /^bearer\s+/i;
+const BEARER = /^bearer(?:\s+|$)/i;
 
 function clean(value: string): string {
   // Bound work on hostile input before any regex or trimming.

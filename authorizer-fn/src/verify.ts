@@ -49,6 +49,7 @@ function mapJoseError(err: unknown): ReasonCode {
       return "token_expired";
     case "ERR_JWT_CLAIM_VALIDATION_FAILED":
       if (e.reason === "missing") return "claim_missing";
+      if (e.reason === "invalid") return "claim_invalid";
       if (e.claim === "nbf") return "token_not_yet_valid";
       if (e.claim === "iss") return "issuer_mismatch";
       return "claim_invalid";
