@@ -1,0 +1,152 @@
+// insecure-api: a deliberately broken API. Every pitfall authguard knows appears here once, commented with the
+// policy that must catch it; `authguard check examples/insecure-api` must report each of them (tests assert the
+// exact set). Never deploy this program.
+//
+// The supporting resources (Lambda handler, role, integrations) are done right so that the findings are exactly the
+// pitfalls below and nothing else.
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared: one Lambda handler behind every API.
+
+const assumeLambda = aws.iam.getPolicyDocumentOutput({
+    statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+});
+const role = new aws.iam.Role("handler-role", { assumeRolePolicy: assumeLambda.json });
+new aws.iam.RolePolicyAttachment("handler-logs", {
+    role: role.name,
+    policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
+});
+const handler = new aws.lambda.Function("handler", {
+    runtime: aws.lambda.Runtime.NodeJS20dX,
+    handler: "index.handler",
+    role: role.arn,
+    code: new pulumi.asset.AssetArchive({
+        "index.js": new pulumi.asset.StringAsset(`exports.handler = async () => ({ statusCode: 200, body: "ok" });`),
+    }),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// REST API (API Gateway v1).
+
+const rest = new aws.apigateway.RestApi("orders-rest", { endpointConfiguration: { types: "REGIONAL" } });
+const orders = new aws.apigateway.Resource("orders", { restApi: rest.id, parentId: rest.rootResourceId, pathPart: "orders" });
+
+// PITFALL: a REST method anyone can call.
+// Caught by: apigw-method-requires-authorization
+const listOrders = new aws.apigateway.Method("orders-get", {
+    restApi: rest.id,
+    resourceId: orders.id,
+    httpMethod: "GET",
+    authorization: "NONE",
+});
+
+// PITFALL: an API key is not authentication (keys are for usage plans; they travel in clear headers and get shared).
+// Caught by: apigw-method-requires-authorization (unless its config sets allowApiKeyOnly: true)
+const createOrder = new aws.apigateway.Method("orders-post", {
+    restApi: rest.id,
+    resourceId: orders.id,
+    httpMethod: "POST",
+    authorization: "NONE",
+    apiKeyRequired: true,
+});
+
+const restIntegrations = [listOrders, createOrder].map(
+    (method, i) =>
+        new aws.apigateway.Integration(`orders-integration-${i}`, {
+            restApi: rest.id,
+            resourceId: orders.id,
+            httpMethod: method.httpMethod,
+            type: "AWS_PROXY",
+            integrationHttpMethod: "POST",
+            uri: handler.invokeArn,
+        }),
+);
+const deployment = new aws.apigateway.Deployment(
+    "orders-deployment",
+    { restApi: rest.id, triggers: { redeploy: "1" } },
+    { dependsOn: restIntegrations },
+);
+new aws.apigateway.Stage("orders-prod", { restApi: rest.id, deployment: deployment.id, stageName: "prod" });
+new aws.lambda.Permission("rest-invoke", {
+    action: "lambda:InvokeFunction",
+    function: handler.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${rest.executionArn}/*/*`,
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP API (API Gateway v2).
+
+const http = new aws.apigatewayv2.Api("items-http", { protocolType: "HTTP" });
+const httpIntegration = new aws.apigatewayv2.Integration("items-integration", {
+    apiId: http.id,
+    integrationType: "AWS_PROXY",
+    integrationUri: handler.arn,
+    payloadFormatVersion: "2.0",
+});
+const httpTarget = pulumi.interpolate`integrations/${httpIntegration.id}`;
+
+// PITFALL: an HTTP route with authorization type NONE.
+// Caught by: apigw-route-requires-authorization
+new aws.apigatewayv2.Route("items-get", { apiId: http.id, routeKey: "GET /items", authorizationType: "NONE", target: httpTarget });
+
+// PITFALL: an HTTP route that leaves authorizationType out: it defaults to NONE.
+// Caught by: apigw-route-requires-authorization
+new aws.apigatewayv2.Route("items-post", { apiId: http.id, routeKey: "POST /items", target: httpTarget });
+
+// PITFALL: the $default catch-all route of an HTTP API needs authorization like any other route.
+// Caught by: apigw-route-requires-authorization
+new aws.apigatewayv2.Route("items-default", { apiId: http.id, routeKey: "$default", target: httpTarget });
+
+new aws.apigatewayv2.Stage("items-stage", { apiId: http.id, name: "$default", autoDeploy: true });
+new aws.lambda.Permission("http-invoke", {
+    action: "lambda:InvokeFunction",
+    function: handler.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${http.executionArn}/*/*`,
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// WebSocket API: only $connect can carry authorization, so it must.
+
+const ws = new aws.apigatewayv2.Api("chat-ws", { protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action" });
+const wsIntegration = new aws.apigatewayv2.Integration("chat-integration", {
+    apiId: ws.id,
+    integrationType: "AWS_PROXY",
+    integrationUri: handler.invokeArn,
+});
+const wsTarget = pulumi.interpolate`integrations/${wsIntegration.id}`;
+
+// PITFALL: a WebSocket $connect route without authorization lets anyone open a connection.
+// Caught by: apigw-route-requires-authorization
+new aws.apigatewayv2.Route("chat-connect", { apiId: ws.id, routeKey: "$connect", authorizationType: "NONE", target: wsTarget });
+
+// Not a pitfall: WebSocket routes other than $connect cannot carry authorization (the connection is authorized once).
+new aws.apigatewayv2.Route("chat-message", { apiId: ws.id, routeKey: "sendmessage", target: wsTarget });
+new aws.apigatewayv2.Stage("chat-stage", { apiId: ws.id, name: "prod", autoDeploy: true });
+new aws.lambda.Permission("ws-invoke", {
+    action: "lambda:InvokeFunction",
+    function: handler.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${ws.executionArn}/*/*`,
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quick create.
+
+// PITFALL: `target` on an HTTP API is "quick create": API Gateway adds an unauthenticated $default route and
+// integration that no Route resource shows.
+// Caught by: apigw-http-api-quick-create
+const quick = new aws.apigatewayv2.Api("quick-http", { protocolType: "HTTP", target: handler.arn });
+new aws.lambda.Permission("quick-invoke", {
+    action: "lambda:InvokeFunction",
+    function: handler.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${quick.executionArn}/*/*`,
+});
+
+export const restUrl = pulumi.interpolate`https://${rest.id}.execute-api.${aws.getRegionOutput().region}.amazonaws.com/prod`;
+export const httpEndpoint = http.apiEndpoint;

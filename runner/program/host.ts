@@ -1,0 +1,262 @@
+// The program host: a child process that runs ONE Pulumi program under the SDK's mock runtime and sends back the
+// resource registrations it recorded. It runs in its own process because the SDK keeps global state (settings, the
+// root stack resource, config) that makes running two programs in one process fragile, and because the program
+// must run on its OWN copy of @pulumi/pulumi (resolved from the program's folder): mocks set on another copy are
+// invisible to the program.
+//
+// Flow: receive a HostRequest over IPC → set the language host's environment (config, project, stack) → load the
+// program's @pulumi/pulumi → install mocks and wrap the SDK's MockMonitor with the Recorder → register ts-node for
+// the program → run the program inside the root Stack resource (as `pulumi-language-nodejs` does) → wait for every
+// registration → send a HostMessage → exit.
+
+import * as fs from "fs";
+import * as path from "path";
+import { HostMessage, HostRequest, ProgramFailure, SdkInfo } from "./protocol";
+import { Recorder } from "./recorder";
+import { UnknownInvokeError, answerInvoke, defaultInvokeContext } from "./invokes";
+import { classifyError, programFrame } from "./errors";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Any = any;
+
+class HostFailure extends Error {
+    constructor(public readonly failure: ProgramFailure) {
+        super(failure.message);
+    }
+}
+
+function resolveFrom(dir: string, request: string): string | undefined {
+    try {
+        return require.resolve(request, { paths: [dir] });
+    } catch {
+        return undefined;
+    }
+}
+
+function loadSdk(programDir: string): { dir: string; version: string } {
+    const pkgJson = resolveFrom(programDir, "@pulumi/pulumi/package.json");
+    if (!pkgJson) {
+        throw new HostFailure({
+            kind: "sdk-missing",
+            message: `@pulumi/pulumi is not installed for the program in ${programDir}: run npm install there (the program must run on its own copy of the Pulumi SDK)`,
+            file: programDir,
+        });
+    }
+    const dir = path.dirname(pkgJson);
+    const version = (JSON.parse(fs.readFileSync(pkgJson, "utf8")) as { version: string }).version;
+    return { dir, version };
+}
+
+/** Registers TypeScript support for the program the way the Node.js language host does (but transpile-only). */
+function registerTypeScript(req: HostRequest, sdkDir: string): void {
+    if (!req.typescript) {
+        return;
+    }
+    const tsNodePath =
+        resolveFrom(req.programDir, "ts-node") ?? resolveFrom(sdkDir, "ts-node") ?? resolveFrom(__dirname, "ts-node");
+    const typescriptPath =
+        resolveFrom(req.programDir, "typescript") ?? resolveFrom(sdkDir, "typescript") ?? resolveFrom(__dirname, "typescript");
+    if (!tsNodePath || !typescriptPath) {
+        throw new HostFailure({
+            kind: "unsupported",
+            message: `cannot find ts-node and typescript for the TypeScript program in ${req.programDir}: install them there (npm install -D ts-node typescript)`,
+            file: req.programDir,
+        });
+    }
+    const tsconfigEnv = process.env.PULUMI_NODEJS_TSCONFIG_PATH;
+    const tsconfig = path.resolve(req.programDir, tsconfigEnv ?? "tsconfig.json");
+    const hasProject = fs.existsSync(tsconfig);
+    if (tsconfigEnv && !hasProject) {
+        throw new HostFailure({
+            kind: "unsupported",
+            message: `tsconfig path was set to ${tsconfigEnv} but the file was not found`,
+            file: tsconfig,
+        });
+    }
+    // Type checking is what makes ts-node slow; the CLI type-checks by default, but a policy verdict does not depend
+    // on it. PULUMI_NODEJS_TRANSPILE_ONLY=false turns it back on.
+    const transpileOnly = process.env.PULUMI_NODEJS_TRANSPILE_ONLY !== "false";
+    const tsNode = require(tsNodePath) as Any;
+    tsNode.register({
+        compiler: typescriptPath,
+        transpileOnly,
+        project: hasProject ? tsconfig : undefined,
+        skipProject: !hasProject,
+        compilerOptions: hasProject
+            ? {}
+            : { target: "ES2020", module: "commonjs", moduleResolution: "node", sourceMap: true, esModuleInterop: true },
+    });
+}
+
+async function run(req: HostRequest): Promise<HostMessage> {
+    const started = Date.now();
+    process.chdir(req.programDir);
+    // What the language host puts in the program's environment.
+    process.env.PULUMI_CONFIG = JSON.stringify(req.config);
+    process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(req.secretKeys);
+    process.env.PULUMI_NODEJS_PROJECT = req.project;
+    process.env.PULUMI_NODEJS_STACK = req.stack;
+    process.env.PULUMI_NODEJS_DRY_RUN = String(req.dryRun);
+    if (req.organization) {
+        process.env.PULUMI_NODEJS_ORGANIZATION = req.organization;
+    }
+
+    const sdk = loadSdk(req.programDir);
+    const sdkInfo: SdkInfo = { version: sdk.version, path: sdk.dir };
+    const pulumi = require(sdk.dir) as Any;
+    const settings = require(path.join(sdk.dir, "runtime", "settings")) as Any;
+    const runtimeResource = require(path.join(sdk.dir, "runtime", "resource")) as Any;
+    const log = require(path.join(sdk.dir, "log")) as Any;
+    const resproto = require(path.join(sdk.dir, "proto", "resource_pb")) as Any;
+    const structPath = resolveFrom(sdk.dir, "google-protobuf/google/protobuf/struct_pb");
+    if (!structPath) {
+        throw new HostFailure({ kind: "sdk-missing", message: `google-protobuf is missing next to ${sdk.dir}: reinstall the program's dependencies`, file: sdk.dir });
+    }
+    const structproto = require(structPath) as Any;
+
+    const recorder = new Recorder({
+        project: req.project,
+        stack: req.stack,
+        dryRun: req.dryRun,
+        programDir: req.programDir,
+        config: req.config,
+        secretKeys: new Set(req.secretKeys),
+        resproto,
+        structproto,
+    });
+
+    // Learn each resource class's declared properties as it registers (see Recorder.learnShape).
+    const originalRegister = runtimeResource.registerResource;
+    runtimeResource.registerResource = function (this: unknown, res: unknown, parent: unknown, t: string, ...rest: unknown[]) {
+        recorder.learnShape(t, res);
+        return originalRegister.call(this, res, parent, t, ...rest);
+    };
+
+    const loggedErrors: string[] = [];
+    const originalError = log.error;
+    log.error = function (this: unknown, msg: string, ...rest: unknown[]) {
+        loggedErrors.push(String(msg));
+        return originalError.call(this, msg, ...rest);
+    };
+
+    // Where the program called each provider function, so an invoke failure can name the program line.
+    const invokeSites = new Map<string, ProgramFailure>();
+    for (const fn of ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput"]) {
+        const original = pulumi.runtime[fn];
+        if (typeof original !== "function") {
+            continue;
+        }
+        pulumi.runtime[fn] = function (this: unknown, tok: string, ...rest: unknown[]) {
+            if (!invokeSites.has(tok)) {
+                const site = programFrame(new Error().stack, req.programDir);
+                if (site) {
+                    invokeSites.set(tok, { kind: "invoke", message: "", ...site });
+                }
+            }
+            return original.call(this, tok, ...rest);
+        };
+    }
+
+    const invokeErrors: UnknownInvokeError[] = [];
+    const mocks = {
+        newResource(args: Any) {
+            // Only reads (`.get()`, StackReference) reach this: registrations go through the Recorder.
+            if (args.type === "pulumi:pulumi:StackReference") {
+                return { id: args.id || args.name, state: { name: args.inputs?.name ?? args.name, outputs: {}, secretOutputNames: [] } };
+            }
+            return { id: args.id || `${args.name}-id`, state: args.inputs ?? {} };
+        },
+        call(args: Any) {
+            if (args.token === "pulumi:pulumi:getResource") {
+                throw new Error("unexpected getResource");
+            }
+            try {
+                return answerInvoke(args.token, args.inputs ?? {}, defaultInvokeContext(recorder.regionForProviderRef(args.provider)));
+            } catch (e) {
+                if (e instanceof UnknownInvokeError) {
+                    invokeErrors.push(e);
+                }
+                throw e;
+            }
+        },
+    };
+    await pulumi.runtime.setMocks(mocks, req.project, req.stack, req.dryRun, req.organization || undefined);
+    recorder.attach(settings.getMonitor());
+
+    registerTypeScript(req, sdk.dir);
+    const startupMs = Date.now() - started;
+
+    // Uncaught errors fail the program, as they fail `pulumi preview`.
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => {
+        uncaught.push(err);
+    };
+    process.on("uncaughtException", onUncaught);
+    process.on("unhandledRejection", onUncaught);
+
+    const runStarted = Date.now();
+    let programError: unknown;
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            const exported = require(req.main);
+            const value = exported instanceof Function ? exported() : exported;
+            return await value;
+        });
+    } catch (e) {
+        programError = e;
+    }
+    try {
+        if (typeof settings.waitForRPCs === "function") {
+            await settings.waitForRPCs();
+        } else {
+            await pulumi.runtime.disconnect();
+        }
+    } catch (e) {
+        programError = programError ?? e;
+    }
+    // Let rejections raised in the last turn surface.
+    await new Promise((resolve) => setImmediate(resolve));
+    const runMs = Date.now() - runStarted;
+
+    const firstError = programError ?? uncaught[0];
+    if (invokeErrors.length > 0) {
+        const e = invokeErrors[0];
+        const where = invokeSites.get(e.token) ?? (firstError ? classifyError(firstError, req.programDir) : undefined);
+        return {
+            kind: "failure",
+            failure: { kind: "invoke", message: e.message, file: where?.file ?? req.main, line: where?.line, column: where?.column, stack: e.stack },
+            sdk: sdkInfo,
+            records: recorder.records,
+        };
+    }
+    if (firstError !== undefined) {
+        return { kind: "failure", failure: classifyError(firstError, req.programDir), sdk: sdkInfo, records: recorder.records };
+    }
+    if (recorder.errors.length > 0 || loggedErrors.length > 0) {
+        const message = recorder.errors[0] ?? loggedErrors[0];
+        return { kind: "failure", failure: { kind: "log-error", message, file: req.main }, sdk: sdkInfo, records: recorder.records };
+    }
+    return { kind: "result", records: recorder.records, sdk: sdkInfo, timings: { startupMs, runMs } };
+}
+
+function send(msg: HostMessage): void {
+    if (!process.send) {
+        process.stderr.write("authguard program host: no IPC channel (this module must be started by the runner)\n");
+        process.exit(3);
+    }
+    process.send(msg, undefined, {}, (err: Error | null) => {
+        if (err) {
+            process.stderr.write(`authguard program host: cannot send the result: ${err.message}\n`);
+            process.exit(3);
+        }
+        // Exit explicitly: a program may leave timers or sockets open that would keep the process alive.
+        process.exit(0);
+    });
+}
+
+process.once("message", (req: HostRequest) => {
+    run(req).then(send, (err: unknown) => {
+        const failure = err instanceof HostFailure ? err.failure : classifyError(err, req.programDir);
+        send({ kind: "failure", failure, records: [] });
+    });
+});

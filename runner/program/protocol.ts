@@ -1,0 +1,57 @@
+// Messages between the runner (parent) and the program host (child process). The parent sends one HostRequest
+// over the IPC channel; the child answers with exactly one HostMessage and exits.
+
+import { ResourceRecord } from "../model";
+
+export interface HostRequest {
+    programDir: string;
+    /** Absolute entry file. */
+    main: string;
+    typescript: boolean;
+    project: string;
+    stack: string;
+    organization: string;
+    dryRun: boolean;
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+export type FailureKind =
+    | "sdk-missing" // @pulumi/pulumi cannot be resolved from the program directory
+    | "compile" // TypeScript or JavaScript syntax error while loading the program
+    | "module" // a module the program imports cannot be found
+    | "runtime" // the program threw, or an Output rejected
+    | "invoke" // the program called a provider function that has no offline answer
+    | "log-error" // the program (or the SDK on its behalf) logged an error with pulumi.log.error
+    | "unsupported" // the program uses something the offline runner cannot run
+    | "timeout" // the program did not finish in time (the host was killed)
+    | "crash"; // the host process died without an answer
+
+export interface ProgramFailure {
+    kind: FailureKind;
+    /** One line, no stack. */
+    message: string;
+    /** Where it went wrong, when known (a program file, else the most relevant file). */
+    file?: string;
+    line?: number;
+    column?: number;
+    /** The raw stack, shown only with --verbose. */
+    stack?: string;
+}
+
+export interface HostTimings {
+    /** Loading the SDK and registering TypeScript support. */
+    startupMs: number;
+    /** Running the program until every registration finished. */
+    runMs: number;
+}
+
+export interface SdkInfo {
+    version: string;
+    /** Directory of the @pulumi/pulumi copy the program ran on. */
+    path: string;
+}
+
+export type HostMessage =
+    | { kind: "result"; records: ResourceRecord[]; sdk: SdkInfo; timings: HostTimings }
+    | { kind: "failure"; failure: ProgramFailure; sdk?: SdkInfo; records: ResourceRecord[] };
