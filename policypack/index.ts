@@ -1,6 +1,7 @@
 // authguard: a CrossGuard policy pack that rejects unauthenticated, mis-wired or over-exposed AWS API Gateway
 // endpoints. One module per policy in ./policies; shared helpers in ./lib. Policy names are a public interface.
 import { PolicyPack } from "@pulumi/policy";
+import * as componentRouteAuthorization from "./policies/component-route-authorization";
 import * as httpApiQuickCreate from "./policies/http-api-quick-create";
 import * as ineffectiveRouteAuth from "./policies/ineffective-route-auth";
 import * as methodRequiresAuthorization from "./policies/method-requires-authorization";
@@ -11,6 +12,7 @@ export const policies = [
     routeRequiresAuthorization.policy,
     httpApiQuickCreate.policy,
     ineffectiveRouteAuth.policy,
+    componentRouteAuthorization.policy,
 ];
 
 new PolicyPack("authguard", { policies });

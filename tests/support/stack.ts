@@ -53,6 +53,11 @@ export class StackBuilder {
         });
     }
 
+    /** A component; `remote` marks a multi-language component whose children are not visible offline. */
+    addComponent(type: string, name: string, inputs: PropertyMap = {}, remote = true): ResourceRecord {
+        return this.push({ urn: this.urn(type, name), type, name, custom: false, remote, parent: this.root.urn, inputs, outputs: {} });
+    }
+
     private push(r: Partial<ResourceRecord> & Pick<ResourceRecord, "urn" | "type" | "name" | "custom">): ResourceRecord {
         const record: ResourceRecord = {
             inputs: {},
