@@ -1,0 +1,213 @@
+// secure-api: the same REST, HTTP and WebSocket APIs as examples/insecure-api, done right with raw @pulumi/aws
+// resources. `authguard check examples/secure-api` must report no violation (tests assert it). Each protected
+// endpoint says which mechanism protects it; the endpoints deliberately left without authorization say why that
+// is correct.
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const region = aws.getRegionOutput().region;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Identity: one Cognito user pool issues the JWTs every API accepts.
+
+const pool = new aws.cognito.UserPool("users", { mfaConfiguration: "OPTIONAL", softwareTokenMfaConfiguration: { enabled: true } });
+const client = new aws.cognito.UserPoolClient("web", { userPoolId: pool.id, generateSecret: false });
+const issuer = pulumi.interpolate`https://cognito-idp.${region}.amazonaws.com/${pool.id}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lambda functions: the API handler and the JWT authorizer (authorizer-fn, fail closed).
+
+const assumeLambda = aws.iam.getPolicyDocumentOutput({
+    statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+});
+const role = new aws.iam.Role("handler-role", { assumeRolePolicy: assumeLambda.json });
+new aws.iam.RolePolicyAttachment("handler-logs", { role: role.name, policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole });
+
+const handler = new aws.lambda.Function("handler", {
+    runtime: aws.lambda.Runtime.NodeJS20dX,
+    handler: "index.handler",
+    role: role.arn,
+    code: new pulumi.asset.AssetArchive({
+        "index.js": new pulumi.asset.StringAsset(`exports.handler = async () => ({ statusCode: 200, body: "ok" });`),
+    }),
+});
+
+const authorizerFn = new aws.lambda.Function("jwt-authorizer", {
+    runtime: aws.lambda.Runtime.NodeJS20dX,
+    handler: "index.handler",
+    role: role.arn,
+    code: new pulumi.asset.FileArchive("../../authorizer-fn/dist"),
+    environment: { variables: { AUTH_ISSUER: issuer, AUTH_AUDIENCE: client.id } },
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// REST API (API Gateway v1).
+
+const rest = new aws.apigateway.RestApi("orders-rest", { endpointConfiguration: { types: "REGIONAL" } });
+const orders = new aws.apigateway.Resource("orders", { restApi: rest.id, parentId: rest.rootResourceId, pathPart: "orders" });
+
+const cognitoAuthorizer = new aws.apigateway.Authorizer("orders-cognito", {
+    restApi: rest.id,
+    type: "COGNITO_USER_POOLS",
+    providerArns: [pool.arn],
+    identitySource: "method.request.header.Authorization",
+});
+const tokenAuthorizer = new aws.apigateway.Authorizer("orders-token", {
+    restApi: rest.id,
+    type: "TOKEN",
+    authorizerUri: authorizerFn.invokeArn,
+    identitySource: "method.request.header.Authorization",
+});
+// API Gateway may invoke the authorizer function, from this API's authorizer only.
+new aws.lambda.Permission("rest-authorizer-invoke", {
+    action: "lambda:InvokeFunction",
+    function: authorizerFn.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${rest.executionArn}/authorizers/${tokenAuthorizer.id}`,
+});
+
+// Protected by the Cognito user pool (a valid ID/access token from `pool`).
+const listOrders = new aws.apigateway.Method("orders-get", {
+    restApi: rest.id,
+    resourceId: orders.id,
+    httpMethod: "GET",
+    authorization: "COGNITO_USER_POOLS",
+    authorizerId: cognitoAuthorizer.id,
+});
+// Protected by the Lambda TOKEN authorizer (authorizer-fn verifies the JWT).
+const createOrder = new aws.apigateway.Method("orders-post", {
+    restApi: rest.id,
+    resourceId: orders.id,
+    httpMethod: "POST",
+    authorization: "CUSTOM",
+    authorizerId: tokenAuthorizer.id,
+    apiKeyRequired: true, // the key is for the usage plan; the authorizer is the authentication
+});
+// Protected by IAM (SigV4-signed requests from principals allowed to call execute-api).
+const deleteOrder = new aws.apigateway.Method("orders-delete", {
+    restApi: rest.id,
+    resourceId: orders.id,
+    httpMethod: "DELETE",
+    authorization: "AWS_IAM",
+});
+// Left open on purpose: CORS preflight carries no credentials by design (exempt by exemptCorsPreflight).
+const preflight = new aws.apigateway.Method("orders-options", {
+    restApi: rest.id,
+    resourceId: orders.id,
+    httpMethod: "OPTIONS",
+    authorization: "NONE",
+});
+
+const restIntegrations = [listOrders, createOrder, deleteOrder].map(
+    (method, i) =>
+        new aws.apigateway.Integration(`orders-integration-${i}`, {
+            restApi: rest.id,
+            resourceId: orders.id,
+            httpMethod: method.httpMethod,
+            type: "AWS_PROXY",
+            integrationHttpMethod: "POST",
+            uri: handler.invokeArn,
+        }),
+);
+restIntegrations.push(
+    new aws.apigateway.Integration("orders-preflight", {
+        restApi: rest.id,
+        resourceId: orders.id,
+        httpMethod: preflight.httpMethod,
+        type: "MOCK",
+        requestTemplates: { "application/json": `{"statusCode": 200}` },
+    }),
+);
+const deployment = new aws.apigateway.Deployment(
+    "orders-deployment",
+    { restApi: rest.id, triggers: { redeploy: "1" } },
+    { dependsOn: restIntegrations },
+);
+const restStage = new aws.apigateway.Stage("orders-prod", { restApi: rest.id, deployment: deployment.id, stageName: "prod" });
+// API Gateway may invoke the handler from this API's methods only.
+new aws.lambda.Permission("rest-invoke", {
+    action: "lambda:InvokeFunction",
+    function: handler.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${rest.executionArn}/*/*/orders`,
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP API (API Gateway v2) with a JWT authorizer on the same user pool.
+
+const http = new aws.apigatewayv2.Api("items-http", { protocolType: "HTTP" });
+const jwt = new aws.apigatewayv2.Authorizer("items-jwt", {
+    apiId: http.id,
+    authorizerType: "JWT",
+    identitySources: ["$request.header.Authorization"],
+    jwtConfiguration: { issuer, audiences: [client.id] },
+});
+const httpIntegration = new aws.apigatewayv2.Integration("items-integration", {
+    apiId: http.id,
+    integrationType: "AWS_PROXY",
+    integrationUri: handler.arn,
+    payloadFormatVersion: "2.0",
+});
+const httpTarget = pulumi.interpolate`integrations/${httpIntegration.id}`;
+
+// Protected by the JWT authorizer.
+new aws.apigatewayv2.Route("items-get", { apiId: http.id, routeKey: "GET /items", authorizationType: "JWT", authorizerId: jwt.id, target: httpTarget });
+new aws.apigatewayv2.Route("items-post", {
+    apiId: http.id,
+    routeKey: "POST /items",
+    authorizationType: "JWT",
+    authorizerId: jwt.id,
+    authorizationScopes: ["items/write"],
+    target: httpTarget,
+});
+// The catch-all route is protected too: IAM.
+new aws.apigatewayv2.Route("items-default", { apiId: http.id, routeKey: "$default", authorizationType: "AWS_IAM", target: httpTarget });
+
+new aws.apigatewayv2.Stage("items-stage", { apiId: http.id, name: "$default", autoDeploy: true });
+new aws.lambda.Permission("http-invoke", {
+    action: "lambda:InvokeFunction",
+    function: handler.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${http.executionArn}/*/*`,
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// WebSocket API: the connection is authorized once, at $connect, by a Lambda REQUEST authorizer.
+
+const ws = new aws.apigatewayv2.Api("chat-ws", { protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action" });
+const wsAuthorizer = new aws.apigatewayv2.Authorizer("chat-authorizer", {
+    apiId: ws.id,
+    authorizerType: "REQUEST",
+    authorizerUri: authorizerFn.invokeArn,
+    identitySources: ["route.request.header.Authorization"],
+});
+new aws.lambda.Permission("ws-authorizer-invoke", {
+    action: "lambda:InvokeFunction",
+    function: authorizerFn.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${ws.executionArn}/authorizers/${wsAuthorizer.id}`,
+});
+const wsIntegration = new aws.apigatewayv2.Integration("chat-integration", {
+    apiId: ws.id,
+    integrationType: "AWS_PROXY",
+    integrationUri: handler.invokeArn,
+});
+const wsTarget = pulumi.interpolate`integrations/${wsIntegration.id}`;
+
+// Protected: every connection goes through the REQUEST authorizer.
+new aws.apigatewayv2.Route("chat-connect", { apiId: ws.id, routeKey: "$connect", authorizationType: "CUSTOM", authorizerId: wsAuthorizer.id, target: wsTarget });
+// No authorization on the other routes: WebSocket routes after $connect run on the already-authorized connection.
+new aws.apigatewayv2.Route("chat-message", { apiId: ws.id, routeKey: "sendmessage", target: wsTarget });
+new aws.apigatewayv2.Route("chat-disconnect", { apiId: ws.id, routeKey: "$disconnect", target: wsTarget });
+new aws.apigatewayv2.Stage("chat-stage", { apiId: ws.id, name: "prod", autoDeploy: true });
+new aws.lambda.Permission("ws-invoke", {
+    action: "lambda:InvokeFunction",
+    function: handler.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${ws.executionArn}/*/*`,
+});
+
+export const restUrl = restStage.invokeUrl;
+export const httpEndpoint = http.apiEndpoint;
+export const userPoolId = pool.id;
