@@ -33,6 +33,8 @@ export interface AuthorizerOptions {
   logger?: Logger;
   /** Clock in epoch milliseconds (tests); default Date.now. */
   now?: () => number;
+  /** Verified-token cache to use (tests inspect it); default one sized by AUTH_TOKEN_CACHE_SIZE. */
+  tokenCache?: TokenCache;
 }
 
 export interface Authorizer {
@@ -69,7 +71,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
   let jwks: JwksCache | undefined;
   if (config !== undefined) {
     const clock = options.now ?? Date.now;
-    const tokenCache = new TokenCache(config.tokenCacheSize);
+    const tokenCache = options.tokenCache ?? new TokenCache(config.tokenCacheSize);
     const keys: JwksCache = new JwksCache({
       config,
       fetcher: options.fetcher ?? fetchJson,
