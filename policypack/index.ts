@@ -5,6 +5,7 @@ import * as componentRouteAuthorization from "./policies/component-route-authori
 import * as httpApiQuickCreate from "./policies/http-api-quick-create";
 import * as ineffectiveRouteAuth from "./policies/ineffective-route-auth";
 import * as methodRequiresAuthorization from "./policies/method-requires-authorization";
+import * as openapiRequiresAuthorization from "./policies/openapi-requires-authorization";
 import * as routeRequiresAuthorization from "./policies/route-requires-authorization";
 
 export const policies = [
@@ -13,6 +14,7 @@ export const policies = [
     httpApiQuickCreate.policy,
     ineffectiveRouteAuth.policy,
     componentRouteAuthorization.policy,
+    openapiRequiresAuthorization.policy,
 ];
 
 new PolicyPack("authguard", { policies });
