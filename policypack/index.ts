@@ -6,6 +6,8 @@ import * as httpApiQuickCreate from "./policies/http-api-quick-create";
 import * as ineffectiveRouteAuth from "./policies/ineffective-route-auth";
 import * as methodRequiresAuthorization from "./policies/method-requires-authorization";
 import * as openapiRequiresAuthorization from "./policies/openapi-requires-authorization";
+import * as resourcePolicy from "./policies/resource-policy";
+import * as resourcePolicyIam from "./policies/resource-policy-iam";
 import * as routeRequiresAuthorization from "./policies/route-requires-authorization";
 
 export const policies = [
@@ -15,6 +17,8 @@ export const policies = [
     ineffectiveRouteAuth.policy,
     componentRouteAuthorization.policy,
     openapiRequiresAuthorization.policy,
+    resourcePolicy.policy,
+    resourcePolicyIam.policy,
 ];
 
 new PolicyPack("authguard", { policies });

@@ -53,15 +53,25 @@ export function parsePolicyDocument(value: unknown): ParsedPolicy {
             return { status: "invalid", error: `not valid JSON: ${(e as Error).message}` };
         }
     }
-    if (containsUnknown(doc)) return { status: "unknown" };
     if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
         return { status: "invalid", error: "a policy document must be a JSON object with a Statement" };
     }
     const raw = field(doc as Record<string, unknown>, "Statement");
     if (raw === undefined) return { status: "invalid", error: "the policy document has no Statement" };
+    if (isUnknown(raw)) return { status: "unknown" };
     const list = Array.isArray(raw) ? raw : [raw];
     const statements: PolicyStatement[] = [];
     for (let i = 0; i < list.length; i++) {
+        // Who, what and the effect must be known to judge a statement; unknown Resource or Condition values (an
+        // object-form document built from outputs) are kept as the unknown sentinel for the caller to weigh.
+        const st = list[i];
+        if (isUnknown(st)) return { status: "unknown" };
+        if (st !== null && typeof st === "object" && !Array.isArray(st)) {
+            const o = st as Record<string, unknown>;
+            if (["Effect", "Principal", "NotPrincipal", "Action", "NotAction"].some((k) => containsUnknown(field(o, k)))) return { status: "unknown" };
+            const cond = field(o, "Condition");
+            if (isUnknown(cond) || (cond !== null && typeof cond === "object" && Object.values(cond as object).some(isUnknown))) return { status: "unknown" };
+        }
         const parsed = parseStatement(list[i], i);
         if (typeof parsed === "string") return { status: "invalid", error: `statement #${i + 1}: ${parsed}` };
         statements.push(parsed);

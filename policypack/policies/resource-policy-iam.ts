@@ -1,0 +1,90 @@
+// apigw-resource-policy-iam (advisory, off until `requireResourcePolicyForIam: true`)
+//
+// Defence in depth for IAM-protected REST APIs: AWS_IAM authorization accepts any SigV4-signed caller whose own
+// identity policy allows execute-api:Invoke, in ANY account, once the API's resource policy lets that account in. A
+// resource policy that names your accounts, organisation or networks makes a leaked or over-broad identity policy
+// elsewhere harmless (the pattern of a default authorizer plus a resource policy). With the setting on, every REST API
+// that has an AWS_IAM method (a Method resource or an OpenAPI body operation) must carry a resource policy whose
+// Allow statements for execute-api:Invoke name specific principals or carry a restricting condition (or are covered
+// by a Deny-unless statement). It is a separate policy from apigw-resource-policy because it is advisory while that
+// one is mandatory.
+import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { ApiIds, linkedApi } from "../lib/api-links";
+import { formatFinding, q } from "../lib/messages";
+import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
+import { policySources, restApiPoliciesByApi, restrictsCallers } from "../lib/resource-policy";
+import { StackIndex } from "../lib/stack-index";
+import { T } from "../lib/types";
+import { asString, CouldNotVerify, raw } from "../lib/values";
+
+export const name = "apigw-resource-policy-iam";
+
+export const policy: StackValidationPolicy = {
+    name,
+    description:
+        "With requireResourcePolicyForIam, REST APIs with AWS_IAM methods must also have a resource policy that limits callers to known accounts, organisations or networks.",
+    enforcementLevel: "advisory",
+    configSchema: {
+        properties: {
+            requireResourcePolicyForIam: {
+                type: "boolean",
+                default: false,
+                description: "Require an account-restricting resource policy on every REST API that has AWS_IAM methods.",
+            },
+        },
+    },
+    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        if (args.getConfig<{ requireResourcePolicyForIam?: boolean }>().requireResourcePolicyForIam !== true) return;
+        const index = new StackIndex(args.resources);
+        const ids = new ApiIds(index);
+        const iamMethods = new Map<string, string[]>();
+        const note = (api: PolicyResource, what: string) => {
+            let list = iamMethods.get(api.urn);
+            if (!list) iamMethods.set(api.urn, (list = []));
+            list.push(what);
+        };
+        for (const m of index.ofType(T.method)) {
+            const props = raw(m.props) as Record<string, unknown>;
+            if (asString(props.authorization)?.toUpperCase() !== "AWS_IAM") continue;
+            const api = linkedApi(index, ids, m, "restApi", [T.restApi]);
+            if (api && api !== "unknown") note(api, `Method ${q(m.name)}`);
+        }
+        for (const api of index.ofType(T.restApi)) {
+            const body = parseOpenApiBody((raw(api.props) as Record<string, unknown>).body);
+            if (body.status !== "ok") continue;
+            for (const op of bodyOperations(body.doc, "REST")) if (op.auth.kind === "iam") note(api, op.key);
+        }
+        const attached = restApiPoliciesByApi(index, ids);
+        const unverified: string[] = [];
+        for (const api of index.ofType(T.restApi)) {
+            const methods = iamMethods.get(api.urn);
+            if (!methods) continue;
+            const sources = policySources(api, attached.get(api.urn) ?? []);
+            if (sources.some((s) => s.parsed.status === "unknown")) {
+                unverified.push(`${api.urn}: its resource policy is not known during preview`);
+                continue;
+            }
+            const restricted = sources.some((s) => s.parsed.status === "ok" && restrictsCallers(s.parsed.statements));
+            if (restricted) continue;
+            reportViolation(message(api, methods, sources.length > 0), api.urn);
+        }
+        if (unverified.length > 0) throw new CouldNotVerify(unverified);
+    },
+};
+
+function message(api: PolicyResource, methods: string[], hasPolicy: boolean): string {
+    const shown = methods.slice(0, 5).join(", ") + (methods.length > 5 ? `, and ${methods.length - 5} more` : "");
+    return formatFinding({
+        problem: `REST API ${q(api.name)} uses IAM authorization (${shown}) but ${hasPolicy ? "its resource policy does not limit callers to known accounts or networks" : "has no resource policy"}.`,
+        why: "Any principal in any account whose own identity policy allows execute-api:Invoke on it can call it; a resource policy keeps the API to your accounts even when an identity policy elsewhere is too broad.",
+        urn: api.urn,
+        fix:
+            `new aws.apigateway.RestApiPolicy(${q(`${api.name}-policy`)}, {\n` +
+            `    restApiId: ${api.name.replace(/[^A-Za-z0-9_$]/g, "_")}.id,\n` +
+            `    policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{\n` +
+            `        Effect: "Allow", Principal: { AWS: [pulumi.interpolate\`arn:aws:iam::\${accountId}:root\`] },\n` +
+            `        Action: "execute-api:Invoke", Resource: "execute-api:/*",\n` +
+            `    }] }),\n` +
+            `});`,
+    });
+}
