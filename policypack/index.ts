@@ -2,6 +2,8 @@
 // endpoints. One module per policy in ./policies; shared helpers in ./lib. Policy names are a public interface.
 import { PolicyPack } from "@pulumi/policy";
 import * as componentRouteAuthorization from "./policies/component-route-authorization";
+import * as defaultEndpointDisabled from "./policies/default-endpoint-disabled";
+import * as defaultEndpointDisabledMtls from "./policies/default-endpoint-disabled-mtls";
 import * as httpApiQuickCreate from "./policies/http-api-quick-create";
 import * as ineffectiveRouteAuth from "./policies/ineffective-route-auth";
 import * as methodRequiresAuthorization from "./policies/method-requires-authorization";
@@ -19,6 +21,8 @@ export const policies = [
     openapiRequiresAuthorization.policy,
     resourcePolicy.policy,
     resourcePolicyIam.policy,
+    defaultEndpointDisabled.policy,
+    defaultEndpointDisabledMtls.policy,
 ];
 
 new PolicyPack("authguard", { policies });
