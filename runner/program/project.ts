@@ -56,7 +56,7 @@ function readYaml(file: string): unknown {
     } catch (e) {
         const err = e as Error & { linePos?: Array<{ line: number; col: number }> };
         const where = err.linePos && err.linePos[0] ? ` (line ${err.linePos[0].line})` : "";
-        throw new ProjectError(`${file} is not valid YAML${where}: ${err.message.split("\n")[0]}`, file);
+        throw new ProjectError(`${file} is not valid YAML${where}: ${err.message.split("\n")[0].replace(/:\s*$/, "")}`, file);
     }
 }
 

@@ -1,0 +1,453 @@
+// `authguard check <program-dir>`: runs a Pulumi TypeScript program offline under Pulumi's mock runtime (in a fresh
+// program-host process), starts the policy pack over the Analyzer protocol at the same time (as the engine loads
+// policy packs while the program runs), replays every registration to the pack (Remediate, Analyze, then one
+// AnalyzeStack) and reports like `pulumi preview` does.
+//
+// Exit codes: 0 clean or advisory only; 1 at least one mandatory violation; 2 the program, the pack, a config file
+// or the command line is broken (one paragraph on stderr naming the file; stack traces only with --verbose).
+
+import * as fs from "fs";
+import * as path from "path";
+import { AnalyzerSession, PolicyConfigError, PolicyPackConfigFile, PolicyPackError, PolicyPackProcess, loadPolicyPackConfig } from "./analyzer";
+import { ProgramFailure, ProgramRun, ProgramRunError, RunMode, loadProject, ProjectError, runProgram } from "./program";
+import {
+    CheckFailure,
+    CheckReport,
+    EXIT_FAILURE,
+    displayPath,
+    exitCodeOf,
+    renderFailureText,
+    renderJson,
+    renderSarif,
+    renderText,
+    toJsonFailure,
+    toJsonReport,
+    toReportResources,
+    toSarif,
+    toSarifFailure,
+} from "./report";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+export const DEFAULT_PACK_DIR = path.join(REPO_ROOT, "policypack");
+
+function toolInfo(): { name: string; version: string } {
+    try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string };
+        return { name: "authguard", version: pkg.version ?? "0.0.0" };
+    } catch {
+        return { name: "authguard", version: "0.0.0" };
+    }
+}
+
+export type OutputFormat = "text" | "json" | "sarif";
+
+export interface CheckOptions {
+    programDir: string;
+    mode: RunMode;
+    /** Policy pack directory; default: this repository's policypack/. */
+    policyPack?: string;
+    /** A `--policy-pack-config` file (the Pulumi CLI's JSON format). */
+    policyPackConfig?: string;
+    stack?: string;
+    /** `--config key=value` overrides. */
+    config?: Record<string, string>;
+    organization?: string;
+    timeoutMs?: number;
+    verbose?: boolean;
+    /** Where program output goes with --verbose. */
+    onProgramOutput?: (stream: "stdout" | "stderr", text: string) => void;
+}
+
+export type CheckOutcome = { ok: true; report: CheckReport; program: ProgramRun } | { ok: false; failure: CheckFailure };
+
+class CheckError extends Error {
+    constructor(readonly failure: CheckFailure) {
+        super(failure.message);
+    }
+}
+
+function programFailureMessage(f: ProgramFailure, programDir: string): string {
+    const where = f.file ? `${displayPath(f.file)}${f.line !== undefined ? `:${f.line}${f.column !== undefined ? `:${f.column}` : ""}` : ""}` : "";
+    const at = where ? `${where}: ` : "";
+    switch (f.kind) {
+        case "compile":
+            return `the program in ${displayPath(programDir)} does not compile: ${at}${f.message}`;
+        case "runtime":
+            return `the program in ${displayPath(programDir)} threw an error: ${at}${f.message}. Fix the program (run with --verbose for the stack trace).`;
+        case "invoke":
+            return `${at}${f.message}.`;
+        case "module":
+            return `the program in ${displayPath(programDir)} imports a module that cannot be found: ${at}${f.message}`;
+        case "log-error":
+            return `the program in ${displayPath(programDir)} reported an error: ${at}${f.message}`;
+        case "timeout":
+        case "crash":
+            return `${at}${f.message}`;
+        default:
+            return f.message.includes(f.file ?? "\u0000") ? f.message : `${at}${f.message}`;
+    }
+}
+
+/** Runs one check. Never throws for expected failures: they come back as `{ ok: false, failure }`. */
+export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
+    const tool = toolInfo();
+    const started = Date.now();
+    const packDir = path.resolve(opts.policyPack ?? DEFAULT_PACK_DIR);
+    const packDisplay = opts.policyPack ? path.normalize(opts.policyPack) : displayPath(DEFAULT_PACK_DIR);
+    let pack: PolicyPackProcess | undefined;
+    let packStarting: Promise<PolicyPackProcess> | undefined;
+    try {
+        // Config files and the project are read first: they are cheap and their errors are the clearest.
+        let policyConfig: PolicyPackConfigFile | undefined;
+        if (opts.policyPackConfig) {
+            try {
+                policyConfig = loadPolicyPackConfig(opts.policyPackConfig);
+            } catch (e) {
+                if (e instanceof PolicyConfigError) {
+                    throw new CheckError({ tool, kind: "config", message: e.message, file: path.resolve(opts.policyPackConfig) });
+                }
+                throw e;
+            }
+        }
+        let project;
+        try {
+            project = loadProject(opts.programDir, { stack: opts.stack, config: opts.config });
+        } catch (e) {
+            if (e instanceof ProjectError) {
+                throw new CheckError({ tool, kind: "program", message: e.message, file: e.file });
+            }
+            throw e;
+        }
+        const dryRun = opts.mode !== "up";
+
+        // Start the pack while the program runs.
+        packStarting = PolicyPackProcess.start({
+            packDir,
+            project: project.name,
+            stack: project.stack,
+            organization: opts.organization,
+            dryRun,
+            stackConfig: project.config,
+        });
+        // Never leave an unhandled rejection behind if the program fails first.
+        packStarting.catch(() => undefined);
+        let program: ProgramRun;
+        try {
+            program = await runProgram({
+                programDir: project.dir,
+                mode: opts.mode,
+                stack: project.stack,
+                config: opts.config,
+                organization: opts.organization,
+                timeoutMs: opts.timeoutMs,
+                onOutput: opts.onProgramOutput,
+            });
+        } catch (e) {
+            if (e instanceof ProgramRunError) {
+                const f = e.failure;
+                throw new CheckError({
+                    tool,
+                    kind: f.kind,
+                    message: programFailureMessage(f, project.dir),
+                    file: f.file,
+                    line: f.line,
+                    column: f.column,
+                    details: [f.stack, e.output ? `program output:\n${e.output}` : ""].filter(Boolean).join("\n\n") || undefined,
+                });
+            }
+            throw e;
+        }
+        const programDone = Date.now();
+        try {
+            pack = await packStarting;
+        } catch (e) {
+            if (e instanceof PolicyPackError) {
+                throw new CheckError({ tool, kind: "pack", message: `policy pack ${packDisplay}: ${e.message}`, file: packDir });
+            }
+            throw e;
+        }
+        const analyzeOptions = {
+            project: project.name,
+            stack: project.stack,
+            organization: opts.organization,
+            dryRun,
+            policyConfig,
+            stackConfig: project.config,
+            configSecretKeys: project.secretKeys,
+        };
+        let analysis;
+        try {
+            const session = await AnalyzerSession.open(pack, analyzeOptions);
+            analysis = await session.analyzeAll(program.records);
+            await session.cancel();
+        } catch (e) {
+            if (e instanceof PolicyConfigError) {
+                throw new CheckError({
+                    tool,
+                    kind: "config",
+                    message: `${opts.policyPackConfig ? `${displayPath(path.resolve(opts.policyPackConfig))}: ` : ""}${e.message}`,
+                    file: opts.policyPackConfig ? path.resolve(opts.policyPackConfig) : undefined,
+                });
+            }
+            if (e instanceof PolicyPackError) {
+                const logs = pack.logs.map((l) => `${l.severity}: ${l.message}`).join("\n");
+                throw new CheckError({ tool, kind: "pack", message: `policy pack ${packDisplay}: ${e.message}`, file: packDir, details: logs || undefined });
+            }
+            throw e;
+        }
+        const report: CheckReport = {
+            tool,
+            mode: opts.mode,
+            program: {
+                dir: project.dir,
+                project: project.name,
+                stack: project.stack,
+                main: project.main,
+                pulumiSdkVersion: program.sdk.version,
+            },
+            policyPack: { name: analysis.pack.name, version: analysis.pack.version, path: packDisplay, policies: analysis.pack.policies },
+            resources: toReportResources(program.records),
+            violations: analysis.violations,
+            remediations: analysis.remediations,
+            timings: {
+                programMs: program.timings.totalMs,
+                packStartMs: pack.startMs,
+                configureMs: analysis.timings.configureMs,
+                analyzeMs: analysis.timings.analyzeMs,
+                analyzeStackMs: analysis.timings.analyzeStackMs,
+                totalMs: Date.now() - started,
+            },
+        };
+        void programDone;
+        return { ok: true, report, program };
+    } catch (e) {
+        if (e instanceof CheckError) {
+            return { ok: false, failure: e.failure };
+        }
+        const err = e as Error;
+        return { ok: false, failure: { tool, kind: "internal", message: `unexpected error: ${err?.message ?? String(e)}`, details: err?.stack } };
+    } finally {
+        // The pack may still be starting when the program failed: wait for it, then stop it.
+        if (!pack && packStarting) {
+            pack = await packStarting.catch(() => undefined);
+        }
+        if (pack) {
+            await pack.close();
+        }
+    }
+}
+
+export function render(outcome: CheckOutcome, format: OutputFormat, verbose = false): { stdout: string; stderr: string; exitCode: number } {
+    if (!outcome.ok) {
+        const stderr = renderFailureText(outcome.failure, { verbose });
+        const stdout =
+            format === "json" ? renderJson(toJsonFailure(outcome.failure)) : format === "sarif" ? renderSarif(toSarifFailure(outcome.failure)) : "";
+        return { stdout, stderr, exitCode: EXIT_FAILURE };
+    }
+    const report = outcome.report;
+    const stdout =
+        format === "json" ? renderJson(toJsonReport(report)) : format === "sarif" ? renderSarif(toSarif(report)) : renderText(report, { verbose });
+    return { stdout, stderr: "", exitCode: exitCodeOf(report) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Command line
+
+const USAGE = `Usage:
+  authguard check <program-dir> [options]   check a Pulumi TypeScript program against a policy pack, offline
+  authguard demo                            check the bundled examples (what \`npm start\` runs)
+
+Options:
+  --mode preview|up            preview (default): computed outputs of new resources are unknown, as in a first
+                               \`pulumi preview\`; up: realistic IDs and ARNs, as after \`pulumi up\`
+  --policy-pack <dir>          the policy pack to run (default: this repository's policypack/)
+  --policy-pack-config <file>  policy config in the Pulumi CLI's JSON format (levels and settings per policy)
+  --format text|json|sarif     output format (default text); json and sarif go to stdout
+  --stack <name>               stack whose Pulumi.<stack>.yaml config is read (default: the only stack file, or dev)
+  --config <key=value>         set a config value, like \`pulumi config set\` (repeatable)
+  --timeout <seconds>          stop a program that has not finished (default 300)
+  --verbose                    show the program's output, timings, and stack traces on failure
+  -h, --help                   show this help
+  --version                    print the version
+
+Exit codes: 0 clean or advisory only, 1 mandatory violations, 2 the program, pack or a config file failed.
+`;
+
+interface ParsedArgs {
+    command?: string;
+    positional: string[];
+    mode: RunMode;
+    format: OutputFormat;
+    policyPack?: string;
+    policyPackConfig?: string;
+    stack?: string;
+    config: Record<string, string>;
+    timeoutMs?: number;
+    verbose: boolean;
+    help: boolean;
+    version: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): ParsedArgs {
+    const out: ParsedArgs = { positional: [], mode: "preview", format: "text", config: {}, verbose: false, help: false, version: false };
+    const takesValue = new Set(["--mode", "--policy-pack", "--policy-pack-config", "--format", "--stack", "--config", "--timeout"]);
+    for (let i = 0; i < argv.length; i++) {
+        let arg = argv[i];
+        let value: string | undefined;
+        const eq = arg.indexOf("=");
+        if (arg.startsWith("--") && eq > 0) {
+            value = arg.slice(eq + 1);
+            arg = arg.slice(0, eq);
+        }
+        if (takesValue.has(arg) && value === undefined) {
+            value = argv[++i];
+            if (value === undefined) {
+                throw new UsageError(`${arg} needs a value`);
+            }
+        }
+        switch (arg) {
+            case "--mode":
+                if (value !== "preview" && value !== "up") {
+                    throw new UsageError(`--mode must be preview or up, not "${value}"`);
+                }
+                out.mode = value;
+                break;
+            case "--format":
+                if (value !== "text" && value !== "json" && value !== "sarif") {
+                    throw new UsageError(`--format must be text, json or sarif, not "${value}"`);
+                }
+                out.format = value;
+                break;
+            case "--policy-pack":
+                out.policyPack = value;
+                break;
+            case "--policy-pack-config":
+                out.policyPackConfig = value;
+                break;
+            case "--stack":
+                out.stack = value;
+                break;
+            case "--config": {
+                const at = value!.indexOf("=");
+                if (at <= 0) {
+                    throw new UsageError(`--config takes key=value, not "${value}"`);
+                }
+                out.config[value!.slice(0, at)] = value!.slice(at + 1);
+                break;
+            }
+            case "--timeout": {
+                const s = Number(value);
+                if (!Number.isFinite(s) || s <= 0) {
+                    throw new UsageError(`--timeout must be a positive number of seconds, not "${value}"`);
+                }
+                out.timeoutMs = s * 1000;
+                break;
+            }
+            case "--verbose":
+            case "-v":
+                out.verbose = true;
+                break;
+            case "--help":
+            case "-h":
+                out.help = true;
+                break;
+            case "--version":
+                out.version = true;
+                break;
+            default:
+                if (arg.startsWith("-")) {
+                    throw new UsageError(`unknown option ${arg}`);
+                }
+                if (out.command === undefined) {
+                    out.command = arg;
+                } else {
+                    out.positional.push(arg);
+                }
+        }
+    }
+    return out;
+}
+
+interface Io {
+    stdout: (s: string) => void;
+    stderr: (s: string) => void;
+}
+
+async function demo(io: Io, verbose: boolean): Promise<number> {
+    // `npm start`: the insecure example must show its findings and the secure one must be clean. The demo exits 0
+    // when both do (it demonstrates the checker, not a deployment gate); `authguard check` on insecure-api alone
+    // exits 1.
+    const examples = path.join(REPO_ROOT, "examples");
+    const results: Array<{ name: string; outcome: CheckOutcome }> = [];
+    for (const name of ["insecure-api", "secure-api"]) {
+        const dir = path.join(examples, name);
+        io.stdout(`$ authguard check ${displayPath(dir)}\n`);
+        const outcome = await runCheck({ programDir: dir, mode: "preview", verbose });
+        const r = render(outcome, "text", verbose);
+        io.stdout(r.stdout);
+        io.stderr(r.stderr);
+        io.stdout(`(exit code ${r.exitCode})\n\n`);
+        results.push({ name, outcome });
+    }
+    const [insecure, secure] = results;
+    if (!insecure.outcome.ok || !secure.outcome.ok) {
+        return EXIT_FAILURE;
+    }
+    const found = insecure.outcome.report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const clean = secure.outcome.report.violations.length === 0;
+    if (found > 0 && clean) {
+        io.stdout(`demo: insecure-api has ${found} mandatory findings (its check exits 1); secure-api is clean. Demo OK.\n`);
+        return 0;
+    }
+    io.stdout(`demo: unexpected result: insecure-api has ${found} mandatory findings, secure-api ${clean ? "is clean" : "has findings"}.\n`);
+    return 1;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+    let args: ParsedArgs;
+    try {
+        args = parseArgs(argv);
+    } catch (e) {
+        if (e instanceof UsageError) {
+            io.stderr(`authguard: ${e.message}\n\n${USAGE}`);
+            return EXIT_FAILURE;
+        }
+        throw e;
+    }
+    if (args.version) {
+        io.stdout(`${toolInfo().version}\n`);
+        return 0;
+    }
+    if (args.help || args.command === undefined) {
+        (args.help ? io.stdout : io.stderr)(USAGE);
+        return args.help ? 0 : EXIT_FAILURE;
+    }
+    if (args.command === "demo") {
+        return demo(io, args.verbose);
+    }
+    if (args.command !== "check") {
+        io.stderr(`authguard: unknown command "${args.command}"\n\n${USAGE}`);
+        return EXIT_FAILURE;
+    }
+    if (args.positional.length !== 1) {
+        io.stderr(`authguard check: give exactly one program directory\n\n${USAGE}`);
+        return EXIT_FAILURE;
+    }
+    const outcome = await runCheck({
+        programDir: args.positional[0],
+        mode: args.mode,
+        policyPack: args.policyPack,
+        policyPackConfig: args.policyPackConfig,
+        stack: args.stack,
+        config: args.config,
+        timeoutMs: args.timeoutMs,
+        verbose: args.verbose,
+        onProgramOutput: args.verbose ? (_s, text) => io.stderr(text) : undefined,
+    });
+    const r = render(outcome, args.format, args.verbose);
+    io.stdout(r.stdout);
+    io.stderr(r.stderr);
+    return r.exitCode;
+}

@@ -1,0 +1,13 @@
+// Reporters for `authguard check`: text (like `pulumi preview`'s Policies section), JSON (stable schema) and SARIF.
+export * from "./model";
+export { renderText, renderFailureText } from "./text";
+export { JsonFailure, JsonReport, JSON_SCHEMA_VERSION, renderJson, toJsonFailure, toJsonReport } from "./json";
+export { SARIF_SCHEMA_URI, SarifLog, renderSarif, toSarif, toSarifFailure } from "./sarif";
+
+import * as path from "path";
+
+/** The vendored schema files (used by tests and documented in the README). */
+export const SCHEMA_FILES = {
+    sarif: path.join(__dirname, "schemas", "sarif-schema-2.1.0.json"),
+    json: path.join(__dirname, "schemas", "authguard-check-report.schema.json"),
+};
