@@ -1,11 +1,18 @@
 // authguard: a CrossGuard policy pack that rejects unauthenticated, mis-wired or over-exposed AWS API Gateway
 // endpoints. One module per policy in ./policies; shared helpers in ./lib. Policy names are a public interface.
 import { PolicyPack } from "@pulumi/policy";
+import * as apiKeyHygiene from "./policies/api-key-hygiene";
+import * as authorizerCacheSafety from "./policies/authorizer-cache-safety";
+import * as authorizerWiring from "./policies/authorizer-wiring";
 import * as componentRouteAuthorization from "./policies/component-route-authorization";
 import * as defaultEndpointDisabled from "./policies/default-endpoint-disabled";
 import * as defaultEndpointDisabledMtls from "./policies/default-endpoint-disabled-mtls";
 import * as httpApiQuickCreate from "./policies/http-api-quick-create";
 import * as ineffectiveRouteAuth from "./policies/ineffective-route-auth";
+import * as jwtAuthorizerConfig from "./policies/jwt-authorizer-config";
+import * as lambdaAuthorizerPermission from "./policies/lambda-authorizer-permission";
+import * as lambdaIntegrationPermission from "./policies/lambda-integration-permission";
+import * as lambdaPermissionScopedSourceArn from "./policies/lambda-permission-scoped-source-arn";
 import * as methodRequiresAuthorization from "./policies/method-requires-authorization";
 import * as openapiRequiresAuthorization from "./policies/openapi-requires-authorization";
 import * as resourcePolicy from "./policies/resource-policy";
@@ -23,6 +30,13 @@ export const policies = [
     resourcePolicyIam.policy,
     defaultEndpointDisabled.policy,
     defaultEndpointDisabledMtls.policy,
+    apiKeyHygiene.policy,
+    lambdaAuthorizerPermission.policy,
+    lambdaIntegrationPermission.policy,
+    lambdaPermissionScopedSourceArn.policy,
+    authorizerWiring.policy,
+    jwtAuthorizerConfig.policy,
+    authorizerCacheSafety.policy,
 ];
 
 new PolicyPack("authguard", { policies });
