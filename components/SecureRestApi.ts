@@ -1,0 +1,447 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { authorizerArn, routeArn } from "./internal/arns";
+import { checkDefaultAuth, ResolvedAuthorizer, ResolvedRouteAuth, resolveAuthorizers, resolveRouteAuth } from "./internal/auth";
+import {
+    checkCustomDomain,
+    checkTags,
+    domainUrl,
+    invokePermission,
+    publicRoutesOutput,
+    requireObject,
+    requirePlain,
+    routeAuthOutput,
+    typeToken,
+} from "./internal/common";
+import { methodsFor, PREFLIGHT_REASON, ResolvedCors, resolveCors } from "./internal/cors";
+import { Problems, q } from "./internal/errors";
+import { checkHandlerKey, FunctionRef, functionRef } from "./internal/handlers";
+import { behaviourHash } from "./internal/hash";
+import { buildResourcePolicy } from "./internal/resourcePolicy";
+import { findParameterConflict, ParsedRoute, parseRouteKey, pathPrefixes, Slugger } from "./internal/routes";
+import { ApiKeysArgs, PublicRoute, RouteArgs, RouteAuth, SecureRestApiArgs } from "./types";
+
+const COMPONENT = "SecureRestApi";
+const ENDPOINT_TYPES = ["EDGE", "REGIONAL", "PRIVATE"];
+const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"];
+
+interface PlannedRoute {
+    parsed: ParsedRoute & { method: NonNullable<ParsedRoute["method"]>; path: string };
+    args?: RouteArgs;
+    auth: ResolvedRouteAuth;
+}
+
+interface RestPlan {
+    routes: PlannedRoute[];
+    authorizers: Map<string, ResolvedAuthorizer>;
+    cors?: ResolvedCors;
+    endpointType: string;
+    stageName: string;
+    policy?: pulumi.Output<string>;
+    apiKeys?: ApiKeysArgs;
+}
+
+function checkApiKeys(problems: Problems, k: ApiKeysArgs | undefined): void {
+    if (k === undefined) return;
+    if (!Array.isArray(k.keys) || k.keys.length === 0) problems.add("apiKeys", "keys needs at least one key name");
+    for (const key of k.keys ?? []) if (typeof key !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(key)) problems.add("apiKeys", `key name ${q(String(key))} must be 1-64 letters, digits, ., - or _`);
+    if (new Set(k.keys ?? []).size !== (k.keys ?? []).length) problems.add("apiKeys", "lists the same key twice");
+    for (const field of ["throttleRateLimit", "throttleBurstLimit", "quotaLimit"] as const) {
+        const v = k[field];
+        if (v !== undefined && (typeof v !== "number" || !(v >= 0))) problems.add("apiKeys", `${field} must be a number >= 0`);
+    }
+    if (k.quotaPeriod !== undefined && !QUOTA_PERIODS.includes(k.quotaPeriod)) problems.add("apiKeys", `quotaPeriod must be one of ${QUOTA_PERIODS.join(", ")}`);
+    if (k.quotaPeriod !== undefined && k.quotaLimit === undefined) problems.add("apiKeys", "quotaPeriod needs quotaLimit");
+}
+
+function plan(name: string, args: SecureRestApiArgs): RestPlan {
+    const problems = new Problems(COMPONENT, name);
+    if (!args || typeof args !== "object") {
+        problems.add(undefined, "needs args with `routes` and `handlers`");
+        problems.throwIfAny();
+    }
+    requirePlain(problems, {
+        routes: args.routes,
+        authorizers: args.authorizers,
+        defaultAuth: args.defaultAuth,
+        cors: args.cors,
+        endpointType: args.endpointType,
+        apiKeys: args.apiKeys,
+        stageName: args.stageName,
+    });
+    checkCustomDomain(problems, args.customDomain);
+    checkTags(problems, args.tags);
+    const endpointType = args.endpointType ?? "REGIONAL";
+    if (!ENDPOINT_TYPES.includes(endpointType)) problems.add("endpointType", `${q(String(endpointType))} is not one of ${ENDPOINT_TYPES.join(", ")}`);
+    if (endpointType === "PRIVATE" && args.customDomain) problems.add("customDomain", "is not supported for PRIVATE APIs by this component");
+    const stageName = args.stageName ?? "v1";
+    if (typeof stageName !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) problems.add("stageName", "must be 1-128 letters, digits, - or _");
+    checkApiKeys(problems, args.apiKeys);
+
+    const hasRoutes = requireObject(problems, "routes", args.routes, true);
+    requireObject(problems, "handlers", args.handlers, true);
+    const plainAuthorizers = pulumi.Output.isInstance(args.authorizers) ? undefined : args.authorizers;
+    const authorizers = resolveAuthorizers("REST", plainAuthorizers, args.handlers, problems);
+    const declared = new Set(Object.keys(plainAuthorizers ?? {}));
+    checkDefaultAuth(args.defaultAuth, declared, problems);
+    const cors = resolveCors(pulumi.Output.isInstance(args.cors) ? undefined : args.cors, problems);
+
+    const routes: PlannedRoute[] = [];
+    if (hasRoutes) {
+        const entries = Object.entries(args.routes);
+        if (entries.length === 0) problems.add("routes", "needs at least one route");
+        const seen = new Map<string, string>();
+        for (const [key, route] of entries) {
+            const where = `route ${q(key)}`;
+            const parsed = parseRouteKey(key, { allowDefault: false });
+            if (typeof parsed === "string") {
+                problems.add(where, parsed);
+                continue;
+            }
+            const canonical = `${parsed.method} ${parsed.path}`;
+            if (seen.has(canonical)) problems.add(where, `duplicates route ${q(seen.get(canonical)!)}`);
+            seen.set(canonical, key);
+            if (!route || typeof route !== "object") {
+                problems.add(where, "must be an object with `handler` and `auth`");
+                continue;
+            }
+            checkHandlerKey(args.handlers, route.handler, where, problems);
+            const auth = resolveRouteAuth("REST", key, route, args.defaultAuth, authorizers, problems, { declared });
+            if (!auth) continue;
+            if (parsed.method === "OPTIONS" && cors) {
+                problems.add(where, "CORS is configured, so the component generates the public OPTIONS preflight method for this path; remove this route");
+            }
+            routes.push({ parsed: parsed as PlannedRoute["parsed"], args: route, auth });
+        }
+        const conflict = findParameterConflict(routes.map((r) => r.parsed.path));
+        if (conflict) problems.add("routes", conflict);
+        const keyed = routes.filter((r) => r.auth.apiKeyRequired);
+        if (keyed.length > 0 && !args.apiKeys) {
+            problems.add(`route ${q(keyed[0].parsed.key)}`, "requires an API key but `apiKeys` is not set: without a usage plan covering the stage every request is refused");
+        }
+        if (args.apiKeys && keyed.length === 0) problems.add("apiKeys", "no route sets apiKeyRequired, so the keys would protect nothing");
+    }
+    const policy = buildResourcePolicy({ resourcePolicy: args.resourcePolicy, endpointType, vpcEndpointIds: args.vpcEndpointIds }, problems);
+    problems.throwIfAny();
+
+    // CORS preflight: one public MOCK OPTIONS method per path that has routes.
+    if (cors) {
+        const byPath = new Map<string, string[]>();
+        for (const r of routes) byPath.set(r.parsed.path, [...(byPath.get(r.parsed.path) ?? []), r.parsed.method]);
+        for (const path of byPath.keys()) {
+            const key = `OPTIONS ${path}`;
+            routes.push({
+                parsed: { key, method: "OPTIONS", path, segments: path === "/" ? [] : path.slice(1).split("/") },
+                auth: { kind: "public", authorizationType: "NONE", publicReason: PREFLIGHT_REASON, generated: true, apiKeyRequired: false },
+            });
+        }
+    }
+    return { routes, authorizers, cors, endpointType, stageName, policy, apiKeys: args.apiKeys };
+}
+
+/** The VTL that answers a preflight: 204, and the request's origin echoed when it is one of several allowed. */
+function preflightTemplate(origins: string[]): string | undefined {
+    if (origins.length < 2) return undefined;
+    const test = origins.map((o) => `$origin == ${JSON.stringify(o)}`).join(" || ");
+    return [
+        '#set($origin = $input.params().header.get("Origin"))',
+        '#if("$!origin" == "") #set($origin = $input.params().header.get("origin")) #end',
+        `#if(${test})`,
+        "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)",
+        "#end",
+    ].join("\n");
+}
+
+/**
+ * An API Gateway REST API where every method has an explicit auth decision (Cognito, Lambda TOKEN/REQUEST, IAM, or
+ * public with a reason), with scoped Lambda permissions, generated CORS preflight methods, an optional typed
+ * resource policy (required for PRIVATE endpoints), API keys with a usage plan, and a deployment that is replaced
+ * whenever anything that changes behaviour changes.
+ */
+export class SecureRestApi extends pulumi.ComponentResource {
+    /** Invoke URL of the stage (the custom domain when one is attached). */
+    public readonly url!: pulumi.Output<string>;
+    /** The REST API's id. */
+    public readonly apiId!: pulumi.Output<string>;
+    /** The API's execute-api ARN prefix. */
+    public readonly executionArn!: pulumi.Output<string>;
+    /** The deployed stage's name. */
+    public readonly stageName!: pulumi.Output<string>;
+    /** Route → how it is protected (kind, authorizer, scopes, public reason, API key). */
+    public readonly routeAuth!: pulumi.Output<{ [route: string]: RouteAuth }>;
+    /** The deliberately public routes, as entries for the policy pack's `publicRoutes` allowlist. */
+    public readonly publicRoutes!: pulumi.Output<PublicRoute[]>;
+    /** IAM routes → the execute-api ARN a caller's IAM policy must allow (`execute-api:Invoke`). */
+    public readonly iamRouteArns!: pulumi.Output<{ [route: string]: string }>;
+    /** The resource policy document (JSON), when the API has one. */
+    public readonly resourcePolicyJson!: pulumi.Output<string | undefined>;
+    /** IDs of the API keys (their values are generated by API Gateway). */
+    public readonly apiKeyIds!: pulumi.Output<string[]>;
+
+    constructor(name: string, args: SecureRestApiArgs, opts?: pulumi.ComponentResourceOptions) {
+        const p = plan(name, args);
+        super(typeToken(COMPONENT), name, {}, opts);
+        const problems = new Problems(COMPONENT, name);
+        const slugs = new Slugger();
+        const cors = p.cors;
+        const isPrivate = p.endpointType === "PRIVATE";
+
+        const api = new aws.apigateway.RestApi(
+            name,
+            {
+                description: args.description,
+                endpointConfiguration: { types: p.endpointType, vpcEndpointIds: isPrivate ? args.vpcEndpointIds : undefined },
+                disableExecuteApiEndpoint: args.customDomain !== undefined,
+                apiKeySource: "HEADER",
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const policy = p.policy
+            ? new aws.apigateway.RestApiPolicy(`${name}-policy`, { restApiId: api.id, policy: p.policy }, { parent: this })
+            : undefined;
+
+        // Resource tree.
+        const resourceIds = new Map<string, pulumi.Output<string>>([["/", api.rootResourceId]]);
+        const paths = [...new Set(p.routes.flatMap((r) => pathPrefixes(r.parsed.path)))].sort((a, b) => a.split("/").length - b.split("/").length || (a < b ? -1 : 1));
+        for (const path of paths) {
+            const parent = path.slice(0, path.lastIndexOf("/")) || "/";
+            const res = new aws.apigateway.Resource(
+                `${name}-resource-${slugs.get(`resource ${path}`)}`,
+                { restApi: api.id, parentId: resourceIds.get(parent)!, pathPart: path.slice(path.lastIndexOf("/") + 1) },
+                { parent: this },
+            );
+            resourceIds.set(path, res.id);
+        }
+
+        // Authorizers and their invoke permissions.
+        const authorizerIds = new Map<string, pulumi.Output<string>>();
+        const authorizerHash: Record<string, pulumi.Input<unknown>> = {};
+        for (const a of p.authorizers.values()) {
+            const slug = slugs.get(`authorizer-${a.name}`);
+            const fn = a.type === "lambda" ? functionRef(args.handlers, a.handler!, `authorizer ${q(a.name)}`, problems) : undefined;
+            const authorizer = new aws.apigateway.Authorizer(
+                `${name}-${slug}`,
+                {
+                    restApi: api.id,
+                    name: a.name,
+                    type: a.type === "cognito" ? "COGNITO_USER_POOLS" : a.lambdaType,
+                    authorizerUri: fn?.invokeArn,
+                    providerArns: a.type === "cognito" ? [a.userPoolArn!] : undefined,
+                    identitySource: a.identitySources.join(", "),
+                    authorizerResultTtlInSeconds: a.ttlSeconds,
+                    identityValidationExpression: a.tokenValidationRegex,
+                },
+                { parent: this },
+            );
+            authorizerIds.set(a.name, authorizer.id);
+            authorizerHash[a.name] = { id: authorizer.id, config: { ...a, issuer: undefined }, fn: fn?.arn };
+            if (fn) invokePermission(`${name}-${slug}-invoke`, fn.arn, authorizerArn(api.executionArn, authorizer.id), this);
+        }
+
+        // Methods, integrations and their permissions.
+        const deploymentDeps: pulumi.Resource[] = [];
+        const routeAuth = new Map<string, RouteAuth>();
+        const iamArns: { [route: string]: pulumi.Output<string> } = {};
+        const routeHash: Record<string, pulumi.Input<unknown>> = {};
+        const methodsByPath = new Map<string, string[]>();
+        for (const r of p.routes) if (r.args) methodsByPath.set(r.parsed.path, [...(methodsByPath.get(r.parsed.path) ?? []), r.parsed.method]);
+        for (const r of p.routes) {
+            const slug = slugs.get(r.parsed.key);
+            const a = r.auth;
+            const resourceId = resourceIds.get(r.parsed.path)!;
+            const method = new aws.apigateway.Method(
+                `${name}-method-${slug}`,
+                {
+                    restApi: api.id,
+                    resourceId,
+                    httpMethod: r.parsed.method,
+                    authorization: a.authorizationType,
+                    authorizerId: a.authorizer ? authorizerIds.get(a.authorizer) : undefined,
+                    authorizationScopes: a.authorizationType === "COGNITO_USER_POOLS" ? a.scopes : undefined,
+                    apiKeyRequired: a.apiKeyRequired === true,
+                },
+                { parent: this },
+            );
+            deploymentDeps.push(method);
+            routeAuth.set(r.parsed.key, a);
+            const arn = routeArn(api.executionArn, p.stageName, r.parsed.method, r.parsed.path);
+            if (a.kind === "iam") iamArns[r.parsed.key] = arn;
+
+            if (r.args) {
+                const fn: FunctionRef = functionRef(args.handlers, r.args.handler, `route ${q(r.parsed.key)}`, problems);
+                const integration = new aws.apigateway.Integration(
+                    `${name}-integration-${slug}`,
+                    {
+                        restApi: api.id,
+                        resourceId,
+                        httpMethod: method.httpMethod,
+                        type: "AWS_PROXY",
+                        integrationHttpMethod: "POST",
+                        uri: fn.invokeArn,
+                    },
+                    { parent: this },
+                );
+                deploymentDeps.push(integration);
+                invokePermission(`${name}-invoke-${slug}`, fn.arn, arn, this);
+                if (args.allowTestInvoke) invokePermission(`${name}-test-invoke-${slug}`, fn.arn, routeArn(api.executionArn, "test-invoke-stage", r.parsed.method, r.parsed.path), this);
+                routeHash[r.parsed.key] = { auth: a, handler: r.args.handler, fn: fn.arn };
+                continue;
+            }
+
+            // Generated CORS preflight: MOCK integration answering 204 with the CORS headers.
+            const c = cors!;
+            const methods = methodsFor(c.allowMethods ?? methodsByPath.get(r.parsed.path) ?? []);
+            const headers: Record<string, string> = {
+                "method.response.header.Access-Control-Allow-Headers": `'${c.allowHeaders.join(",")}'`,
+                "method.response.header.Access-Control-Allow-Methods": `'${methods.join(",")}'`,
+                "method.response.header.Access-Control-Allow-Origin": `'${c.allowOrigins[0]}'`,
+                "method.response.header.Access-Control-Max-Age": `'${c.maxAgeSeconds}'`,
+            };
+            if (c.allowCredentials) headers["method.response.header.Access-Control-Allow-Credentials"] = "'true'";
+            if (c.allowOrigins.length > 1 || c.allowOrigins[0] !== "*") headers["method.response.header.Vary"] = "'Origin'";
+            const mock = new aws.apigateway.Integration(
+                `${name}-integration-${slug}`,
+                {
+                    restApi: api.id,
+                    resourceId,
+                    httpMethod: method.httpMethod,
+                    type: "MOCK",
+                    passthroughBehavior: "WHEN_NO_MATCH",
+                    requestTemplates: { "application/json": '{"statusCode": 204}' },
+                },
+                { parent: this },
+            );
+            const methodResponse = new aws.apigateway.MethodResponse(
+                `${name}-response-${slug}`,
+                {
+                    restApi: api.id,
+                    resourceId,
+                    httpMethod: method.httpMethod,
+                    statusCode: "204",
+                    responseParameters: Object.fromEntries(Object.keys(headers).map((h) => [h, true])),
+                },
+                { parent: this },
+            );
+            const template = preflightTemplate(c.allowOrigins);
+            const integrationResponse = new aws.apigateway.IntegrationResponse(
+                `${name}-integration-response-${slug}`,
+                {
+                    restApi: api.id,
+                    resourceId,
+                    httpMethod: method.httpMethod,
+                    statusCode: methodResponse.statusCode,
+                    responseParameters: headers,
+                    responseTemplates: template ? { "application/json": template } : undefined,
+                },
+                { parent: this, dependsOn: [mock] },
+            );
+            deploymentDeps.push(mock, methodResponse, integrationResponse);
+            routeHash[r.parsed.key] = { auth: a, headers, template };
+        }
+
+        // Error responses (401/403/5xx from API Gateway itself) carry CORS headers so browsers can read them.
+        if (cors && cors.allowOrigins.length === 1) {
+            for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
+                const params: Record<string, string> = {
+                    "gatewayresponse.header.Access-Control-Allow-Origin": `'${cors.allowOrigins[0]}'`,
+                    "gatewayresponse.header.Access-Control-Allow-Headers": `'${cors.allowHeaders.join(",")}'`,
+                };
+                if (cors.allowCredentials) params["gatewayresponse.header.Access-Control-Allow-Credentials"] = "'true'";
+                deploymentDeps.push(
+                    new aws.apigateway.Response(`${name}-gateway-response-${type.toLowerCase().replace("_", "-")}`, { restApiId: api.id, responseType: type, responseParameters: params }, { parent: this }),
+                );
+            }
+        }
+
+        // The deployment is replaced whenever anything that changes behaviour changes; the stage follows it and
+        // waits for the resource policy, which only takes effect with a deployment made after it.
+        const redeploy = behaviourHash({
+            routes: routeHash,
+            authorizers: authorizerHash,
+            cors: cors ?? null,
+            endpointType: p.endpointType,
+            vpcEndpointIds: args.vpcEndpointIds ?? null,
+            policy: p.policy ?? null,
+            disableExecuteApiEndpoint: args.customDomain !== undefined,
+        });
+        const deployment = new aws.apigateway.Deployment(
+            `${name}-deployment`,
+            { restApi: api.id, description: `authguard ${name}`, triggers: { redeployment: redeploy } },
+            { parent: this, dependsOn: policy ? [...deploymentDeps, policy] : deploymentDeps },
+        );
+        const stage = new aws.apigateway.Stage(
+            `${name}-stage`,
+            { restApi: api.id, deployment: deployment.id, stageName: p.stageName, tags: args.tags },
+            { parent: this, dependsOn: policy ? [policy] : [] },
+        );
+
+        // API keys and the usage plan covering the stage.
+        const keyIds: pulumi.Output<string>[] = [];
+        if (p.apiKeys) {
+            const k = p.apiKeys;
+            const usagePlan = new aws.apigateway.UsagePlan(
+                `${name}-usage-plan`,
+                {
+                    apiStages: [{ apiId: api.id, stage: stage.stageName }],
+                    throttleSettings: k.throttleRateLimit !== undefined || k.throttleBurstLimit !== undefined ? { rateLimit: k.throttleRateLimit, burstLimit: k.throttleBurstLimit } : undefined,
+                    quotaSettings: k.quotaLimit !== undefined ? { limit: k.quotaLimit, period: k.quotaPeriod ?? "MONTH" } : undefined,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            for (const keyName of k.keys) {
+                const key = new aws.apigateway.ApiKey(`${name}-key-${slugs.get(`key ${keyName}`)}`, { enabled: true, description: `${name} ${keyName}`, tags: args.tags }, { parent: this });
+                new aws.apigateway.UsagePlanKey(`${name}-usage-plan-key-${slugs.get(`plan key ${keyName}`)}`, { keyId: key.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, { parent: this });
+                keyIds.push(key.id);
+            }
+        }
+
+        let url: pulumi.Output<string> = stage.invokeUrl;
+        const cd = args.customDomain;
+        if (cd) {
+            const edge = p.endpointType === "EDGE";
+            const domain = cd.certificateArn
+                ? new aws.apigateway.DomainName(
+                      `${name}-domain`,
+                      {
+                          domainName: cd.domainName,
+                          endpointConfiguration: { types: edge ? "EDGE" : "REGIONAL" },
+                          certificateArn: edge ? cd.certificateArn : undefined,
+                          regionalCertificateArn: edge ? undefined : cd.certificateArn,
+                          securityPolicy: "TLS_1_2",
+                          tags: args.tags,
+                      },
+                      { parent: this },
+                  )
+                : undefined;
+            new aws.apigateway.BasePathMapping(
+                `${name}-mapping`,
+                { restApi: api.id, stageName: stage.stageName, domainName: domain ? domain.domainName : cd.domainName, basePath: cd.basePath },
+                { parent: this },
+            );
+            url = pulumi.output(domainUrl(cd.domainName, cd.basePath, "https"));
+        }
+
+        this.url = url;
+        this.apiId = api.id;
+        this.executionArn = api.executionArn;
+        this.stageName = stage.stageName;
+        this.routeAuth = pulumi.output(routeAuthOutput(routeAuth));
+        this.publicRoutes = pulumi.output(publicRoutesOutput(routeAuth, `${name}-method-*`));
+        this.iamRouteArns = pulumi.output(iamArns);
+        this.resourcePolicyJson = p.policy ?? pulumi.output(undefined);
+        this.apiKeyIds = pulumi.all(keyIds);
+        this.registerOutputs({
+            url: this.url,
+            apiId: this.apiId,
+            executionArn: this.executionArn,
+            stageName: this.stageName,
+            routeAuth: this.routeAuth,
+            publicRoutes: this.publicRoutes,
+            iamRouteArns: this.iamRouteArns,
+            resourcePolicyJson: this.resourcePolicyJson,
+            apiKeyIds: this.apiKeyIds,
+        });
+    }
+}

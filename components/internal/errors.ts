@@ -1,0 +1,41 @@
+// Preview-time errors. Every invalid input is reported as a pulumi.ResourceError naming the component type, the
+// component's name and the offending route or setting, before any resource (the component included) is registered.
+import * as pulumi from "@pulumi/pulumi";
+
+export class ComponentInputError extends pulumi.ResourceError {
+    constructor(component: string, name: string, where: string | undefined, message: string) {
+        super(`${component} ${JSON.stringify(name)}: ${where ? `${where}: ` : ""}${message}`, undefined, true);
+        this.name = "ComponentInputError";
+    }
+}
+
+/** Collects problems so a user sees every invalid input at once, then throws one error listing them. */
+export class Problems {
+    private readonly items: string[] = [];
+
+    constructor(readonly component: string, readonly name: string) {}
+
+    add(where: string | undefined, message: string): void {
+        this.items.push(where ? `${where}: ${message}` : message);
+    }
+
+    get count(): number {
+        return this.items.length;
+    }
+
+    /** Throws when any problem was recorded. */
+    throwIfAny(): void {
+        if (this.items.length === 0) return;
+        if (this.items.length === 1) throw new ComponentInputError(this.component, this.name, undefined, this.items[0]);
+        throw new ComponentInputError(this.component, this.name, undefined, `${this.items.length} problems:\n  - ${this.items.join("\n  - ")}`);
+    }
+
+    /** An immediate error (for problems found inside an apply, where collecting is not possible). */
+    error(where: string | undefined, message: string): ComponentInputError {
+        return new ComponentInputError(this.component, this.name, where, message);
+    }
+}
+
+export function q(value: string): string {
+    return JSON.stringify(value);
+}

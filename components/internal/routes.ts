@@ -1,0 +1,103 @@
+// Route keys and paths: parsing, validation and the names of the resources created per route.
+import { createHash } from "crypto";
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface ParsedRoute {
+    /** The route key as the component writes it (`GET /pets/{id}`, `$default`). */
+    key: string;
+    /** Upper-case method; undefined for `$default`. */
+    method?: HttpMethod;
+    /** `/pets/{id}`; undefined for `$default`. */
+    path?: string;
+    /** Path segments (`["pets", "{id}"]`). */
+    segments: string[];
+}
+
+const LITERAL_SEGMENT = /^[A-Za-z0-9._~:@!$&'()*,;=-]+$/;
+const PARAM_SEGMENT = /^\{[A-Za-z_][A-Za-z0-9_.-]*\+?\}$/;
+
+/** Parses `METHOD /path` (or `$default` when allowed). Returns an error message instead of throwing. */
+export function parseRouteKey(raw: string, opts: { allowDefault: boolean }): ParsedRoute | string {
+    const key = raw.trim();
+    if (key !== raw) return "must not start or end with spaces";
+    if (key === "$default") {
+        return opts.allowDefault ? { key, segments: [] } : "$default is not a route of REST APIs; use ANY /{proxy+}";
+    }
+    const m = /^([A-Za-z]+) (\/\S*)$/.exec(key);
+    if (!m) return `is not a route key: expected "METHOD /path" (e.g. "GET /pets/{id}")${opts.allowDefault ? " or $default" : ""}`;
+    const method = m[1].toUpperCase();
+    if (method !== m[1]) return `method must be upper case (${method})`;
+    if (!(HTTP_METHODS as readonly string[]).includes(method)) return `unknown method ${m[1]}; use one of ${HTTP_METHODS.join(", ")}`;
+    const path = m[2];
+    if (path !== "/" && path.endsWith("/")) return "path must not end with /";
+    const segments = path === "/" ? [] : path.slice(1).split("/");
+    for (let i = 0; i < segments.length; i++) {
+        const s = segments[i];
+        if (s === "") return "path has an empty segment (//)";
+        if (s.startsWith("{")) {
+            if (!PARAM_SEGMENT.test(s)) return `path parameter ${s} is not valid: use {name} or {name+}`;
+            if (s.endsWith("+}") && i !== segments.length - 1) return `greedy parameter ${s} must be the last segment`;
+        } else if (!LITERAL_SEGMENT.test(s)) {
+            return `path segment ${JSON.stringify(s)} has characters API Gateway does not accept`;
+        }
+    }
+    return { key, method: method as HttpMethod, path, segments };
+}
+
+/**
+ * Two sibling path parameters with different names (`/pets/{id}` and `/pets/{petId}`) are refused by API Gateway.
+ * Returns a message for the first conflict.
+ */
+export function findParameterConflict(paths: string[]): string | undefined {
+    const paramAt = new Map<string, string>();
+    for (const p of paths) {
+        const segments = p === "/" ? [] : p.slice(1).split("/");
+        for (let i = 0; i < segments.length; i++) {
+            const s = segments[i];
+            if (!s.startsWith("{")) continue;
+            const parent = "/" + segments.slice(0, i).join("/");
+            const existing = paramAt.get(parent);
+            if (existing !== undefined && existing !== s) {
+                return `paths use different parameters ${existing} and ${s} under ${parent}: API Gateway allows one parameter name per level`;
+            }
+            paramAt.set(parent, s);
+        }
+    }
+    return undefined;
+}
+
+/** Every path prefix of a path, shortest first (`/a/b` → `/a`, `/a/b`); the root is not included. */
+export function pathPrefixes(path: string): string[] {
+    const segments = path === "/" ? [] : path.slice(1).split("/");
+    return segments.map((_s, i) => "/" + segments.slice(0, i + 1).join("/"));
+}
+
+/**
+ * A slug for resource names: `GET /pets/{id}` → `GET-pets-_id_`, `$default` → `default`, `$connect` → `connect`.
+ * Slugs are made unique per component by `Slugger`.
+ */
+export function slug(value: string): string {
+    const s = value
+        .replace(/^\$/, "")
+        .replace(/\{([^}]+)\}/g, "_$1_")
+        .replace(/[^A-Za-z0-9_+.-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
+    return s === "" ? "root" : s;
+}
+
+/** Hands out slugs that are unique within one component (adds a short hash when two values share a slug). */
+export class Slugger {
+    private readonly used = new Map<string, string>();
+
+    get(value: string): string {
+        let s = slug(value);
+        const owner = this.used.get(s);
+        if (owner !== undefined && owner !== value) {
+            s = `${s}-${createHash("sha256").update(value).digest("hex").slice(0, 6)}`;
+        }
+        this.used.set(s, value);
+        return s;
+    }
+}
