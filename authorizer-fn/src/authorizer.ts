@@ -46,11 +46,6 @@ export interface Authorizer {
   readonly configError: ConfigError | undefined;
 }
 
-type Outcome =
-  | { kind: "allow"; req: NormalizedEvent; claims: Claims }
-  | { kind: "forbidden"; req: NormalizedEvent; claims: Claims }
-  | { kind: "unauthorized" };
-
 export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
   const logger = options.logger ?? consoleLogger;
   const env = options.env ?? process.env;
@@ -83,29 +78,32 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     verifier = new TokenVerifier(config, keys, tokenCache, options.now);
   }
 
-  async function decide(event: unknown, format: EventFormat): Promise<Outcome> {
-    const req = normalizeEvent(event, format);
-    if (config === undefined || verifier === undefined) throw new AuthError("config_invalid");
-    const token = extractToken(event as RawEvent, req.format, config.tokenSources);
-    const claims = await verifier.verify(token);
-    if (config.scopes !== undefined) {
-      for (const scope of requiredScopes(config.scopes, req)) {
-        if (!claims.scopes.has(scope)) return { kind: "forbidden", req, claims };
-      }
+  const simpleHttp = httpResponse === "simple";
+
+  /** Render a denial: HTTP API simple responses say no; everything else gets the exact 401 error. */
+  function deny(err: unknown, format: EventFormat): Promise<AuthorizerResult> {
+    // A policy that cannot be built for this request's ARN is a bad event.
+    const reason: ReasonCode = err instanceof AuthError ? err.reason : err instanceof PolicyError ? "event_invalid" : "internal_error";
+    try {
+      logger.deny(reason, format);
+    } catch {
+      // logging must never turn a denial into something else
     }
-    return { kind: "allow", req, claims };
+    if (format === "http-v2" && simpleHttp) return Promise.resolve({ isAuthorized: false });
+    return Promise.reject(new Error(UNAUTHORIZED_MESSAGE));
   }
 
-  function render(outcome: Outcome, format: EventFormat): AuthorizerResult {
-    if (outcome.kind === "unauthorized") {
-      if (format === "http-v2" && httpResponse === "simple") return { isAuthorized: false };
-      throw new Error(UNAUTHORIZED_MESSAGE);
-    }
-    const { req, claims } = outcome;
-    const simple = req.format === "http-v2" && httpResponse === "simple";
-    if (outcome.kind === "forbidden") {
-      if (simple) return { isAuthorized: false };
-      return AuthPolicy.forArn(claims.sub, req.arn).denyRequest(req.arn).build();
+  /** Scope decision and rendering for a verified token (synchronous; may throw). */
+  function authorize(req: NormalizedEvent, claims: Claims): AuthorizerResult {
+    const simple = simpleHttp && req.format === "http-v2";
+    if (config!.scopes !== undefined) {
+      for (const scope of requiredScopes(config!.scopes, req)) {
+        if (!claims.scopes.has(scope)) {
+          logger.deny("insufficient_scope", req.format);
+          if (simple) return { isAuthorized: false };
+          return AuthPolicy.forArn(claims.sub, req.arn).denyRequest(req.arn).build();
+        }
+      }
     }
     const context = { ...claims.context };
     if (simple) return { isAuthorized: true, context };
@@ -116,27 +114,31 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     return policy.build(context);
   }
 
-  async function handle(event: unknown): Promise<AuthorizerResult> {
+  function handle(event: unknown): Promise<AuthorizerResult> {
     let format: EventFormat = "unknown";
-    let outcome: Outcome;
-    let result: AuthorizerResult | undefined;
     try {
       format = detectFormat(event);
-      outcome = await decide(event, format);
-      if (outcome.kind === "forbidden") logger.deny("insufficient_scope", format);
-      result = render(outcome, format);
-    } catch (err) {
-      // A policy that cannot be built for this request's ARN is a bad event.
-      const reason: ReasonCode =
-        err instanceof AuthError ? err.reason : err instanceof PolicyError ? "event_invalid" : "internal_error";
-      try {
-        logger.deny(reason, format);
-      } catch {
-        // logging must never turn a denial into something else
+      const req = normalizeEvent(event, format);
+      if (config === undefined || verifier === undefined) throw new AuthError("config_invalid");
+      const token = extractToken(event as RawEvent, req.format, config.tokenSources);
+      const verified = verifier.verify(token);
+      if (verified instanceof Promise) {
+        const f = format;
+        return verified.then(
+          (claims) => {
+            try {
+              return authorize(req, claims);
+            } catch (err) {
+              return deny(err, f);
+            }
+          },
+          (err: unknown) => deny(err, f),
+        );
       }
-      outcome = { kind: "unauthorized" };
+      return Promise.resolve(authorize(req, verified));
+    } catch (err) {
+      return deny(err, format);
     }
-    return result ?? render(outcome, format);
   }
 
   return {

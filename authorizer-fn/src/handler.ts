@@ -8,6 +8,7 @@ import { createAuthorizer, type AuthorizerResult } from "./authorizer";
 const authorizer = createAuthorizer({ env: process.env });
 void authorizer.prefetch();
 
-export async function handler(event: unknown, _context?: unknown): Promise<AuthorizerResult> {
+/** Never rejects with anything but Error("Unauthorized"); never throws synchronously. */
+export function handler(event: unknown, _context?: unknown): Promise<AuthorizerResult> {
   return authorizer.handle(event);
 }

@@ -116,6 +116,12 @@ export class JwksCache {
     throw new AuthError("jwks_unavailable");
   }
 
+  /** Synchronous lookup in the current set (no refresh, no refetch): the hot path. */
+  peek(kid: string, alg: string): { entry: KeyEntry; key: CryptoKey } | undefined {
+    const found = this.lookup(kid, alg);
+    return typeof found === "string" ? undefined : found;
+  }
+
   /** Resolve the verification key for a token header's kid and alg. */
   async getKey(kid: string, alg: string): Promise<{ entry: KeyEntry; key: CryptoKey }> {
     const { now } = this.opts;

@@ -191,15 +191,19 @@ export class AuthPolicy {
 
   build(context?: Record<string, ContextValue>): IamAuthorizerResult {
     if (this.statements.length === 0) throw new PolicyError("no statements defined for the policy");
+    const plain: Record<"Allow" | "Deny", string[]> = { Allow: [], Deny: [] };
+    const conditioned: Record<"Allow" | "Deny", PolicyStatement[]> = { Allow: [], Deny: [] };
+    for (const s of this.statements) {
+      if (s.conditions !== undefined) {
+        conditioned[s.effect].push({ Action: "execute-api:Invoke", Effect: s.effect, Resource: [s.arn], Condition: s.conditions });
+      } else if (!plain[s.effect].includes(s.arn)) {
+        plain[s.effect].push(s.arn);
+      }
+    }
     const statements: PolicyStatement[] = [];
     for (const effect of ["Allow", "Deny"] as const) {
-      const plain = this.statements.filter((s) => s.effect === effect && s.conditions === undefined).map((s) => s.arn);
-      if (plain.length > 0) statements.push({ Action: "execute-api:Invoke", Effect: effect, Resource: [...new Set(plain)] });
-      for (const s of this.statements) {
-        if (s.effect === effect && s.conditions !== undefined) {
-          statements.push({ Action: "execute-api:Invoke", Effect: effect, Resource: [s.arn], Condition: s.conditions });
-        }
-      }
+      if (plain[effect].length > 0) statements.push({ Action: "execute-api:Invoke", Effect: effect, Resource: plain[effect] });
+      for (const c of conditioned[effect]) statements.push(c);
     }
     const result: IamAuthorizerResult = {
       principalId: this.principalId,
@@ -207,7 +211,9 @@ export class AuthPolicy {
     };
     if (context !== undefined) {
       const clean: Record<string, ContextValue> = {};
-      for (const [k, v] of Object.entries(context)) {
+      for (const k in context) {
+        if (!Object.hasOwn(context, k)) continue;
+        const v = context[k];
         if (typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) clean[k] = v;
         else throw new PolicyError("context values must be strings, finite numbers or booleans");
       }

@@ -17,7 +17,8 @@ function clean(value: string): string {
   // Bound work on hostile input before any regex or trimming.
   if (value.length > MAX_TOKEN_LENGTH + 64) throw new AuthError("token_too_large");
   let v = value.trim();
-  if (BEARER.test(v)) v = v.replace(BEARER, "");
+  const bearer = BEARER.exec(v);
+  if (bearer !== null) v = v.slice(bearer[0].length);
   if (v === "") throw new AuthError("missing_token");
   return v;
 }

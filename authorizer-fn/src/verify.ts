@@ -11,7 +11,7 @@ import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
 import type { AuthorizerConfig } from "./config";
 import { AuthError, type ReasonCode } from "./errors";
 import { scanJson } from "./json-guard";
-import type { JwksCache } from "./jwks";
+import type { CryptoKey, JwksCache, KeyEntry } from "./jwks";
 import { TokenCache, hashToken } from "./token-cache";
 
 export const MAX_TOKEN_LENGTH = 10 * 1024;
@@ -115,30 +115,38 @@ export class TokenVerifier {
     });
   }
 
-  /** Verify a raw token (without "Bearer "). Resolves to claims or throws AuthError. */
-  async verify(token: string): Promise<Claims> {
+  /**
+   * Verify a raw token (without "Bearer "). A verified-token cache hit returns
+   * the claims synchronously; otherwise a promise. Failures throw (or reject
+   * with) AuthError. Kept free of extra async layers: this is the hot path.
+   */
+  verify(token: string): Claims | Promise<Claims> {
     if (token.length > MAX_TOKEN_LENGTH) deny("token_too_large");
     if (!JWT_SHAPE.test(token)) deny("token_malformed");
-    let now = this.now();
     // A refresh after maxAge is what detects keys removed from the JWKS,
     // so it happens before the verified-token cache is consulted.
-    if (!this.jwks.isFresh(now)) {
-      await this.jwks.ready();
-      now = this.now();
-    }
+    if (!this.jwks.isFresh(this.now())) return this.jwks.ready().then(() => this.verifyWithFreshKeys(token));
+    return this.verifyWithFreshKeys(token);
+  }
+
+  private verifyWithFreshKeys(token: string): Claims | Promise<Claims> {
     const digest = hashToken(token);
-    const hit = this.cache.get(digest, now);
+    const hit = this.cache.get(digest, this.now());
     if (hit !== undefined) {
       if (this.jwks.isCurrent(hit.keyEntry)) return hit.claims;
       this.cache.delete(digest);
     }
-    return this.verifyNew(token, digest);
+    const { alg, kid } = this.inspect(token);
+    const found = this.jwks.peek(kid, alg);
+    if (found !== undefined) return this.verifySignature(token, digest, found.entry, found.key);
+    // Unknown kid (maybe a rotation): the slow path may refetch, once per cooldown.
+    return this.jwks.getKey(kid, alg).then((k) => this.verifySignature(token, digest, k.entry, k.key));
   }
 
-  private async verifyNew(token: string, digest: string): Promise<Claims> {
+  /** Header and payload checks that need no key: refusals happen before any crypto. */
+  private inspect(token: string): { alg: string; kid: string } {
     const dot1 = token.indexOf(".");
     const dot2 = token.indexOf(".", dot1 + 1);
-
     const headerText = decodeSegment(token.slice(0, dot1));
     guard(headerText);
     let header: Record<string, unknown>;
@@ -154,11 +162,11 @@ export class TokenVerifier {
     if (typeof alg !== "string" || !this.config.algorithms.includes(alg)) deny("alg_not_allowed");
     const kid = header.kid;
     if (typeof kid !== "string" || kid.length === 0 || kid.length > MAX_KID_LENGTH) deny("kid_missing");
-
     guard(decodeSegment(token.slice(dot1 + 1, dot2)));
+    return { alg, kid };
+  }
 
-    const { entry, key } = await this.jwks.getKey(kid, alg);
-
+  private async verifySignature(token: string, digest: string, entry: KeyEntry, key: CryptoKey): Promise<Claims> {
     let payload: JWTPayload;
     try {
       const options = this.systemClock ? this.joseOptions : { ...this.joseOptions, currentDate: new Date(this.now()) };

@@ -209,7 +209,7 @@ export function baseEnv(idp: IdpServer, extra: Record<string, string | undefined
     AUTH_AUDIENCE: `${AUDIENCE},${CLIENT_ID}`,
     AUTH_JWKS_URI: idp.jwksUrl,
     AUTH_ALGORITHMS: "RS256,ES256,EdDSA",
-    AUTH_JWKS_TIMEOUT_MS: "300",
+    AUTH_JWKS_TIMEOUT_MS: "1500",
     ...extra,
   };
 }

@@ -1,0 +1,251 @@
+/**
+ * Authorizer benchmark (a script, not a test). Measures, in one run on one core:
+ *  (a) new-token throughput: the built handler vs bare jose.jwtVerify (same
+ *      options, CryptoKey in hand) vs raw node:crypto verify with a cached
+ *      KeyObject (the floor);
+ *  (b) repeated-token throughput (verified-token cache hits);
+ *  (c) a realistic mix: 90% of requests reuse one of 100 hot tokens, 10% new;
+ *  (d) aws-jwt-verify (verifySync, JWKS cached) on the same tokens;
+ *  (e) cold start of the bundle in fresh processes: load + init + first verify
+ *      with the JWKS served on 127.0.0.1; and the bundle size.
+ * Prints a Markdown table and the targets met or missed. Usage: npm run bench:authorizer
+ */
+import { spawnSync, execFile } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+
+const ROOT = path.resolve(__dirname, "../..");
+const BUNDLE = path.join(ROOT, "authorizer-fn/dist/index.js");
+const ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Bench1234";
+const AUDIENCE = "bench-client-7h2k";
+const KID = "bench-rsa-1";
+const METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/GET/pets";
+
+const ROUNDS = 5;
+const NEW_PER_ROUND = 1500;
+const MIX_FRESH_PER_ROUND = 400; // 10% of 4000 mix requests
+const HOT = 100;
+const COLD_RUNS = 15;
+
+// ---- pin to one core ---------------------------------------------------------
+function pinned(): string {
+  if (process.env.AUTHGUARD_BENCH_PINNED === "1") return "pinned to CPU 0 (taskset -c 0)";
+  if (process.platform === "linux" && spawnSync("taskset", ["-V"]).status === 0) {
+    const r = spawnSync("taskset", ["-c", "0", process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+      stdio: "inherit",
+      env: { ...process.env, AUTHGUARD_BENCH_PINNED: "1" },
+    });
+    process.exit(r.status ?? 1);
+  }
+  return "not pinned (taskset unavailable)";
+}
+
+// ---- helpers ------------------------------------------------------------------
+const b64 = (s: string | Buffer): string => Buffer.from(s).toString("base64url");
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const fmt = (n: number, d = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+function makeToken(key: crypto.KeyObject, i: number, now: number): string {
+  const header = { kid: KID, alg: "RS256", typ: "JWT" };
+  const claims = {
+    sub: crypto.randomUUID(),
+    iss: ISSUER,
+    aud: AUDIENCE,
+    scope: "openid pets/read pets/write",
+    "cognito:groups": ["customers"],
+    auth_time: now - 60,
+    iat: now - 60,
+    exp: now + 3600,
+    jti: `${crypto.randomUUID()}-${i}`,
+    username: `user-${i}`,
+  };
+  const input = `${b64(JSON.stringify(header))}.${b64(JSON.stringify(claims))}`;
+  return `${input}.${b64(crypto.sign("sha256", Buffer.from(input), key))}`;
+}
+
+async function timeAsync(tokens: string[], fn: (t: string) => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (const t of tokens) await fn(t);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+function timeSync(tokens: string[], fn: (t: string) => unknown): number {
+  const t0 = process.hrtime.bigint();
+  for (const t of tokens) fn(t);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+function serveJwks(body: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    if (req.url === "/jwks") res.writeHead(200, { "content-type": "application/json" }).end(body);
+    else res.writeHead(404).end();
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`,
+        close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+      }),
+    ),
+  );
+}
+
+const COLD_CHILD = `
+const { performance } = require("node:perf_hooks");
+const t0 = performance.now();
+const mod = require(process.env.BENCH_BUNDLE);
+const t1 = performance.now();
+mod.handler({ type: "TOKEN", authorizationToken: "Bearer " + process.env.BENCH_TOKEN, methodArn: process.env.BENCH_ARN }).then(
+  (r) => { const t2 = performance.now(); process.stdout.write("\\nCOLD:" + JSON.stringify({ load: t1 - t0, first: t2 - t1, total: t2 - t0, ok: r.policyDocument.Statement[0].Effect === "Allow" })); },
+  () => { process.stdout.write("\\nCOLD:" + JSON.stringify({ ok: false })); });
+`;
+
+function coldRun(env: Record<string, string>): Promise<{ load: number; first: number; total: number; ok: boolean }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["-e", COLD_CHILD], { env: { PATH: process.env.PATH ?? "", ...env } }, (err, stdout) => {
+      if (err) reject(err);
+      else resolve(JSON.parse(stdout.split("\n").find((l) => l.startsWith("COLD:"))!.slice(5)));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const pinning = pinned();
+  if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build -w authorizer-fn first`);
+
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const jwk = { ...publicKey.export({ format: "jwk" }), kid: KID, alg: "RS256", use: "sig" };
+  const jwks = { keys: [jwk] };
+  const idp = await serveJwks(JSON.stringify(jwks));
+
+  const now = Math.floor(Date.now() / 1000);
+  let seq = 0;
+  const batch = (n: number): string[] => Array.from({ length: n }, () => makeToken(privateKey, seq++, now));
+  const warm = batch(300);
+  const rounds = Array.from({ length: ROUNDS }, () => batch(NEW_PER_ROUND));
+  const hot = batch(HOT);
+  const mixRounds = Array.from({ length: ROUNDS }, () => {
+    const fresh = batch(MIX_FRESH_PER_ROUND);
+    const seqOut: string[] = [];
+    for (let i = 0; i < MIX_FRESH_PER_ROUND * 10; i++) seqOut.push(i % 10 === 0 ? fresh[i / 10] : hot[(i * 7) % HOT]);
+    return seqOut;
+  });
+
+  // The deployed bundle, configured like Lambda would (env read at load).
+  Object.assign(process.env, {
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_JWKS_URI: idp.url,
+    AUTH_ALGORITHMS: "RS256",
+  });
+  const silence = console.log;
+  console.log = () => undefined; // the bundle logs one INFO line per key refresh
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { handler } = require(BUNDLE) as { handler: (e: unknown) => Promise<any> };
+  const event = (t: string) => ({ type: "TOKEN", authorizationToken: `Bearer ${t}`, methodArn: METHOD_ARN });
+  const runHandler = async (t: string) => {
+    const r = await handler(event(t));
+    if (r.policyDocument.Statement[0].Effect !== "Allow") throw new Error("handler denied a valid token");
+  };
+
+  const jose = await import("jose");
+  const cryptoKey = await jose.importJWK(jwk, "RS256");
+  const joseOpts = { issuer: ISSUER, audience: AUDIENCE, algorithms: ["RS256"], requiredClaims: ["exp", "iat", "sub"], clockTolerance: 5 };
+  const runJose = (t: string) => jose.jwtVerify(t, cryptoKey, joseOpts);
+
+  const keyObject = crypto.createPublicKey({ key: jwk as crypto.JsonWebKey, format: "jwk" });
+  const runRaw = (t: string) => {
+    const dot = t.lastIndexOf(".");
+    if (!crypto.verify("sha256", Buffer.from(t.slice(0, dot)), keyObject, Buffer.from(t.slice(dot + 1), "base64url"))) throw new Error("raw verify failed");
+  };
+
+  const { JwtVerifier } = await import("aws-jwt-verify");
+  const aws = JwtVerifier.create({ issuer: ISSUER, audience: AUDIENCE, jwksUri: idp.url });
+  aws.cacheJwks(jwks as never);
+  const runAws = (t: string) => aws.verifySync(t);
+
+  // Warm-up (JIT, key import, prefetch completion).
+  for (const t of warm) {
+    await runHandler(t);
+    await runJose(t);
+    runRaw(t);
+    runAws(t);
+  }
+
+  const res: Record<string, number[]> = { raw: [], jose: [], handlerNew: [], awsNew: [], handlerHit: [], joseHit: [], handlerMix: [], awsMix: [] };
+  const ops = (n: number, s: number) => n / s;
+  for (let r = 0; r < ROUNDS; r++) {
+    const toks = rounds[r];
+    res.raw.push(ops(toks.length, timeSync(toks, runRaw)));
+    res.jose.push(ops(toks.length, await timeAsync(toks, runJose)));
+    res.handlerNew.push(ops(toks.length, await timeAsync(toks, runHandler)));
+    res.awsNew.push(ops(toks.length, timeSync(toks, runAws)));
+    const same = new Array<string>(20000).fill(hot[0]);
+    await runHandler(hot[0]);
+    res.handlerHit.push(ops(same.length, await timeAsync(same, runHandler)));
+    res.joseHit.push(ops(2000, await timeAsync(same.slice(0, 2000), runJose)));
+    for (const t of hot) await runHandler(t); // hot tokens are in the cache, as in steady state
+    res.handlerMix.push(ops(mixRounds[r].length, await timeAsync(mixRounds[r], runHandler)));
+    res.awsMix.push(ops(mixRounds[r].length, timeSync(mixRounds[r], runAws)));
+  }
+  console.log = silence;
+
+  // Cold start in fresh processes.
+  const cold: Array<{ load: number; first: number; total: number; ok: boolean }> = [];
+  const coldEnv = { AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URI: idp.url, BENCH_BUNDLE: BUNDLE, BENCH_TOKEN: hot[1], BENCH_ARN: METHOD_ARN };
+  for (let i = 0; i < COLD_RUNS; i++) cold.push(await coldRun(coldEnv));
+  if (!cold.every((c) => c.ok)) throw new Error("a cold-start run did not allow the valid token");
+  await idp.close();
+
+  const size = fs.statSync(BUNDLE).size;
+  const gz = zlib.gzipSync(fs.readFileSync(BUNDLE)).length;
+  const m = Object.fromEntries(Object.entries(res).map(([k, v]) => [k, median(v)])) as Record<keyof typeof res, number>;
+  const us = (opsPerSec: number) => 1e6 / opsPerSec;
+  const overhead = us(m.handlerNew) / us(m.jose) - 1;
+  const mixVsAws = m.handlerMix / m.awsMix;
+  const coldTotal = median(cold.map((c) => c.total));
+
+  const rows: Array<[string, number, string]> = [
+    ["raw node:crypto verify, cached KeyObject (floor)", m.raw, "floor"],
+    ["bare jose.jwtVerify, CryptoKey in hand", m.jose, "baseline"],
+    ["handler (bundle), new tokens", m.handlerNew, `${fmt((m.handlerNew / m.jose) * 100, 1)}% of jose; ${fmt((m.handlerNew / m.raw) * 100, 1)}% of floor`],
+    ["aws-jwt-verify verifySync, new tokens", m.awsNew, `handler = ${fmt(m.handlerNew / m.awsNew, 2)}x`],
+    ["handler (bundle), repeated token", m.handlerHit, `${fmt(m.handlerHit / m.jose, 1)}x jose; ${fmt(m.handlerHit / m.raw, 1)}x floor`],
+    ["handler (bundle), 90% repeated mix", m.handlerMix, `${fmt(mixVsAws, 2)}x aws-jwt-verify`],
+    ["aws-jwt-verify verifySync, same mix", m.awsMix, "baseline for (d)"],
+  ];
+  const lines: string[] = [];
+  lines.push(`Node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"}, ${pinning}; RS256 / RSA-2048, ${ROUNDS} rounds, medians.`);
+  lines.push("");
+  lines.push("| scenario | ops/s | µs/op | ratio |");
+  lines.push("|---|---:|---:|---|");
+  for (const [name, v, ratio] of rows) lines.push(`| ${name} | ${fmt(v)} | ${fmt(us(v), 1)} | ${ratio} |`);
+  lines.push("");
+  lines.push(`| cold start (${COLD_RUNS} fresh processes, JWKS on 127.0.0.1) | median | p90 |`);
+  lines.push("|---|---:|---:|");
+  lines.push(`| bundle load + init (require) | ${fmt(median(cold.map((c) => c.load)), 1)} ms | ${fmt(pct(cold.map((c) => c.load), 0.9), 1)} ms |`);
+  lines.push(`| first request (awaits prefetch + verify) | ${fmt(median(cold.map((c) => c.first)), 1)} ms | ${fmt(pct(cold.map((c) => c.first), 0.9), 1)} ms |`);
+  lines.push(`| total: load + init + first verify | ${fmt(coldTotal, 1)} ms | ${fmt(pct(cold.map((c) => c.total), 0.9), 1)} ms |`);
+  lines.push("");
+  lines.push(`Bundle: ${fmt(size)} bytes (${fmt(size / 1024, 1)} KB), ${fmt(gz / 1024, 1)} KB gzipped.`);
+  lines.push("");
+  const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+  lines.push("| target | measured | |");
+  lines.push("|---|---|---|");
+  lines.push(`| handler overhead over bare jose.jwtVerify, new tokens ≤ 15% | ${fmt(overhead * 100, 1)}% (${fmt(us(m.handlerNew) - us(m.jose), 1)} µs/op) | ${verdict(overhead <= 0.15)} |`);
+  lines.push(`| mix throughput ≥ 3x aws-jwt-verify | ${fmt(mixVsAws, 2)}x | ${verdict(mixVsAws >= 3)} |`);
+  lines.push(`| cold start ≤ 60 ms | ${fmt(coldTotal, 1)} ms | ${verdict(coldTotal <= 60)} |`);
+  lines.push(`| bundle ≤ 100 KB | ${fmt(size / 1024, 1)} KB | ${verdict(size <= 100 * 1024)} |`);
+  console.log(lines.join("\n"));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
