@@ -22,7 +22,7 @@
 //    cover a stage through `apiStages` (a dependency on the Stage, or the API plus the stage name).
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { globMatch } from "../lib/allowlist";
-import { ApiIds, linkedApi, programSetting } from "../lib/api-links";
+import { ApiIds, codeName, linkedApi, programSetting } from "../lib/api-links";
 import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
@@ -183,7 +183,7 @@ function usagePlanMessage(api: PolicyResource, ref: StageRef, endpoints: string[
         urn: ref.stage.urn,
         fix:
             `const plan = new aws.apigateway.UsagePlan(${q(`${api.name}-plan`)}, {\n` +
-            `    apiStages: [{ apiId: ${api.name.replace(/[^A-Za-z0-9_$]/g, "_")}.id, stage: ${ref.stage.name.replace(/[^A-Za-z0-9_$]/g, "_")}.stageName }],\n` +
+            `    apiStages: [{ apiId: ${codeName(api.name)}.id, stage: ${codeName(ref.stage.name)}.stageName }],\n` +
             `    throttleSettings: { rateLimit: 10, burstLimit: 20 },\n` +
             `});\n` +
             `new aws.apigateway.UsagePlanKey(${q(`${api.name}-plan-key`)}, { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id });`,
