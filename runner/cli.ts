@@ -376,32 +376,45 @@ interface Io {
 }
 
 async function demo(io: Io, verbose: boolean): Promise<number> {
-    // `npm start`: the insecure example must show its findings and the secure one must be clean. The demo exits 0
-    // when both do (it demonstrates the checker, not a deployment gate); `authguard check` on insecure-api alone
-    // exits 1.
+    // `npm start`: the insecure example must show its mandatory findings; the secure one must have none in preview
+    // (where it may only show the advisories a first `pulumi preview` shows for values unknown until deployment) and
+    // no finding at all in up mode. The demo exits 0 when all of that holds: it demonstrates the checker, it is not a
+    // deployment gate (`authguard check examples/insecure-api` on its own exits 1).
     const examples = path.join(REPO_ROOT, "examples");
-    const results: Array<{ name: string; outcome: CheckOutcome }> = [];
-    for (const name of ["insecure-api", "secure-api"]) {
-        const dir = path.join(examples, name);
-        io.stdout(`$ authguard check ${displayPath(dir)}\n`);
-        const outcome = await runCheck({ programDir: dir, mode: "preview", verbose });
+    const runs: Array<{ name: string; mode: RunMode }> = [
+        { name: "insecure-api", mode: "preview" },
+        { name: "secure-api", mode: "preview" },
+        { name: "secure-api", mode: "up" },
+    ];
+    const outcomes: CheckOutcome[] = [];
+    for (const run of runs) {
+        const dir = path.join(examples, run.name);
+        io.stdout(`$ authguard check ${displayPath(dir)}${run.mode === "up" ? " --mode up" : ""}\n`);
+        const outcome = await runCheck({ programDir: dir, mode: run.mode, verbose });
         const r = render(outcome, "text", verbose);
         io.stdout(r.stdout);
         io.stderr(r.stderr);
         io.stdout(`(exit code ${r.exitCode})\n\n`);
-        results.push({ name, outcome });
+        outcomes.push(outcome);
     }
-    const [insecure, secure] = results;
-    if (!insecure.outcome.ok || !secure.outcome.ok) {
+    const [insecure, securePreview, secureUp] = outcomes;
+    if (!insecure.ok || !securePreview.ok || !secureUp.ok) {
         return EXIT_FAILURE;
     }
-    const found = insecure.outcome.report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    const clean = secure.outcome.report.violations.length === 0;
-    if (found > 0 && clean) {
-        io.stdout(`demo: insecure-api has ${found} mandatory findings (its check exits 1); secure-api is clean. Demo OK.\n`);
+    const found = insecure.report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const secureMandatory = securePreview.report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const secureUpFindings = secureUp.report.violations.length;
+    if (found > 0 && secureMandatory === 0 && secureUpFindings === 0) {
+        io.stdout(
+            `demo OK: insecure-api has ${found} mandatory findings (checking it on its own exits 1); ` +
+                "secure-api has none in preview and is clean in up mode.\n",
+        );
         return 0;
     }
-    io.stdout(`demo: unexpected result: insecure-api has ${found} mandatory findings, secure-api ${clean ? "is clean" : "has findings"}.\n`);
+    io.stdout(
+        `demo: unexpected result: insecure-api ${found} mandatory findings; secure-api ${secureMandatory} mandatory in preview, ` +
+            `${secureUpFindings} findings in up mode.\n`,
+    );
     return 1;
 }
 

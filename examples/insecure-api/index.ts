@@ -45,6 +45,8 @@ const listOrders = new aws.apigateway.Method("orders-get", {
 
 // PITFALL: an API key is not authentication (keys are for usage plans; they travel in clear headers and get shared).
 // Caught by: apigw-method-requires-authorization (unless its config sets allowApiKeyOnly: true)
+// PITFALL: and no usage plan includes the stage, so API Gateway refuses every key.
+// Caught by: apigw-api-key-hygiene (advisory, on the stage)
 const createOrder = new aws.apigateway.Method("orders-post", {
     restApi: rest.id,
     resourceId: orders.id,

@@ -125,6 +125,15 @@ const deployment = new aws.apigateway.Deployment(
     { dependsOn: restIntegrations },
 );
 const restStage = new aws.apigateway.Stage("orders-prod", { restApi: rest.id, deployment: deployment.id, stageName: "prod" });
+// The API key POST /orders requires is for metering: a usage plan on the stage accepts it (the key value is generated
+// by API Gateway, never written in the program).
+const usagePlan = new aws.apigateway.UsagePlan("orders-plan", {
+    apiStages: [{ apiId: rest.id, stage: restStage.stageName }],
+    throttleSettings: { rateLimit: 10, burstLimit: 20 },
+});
+const partnerKey = new aws.apigateway.ApiKey("orders-partner-key", { enabled: true });
+new aws.apigateway.UsagePlanKey("orders-partner-plan-key", { keyId: partnerKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id });
+
 // API Gateway may invoke the handler from this API's methods only.
 new aws.lambda.Permission("rest-invoke", {
     action: "lambda:InvokeFunction",

@@ -204,3 +204,11 @@ export function countLevels(report: CheckReport): { mandatory: number; advisory:
     }
     return { mandatory, advisory };
 }
+
+/**
+ * True for the advisory the policy SDK reports when a policy read a value unknown during preview
+ * ("can't run policy '<name>' from policy pack '<pack>' during preview: ..."), or a remediation could not run.
+ */
+export function isUndecidedInPreview(v: PolicyViolation): boolean {
+    return v.enforcementLevel === "advisory" && /^can't run (policy|remediation) '[^']+' from policy pack '[^']+' during preview/.test(v.message);
+}

@@ -5,7 +5,7 @@
 // order, a blank line between groups) and each group ends with the program line that declared the resource. A
 // summary line closes the report.
 
-import { CheckFailure, CheckReport, countLevels, displayPath, exitCodeOf, groupByResource, typeDisplayName } from "./model";
+import { CheckFailure, CheckReport, countLevels, displayPath, exitCodeOf, groupByResource, isUndecidedInPreview, typeDisplayName } from "./model";
 
 const INDENT_PACK = "    ";
 const INDENT_ITEM = "        ";
@@ -76,6 +76,13 @@ export function renderText(report: CheckReport, opts: { cwd?: string; verbose?: 
         lines.push(
             `Summary: ${mandatory} mandatory, ${advisory} advisory ${report.violations.length === 1 ? "violation" : "violations"} ` +
                 `on ${withViolations} of ${plural(report.resources.length, "resource")} (${packLabel}).`,
+        );
+    }
+    const undecided = report.violations.filter(isUndecidedInPreview).length;
+    if (undecided > 0) {
+        lines.push(
+            `${undecided} of the advisory findings could not be decided during preview: they read values that are unknown until ` +
+                "the resources exist (as in a first `pulumi preview`). `--mode up` checks them with realistic IDs and ARNs.",
         );
     }
     if (report.remediations.length > 0) {
