@@ -47,15 +47,16 @@ export function restApiPoliciesByApi(index: StackIndex, ids: ApiIds): Map<string
 /** Every resource policy that may apply to a REST API. */
 export function policySources(api: PolicyResource, attached: readonly PolicyResource[]): PolicySource[] {
     const sources: PolicySource[] = [];
+    // An update reports an unset policy as "" (the provider's computed default): that is no policy.
     const own = programSetting(api, "policy");
-    if (own.state !== "unset") {
-        sources.push({ label: "RestApi.policy", resource: api, parsed: own.state === "unknown" ? { status: "unknown" } : parsePolicyDocument(own.value) });
-    }
+    const ownParsed: ParsedPolicy = own.state === "unknown" ? { status: "unknown" } : own.state === "set" ? parsePolicyDocument(own.value) : { status: "absent" };
+    if (ownParsed.status !== "absent") sources.push({ label: "RestApi.policy", resource: api, parsed: ownParsed });
     for (const p of attached) {
         const value = (raw(p.props) as Record<string, unknown>).policy;
-        sources.push({ label: `RestApiPolicy "${p.name}"`, resource: p, parsed: parsePolicyDocument(value) });
+        const parsed = parsePolicyDocument(value);
+        if (parsed.status !== "absent") sources.push({ label: `RestApiPolicy "${p.name}"`, resource: p, parsed });
     }
-    if (own.state === "unset" && attached.length === 0) {
+    if (ownParsed.status === "absent" && attached.length === 0) {
         const body = parseOpenApiBody((raw(api.props) as Record<string, unknown>).body);
         if (body.status === "unknown") {
             sources.push({ label: "the OpenAPI body (x-amazon-apigateway-policy)", resource: api, parsed: { status: "unknown" } });

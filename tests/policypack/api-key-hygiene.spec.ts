@@ -37,6 +37,8 @@ describe(POLICY, () => {
             const up = new StackBuilder();
             const upRandom = up.add("random:index/randomPassword:RandomPassword", "key-value", { length: 40 }, {}, { result: secret("generatedgeneratedgenerated") });
             up.add("aws:apigateway/apiKey:ApiKey", "fromRandom", { name: "fromRandom", value: secret("generatedgeneratedgenerated") }, { value: upRandom });
+            // The key API Gateway generated shows in the outputs of an update (and of every later preview): not the program's.
+            up.add("aws:apigateway/apiKey:ApiKey", "generated", { name: "generated" }, {}, { value: secret("generatedbyapigatewaygenerated") });
             assert.deepEqual(findings(await pack.analyze(up, { dryRun: false }), { policy: POLICY }), []);
         });
 
