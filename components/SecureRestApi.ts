@@ -203,11 +203,12 @@ export class SecureRestApi extends pulumi.ComponentResource {
 
         // Resource tree.
         const resourceIds = new Map<string, pulumi.Output<string>>([["/", api.rootResourceId]]);
+        const resourceSlugs = new Slugger();
         const paths = [...new Set(p.routes.flatMap((r) => pathPrefixes(r.parsed.path)))].sort((a, b) => a.split("/").length - b.split("/").length || (a < b ? -1 : 1));
         for (const path of paths) {
             const parent = path.slice(0, path.lastIndexOf("/")) || "/";
             const res = new aws.apigateway.Resource(
-                `${name}-resource-${slugs.get(`resource ${path}`)}`,
+                `${name}-resource-${resourceSlugs.get(path)}`,
                 { restApi: api.id, parentId: resourceIds.get(parent)!, pathPart: path.slice(path.lastIndexOf("/") + 1) },
                 { parent: this },
             );

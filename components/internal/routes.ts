@@ -80,6 +80,7 @@ export function pathPrefixes(path: string): string[] {
  */
 export function slug(value: string): string {
     const s = value
+        .replace(/^([A-Z]+ )?\/$/, "$1root")
         .replace(/^\$/, "")
         .replace(/\{([^}]+)\}/g, "_$1_")
         .replace(/[^A-Za-z0-9_+.-]+/g, "-")
