@@ -240,6 +240,10 @@ async function run(req: HostRequest): Promise<HostMessage> {
 }
 
 function send(msg: HostMessage): void {
+    if (answered) {
+        return;
+    }
+    answered = true;
     if (!process.send) {
         process.stderr.write("authguard program host: no IPC channel (this module must be started by the runner)\n");
         process.exit(3);
@@ -254,7 +258,23 @@ function send(msg: HostMessage): void {
     });
 }
 
+let answered = false;
+
 process.once("message", (req: HostRequest) => {
+    // The event loop ran dry while the program was still pending: an awaited promise can never settle.
+    process.once("beforeExit", () => {
+        if (!answered) {
+            send({
+                kind: "failure",
+                failure: {
+                    kind: "runtime",
+                    message: "the program never finished: it awaits a promise that can never settle (nothing left to run)",
+                    file: req.main,
+                },
+                records: [],
+            });
+        }
+    });
     run(req).then(send, (err: unknown) => {
         const failure = err instanceof HostFailure ? err.failure : classifyError(err, req.programDir);
         send({ kind: "failure", failure, records: [] });

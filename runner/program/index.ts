@@ -12,7 +12,7 @@ import { ResourceRecord } from "../model";
 import { LoadProjectOptions, ProjectError, ProjectInfo, loadProject } from "./project";
 import { HostMessage, HostRequest, ProgramFailure, SdkInfo } from "./protocol";
 
-export { ProjectError, ProjectInfo, loadProject } from "./project";
+export { OFFLINE_SECRET_PLACEHOLDER, ProjectError, ProjectInfo, loadProject } from "./project";
 export { ProgramFailure, SdkInfo } from "./protocol";
 
 export type RunMode = "preview" | "up";
