@@ -3,25 +3,31 @@
 // Authorization settings that API Gateway does not apply give a false sense of protection. On a WebSocket API only
 // `$connect` is authorized; an authorizer or authorization type on any other route is rejected at deploy time or
 // has no effect, and whoever reviews the code may believe the route is protected on its own.
-import { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+// Authorization scopes likewise only apply to Cognito user pool methods (REST `COGNITO_USER_POOLS`) and JWT routes
+// (v2 `JWT`); on any other type they are ignored, so a route that "requires" `orders/write` accepts any caller the
+// authorizer lets through (added with the cross-resource policies, issue 4).
+import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { formatFinding, q } from "../lib/messages";
 import { authorizationType, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
-import { asString, raw } from "../lib/values";
+import { asString, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-ineffective-route-auth";
 
 export const policy: StackValidationPolicy = {
     name,
-    description: "Authorization settings API Gateway does not apply (e.g. an authorizer on a WebSocket route other than $connect).",
+    description: "Authorization settings API Gateway does not apply (an authorizer on a WebSocket route other than $connect; scopes on a type that ignores them).",
     enforcementLevel: "advisory",
     configSchema: { properties: {} },
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const index = new StackIndex(args.resources);
         for (const route of index.ofType(T.v2Route)) {
             const facts = routeFacts(index, route);
-            if (facts.protocol !== "WEBSOCKET" || facts.routeKey === "$connect") continue;
+            if (facts.protocol !== "WEBSOCKET" || facts.routeKey === "$connect") {
+                ignoredScopes(route, authorizationType(raw(route.props) as Record<string, unknown>), "JWT", `Route ${q(facts.routeKey ?? route.name)}`, reportViolation);
+                continue;
+            }
             const props = raw(route.props) as Record<string, unknown>;
             const type = authorizationType(props);
             const hasAuthorizer = props.authorizerId !== undefined && props.authorizerId !== null && asString(props.authorizerId) !== "";
@@ -40,5 +46,34 @@ export const policy: StackValidationPolicy = {
                 route.urn,
             );
         }
+        for (const method of index.ofType(T.method)) {
+            const props = raw(method.props) as Record<string, unknown>;
+            const type = isUnknown(props.authorization) ? undefined : (asString(props.authorization) ?? "NONE").toUpperCase();
+            ignoredScopes(method, type, "COGNITO_USER_POOLS", `Method ${q(method.name)}`, reportViolation);
+        }
     },
 };
+
+/** Scopes set on a method or route whose authorization type (known) is not the one that applies them. */
+function ignoredScopes(r: PolicyResource, type: string | undefined, applies: "JWT" | "COGNITO_USER_POOLS", what: string, reportViolation: ReportViolation): void {
+    const scopes = (raw(r.props) as Record<string, unknown>).authorizationScopes;
+    if (type === undefined || type === applies || !Array.isArray(scopes) || scopes.length === 0) return;
+    const ctor = applies === "JWT" ? "aws.apigatewayv2.Route" : "aws.apigateway.Method";
+    const typeProp = applies === "JWT" ? "authorizationType" : "authorization";
+    reportViolation(
+        formatFinding({
+            problem: `${what} lists authorizationScopes (${scopes.map((x) => q(String(x))).join(", ")}) but its authorization is ${type}, which ignores scopes.`,
+            why: `Scopes are only enforced with ${applies === "JWT" ? "a JWT authorizer" : "a Cognito user pool authorizer"}, so any caller the ${type} check admits gets in, whatever its scopes.`,
+            urn: r.urn,
+            fix:
+                `new ${ctor}(${q(r.name)}, {\n` +
+                `    // ...\n` +
+                `    ${typeProp}: ${q(applies)},\n` +
+                `    authorizerId: ${applies === "JWT" ? "jwtAuthorizer" : "cognitoAuthorizer"}.id,\n` +
+                `    authorizationScopes: [${scopes.map((x) => q(String(x))).join(", ")}],\n` +
+                `});\n` +
+                `// or drop authorizationScopes and enforce the scope inside the ${type === "CUSTOM" ? "Lambda authorizer" : "backend"}`,
+        }),
+        r.urn,
+    );
+}

@@ -1,0 +1,169 @@
+// apigw-authorizer-wiring
+//
+// The authorization type of a method or route and the authorizer it names must agree, or API Gateway either rejects
+// the deployment or protects the endpoint differently from what the code says:
+//   REST  CUSTOM              ⇒ authorizerId of a TOKEN or REQUEST authorizer of the same API
+//   REST  COGNITO_USER_POOLS  ⇒ authorizerId of a COGNITO_USER_POOLS authorizer of the same API, with providerArns
+//   v2    JWT                 ⇒ authorizerId of a JWT authorizer of the same API
+//   v2    CUSTOM              ⇒ authorizerId of a REQUEST (Lambda) authorizer of the same API
+//   AWS_IAM or NONE with an authorizerId: the authorizer is ignored, and the code reads as if it were applied.
+// The authorizer is found through the `authorizerId` dependency (preview) or its known id (update). An authorizer
+// that cannot be found (an id from outside the stack, an unknown value with no dependency) is reported as
+// "could not verify" (advisory). WebSocket routes other than $connect are left to apigw-ineffective-route-auth,
+// and so are authorization scopes on methods and routes whose type ignores them (advisory).
+import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { AuthorizerLink, linkedAuthorizer } from "../lib/authorizers";
+import { apiOf } from "../lib/invoke-permission";
+import { identifier } from "../lib/lambda";
+import { formatFinding, q } from "../lib/messages";
+import { authorizationType, routeFacts } from "../lib/routes";
+import { StackIndex } from "../lib/stack-index";
+import { T } from "../lib/types";
+import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+
+export const name = "apigw-authorizer-wiring";
+
+export const policy: StackValidationPolicy = {
+    name,
+    description:
+        "A method's or route's authorization type and its authorizer must agree (CUSTOM ⇒ Lambda authorizer, COGNITO_USER_POOLS ⇒ Cognito, JWT ⇒ JWT), on the same API; AWS_IAM and NONE take no authorizer.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: {} },
+    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        const index = new StackIndex(args.resources);
+        const unverified: string[] = [];
+        const judge = (r: PolicyResource, j: Judgement) => {
+            if (j.kind === "violation") reportViolation(j.message, r.urn);
+            else if (j.kind === "unknown") unverified.push(`${r.urn}: ${j.reason}`);
+        };
+        for (const method of index.ofType(T.method)) judge(method, judgeMethod(index, method));
+        for (const route of index.ofType(T.v2Route)) judge(route, judgeRoute(index, route));
+        if (unverified.length > 0) throw new CouldNotVerify(unverified);
+    },
+};
+
+type Judgement = { kind: "ok" } | { kind: "violation"; message: string } | { kind: "unknown"; reason: string };
+
+function judgeMethod(index: StackIndex, method: PolicyResource): Judgement {
+    const props = raw(method.props) as Record<string, unknown>;
+    if (isUnknown(props.authorization)) return { kind: "unknown", reason: "authorization is unknown during preview" };
+    const type = (asString(props.authorization) ?? "NONE").toUpperCase();
+    const link = linkedAuthorizer(index, method, [T.authorizer]);
+    const api = apiOf(index, method);
+    const what = `Method ${q(method.name)}${api ? ` of REST API ${q(api.name)}` : ""}`;
+    const code = (extra: string) => `new aws.apigateway.Method(${q(method.name)}, {\n    // ...\n${extra}\n});`;
+
+    if (type === "AWS_IAM" || type === "NONE") {
+        if (link.kind === "none") return { kind: "ok" };
+        return ignoredAuthorizer(what, type, method.urn, code(`    authorization: "CUSTOM", // or "COGNITO_USER_POOLS", matching the authorizer\n    authorizerId: authorizer.id,`), link);
+    }
+    if (type !== "CUSTOM" && type !== "COGNITO_USER_POOLS") return { kind: "ok" }; // unknown types are rejected by AWS itself
+    const wanted = type === "CUSTOM" ? "a TOKEN or REQUEST (Lambda) authorizer" : "a COGNITO_USER_POOLS authorizer";
+    if (link.kind === "none") {
+        return violation(
+            `${what} has authorization ${type} but no authorizerId.`,
+            "API Gateway rejects the method, or, if the setting is dropped on the way, the endpoint is deployed without the intended authorizer.",
+            method.urn,
+            code(`    authorization: ${q(type)},\n    authorizerId: ${type === "CUSTOM" ? "lambdaAuthorizer" : "cognitoAuthorizer"}.id, // ${wanted} of this API`),
+        );
+    }
+    if (link.kind === "unknown") return { kind: "unknown", reason: link.reason };
+    const a = link.authorizer;
+    const aProps = raw(a.props) as Record<string, unknown>;
+    if (isUnknown(aProps.type)) return { kind: "unknown", reason: `the type of authorizer ${q(a.name)} is unknown during preview` };
+    const aType = (asString(aProps.type) ?? "TOKEN").toUpperCase();
+    const aApi = apiOf(index, a);
+    if (api && aApi && api.urn !== aApi.urn) return otherApi(what, a, aApi, method.urn, code(`    authorizerId: ${identifier(a.name)}OnThisApi.id, // an authorizer created with restApi: ${identifier(api.name)}.id`));
+    const fits = type === "CUSTOM" ? aType === "TOKEN" || aType === "REQUEST" : aType === "COGNITO_USER_POOLS";
+    if (!fits) {
+        return violation(
+            `${what} has authorization ${type} but its authorizer ${q(a.name)} is of type ${aType}; ${type} needs ${wanted}.`,
+            "API Gateway rejects the pairing, or the endpoint is checked by a different mechanism than the code intends.",
+            method.urn,
+            code(`    authorization: ${q(aType === "COGNITO_USER_POOLS" ? "COGNITO_USER_POOLS" : "CUSTOM")}, // matches authorizer ${q(a.name)}\n    authorizerId: ${identifier(a.name)}.id,`),
+        );
+    }
+    if (aType === "COGNITO_USER_POOLS") {
+        const providers = aProps.providerArns;
+        const empty = providers === undefined || providers === null || (Array.isArray(providers) && providers.length === 0);
+        if (empty) {
+            return violation(
+                `${what} uses Cognito authorizer ${q(a.name)}, which has no providerArns.`,
+                "A Cognito authorizer without user pools cannot validate any token, and API Gateway rejects it.",
+                method.urn,
+                `new aws.apigateway.Authorizer(${q(a.name)}, {\n    // ...\n    type: "COGNITO_USER_POOLS",\n    providerArns: [userPool.arn],\n});`,
+            );
+        }
+    }
+    return { kind: "ok" };
+}
+
+function judgeRoute(index: StackIndex, route: PolicyResource): Judgement {
+    const props = raw(route.props) as Record<string, unknown>;
+    const type = authorizationType(props);
+    if (type === undefined) return { kind: "unknown", reason: "authorizationType is unknown during preview" };
+    const facts = routeFacts(index, route);
+    // Authorization on WebSocket routes other than $connect is apigw-ineffective-route-auth's finding.
+    if (facts.protocol === "WEBSOCKET" && facts.routeKey !== "$connect") return { kind: "ok" };
+    const link = linkedAuthorizer(index, route, [T.v2Authorizer]);
+    const api = facts.api;
+    const what = `Route ${q(facts.routeKey ?? route.name)}${api ? ` of ${facts.protocol === "WEBSOCKET" ? "WebSocket" : "HTTP"} API ${q(api.name)}` : ""}`;
+    const code = (extra: string) => `new aws.apigatewayv2.Route(${q(route.name)}, {\n    // ...\n${extra}\n});`;
+
+    if (type === "AWS_IAM" || type === "NONE") {
+        if (link.kind === "none") return { kind: "ok" };
+        return ignoredAuthorizer(what, type, route.urn, code(`    authorizationType: "JWT", // or "CUSTOM", matching the authorizer\n    authorizerId: authorizer.id,`), link);
+    }
+    if (type !== "JWT" && type !== "CUSTOM") return { kind: "ok" };
+    const wanted = type === "JWT" ? "a JWT authorizer" : "a REQUEST (Lambda) authorizer";
+    if (link.kind === "none") {
+        return violation(
+            `${what} has authorizationType ${type} but no authorizerId.`,
+            "API Gateway rejects the route: a JWT or CUSTOM route must name the authorizer that checks it.",
+            route.urn,
+            code(`    authorizationType: ${q(type)},\n    authorizerId: ${type === "JWT" ? "jwtAuthorizer" : "lambdaAuthorizer"}.id, // ${wanted} of this API`),
+        );
+    }
+    if (link.kind === "unknown") return { kind: "unknown", reason: link.reason };
+    const a = link.authorizer;
+    const aProps = raw(a.props) as Record<string, unknown>;
+    if (isUnknown(aProps.authorizerType)) return { kind: "unknown", reason: `the type of authorizer ${q(a.name)} is unknown during preview` };
+    const aType = (asString(aProps.authorizerType) ?? "").toUpperCase();
+    const aApi = apiOf(index, a);
+    if (api && aApi && api.urn !== aApi.urn) return otherApi(what, a, aApi, route.urn, code(`    authorizerId: ${identifier(a.name)}OnThisApi.id, // an authorizer created with apiId: ${identifier(api.name)}.id`));
+    const fits = type === "JWT" ? aType === "JWT" : aType === "REQUEST";
+    if (!fits) {
+        return violation(
+            `${what} has authorizationType ${type} but its authorizer ${q(a.name)} is of type ${aType || "(none)"}; ${type} needs ${wanted}.`,
+            "API Gateway rejects the pairing, or the route is checked by a different mechanism than the code intends.",
+            route.urn,
+            code(`    authorizationType: ${q(aType === "JWT" ? "JWT" : "CUSTOM")}, // matches authorizer ${q(a.name)}\n    authorizerId: ${identifier(a.name)}.id,`),
+        );
+    }
+    return { kind: "ok" };
+}
+
+function ignoredAuthorizer(what: string, type: string, urn: string, fix: string, link: AuthorizerLink): Judgement {
+    const named = link.kind === "found" ? ` ${q(link.authorizer.name)}` : "";
+    return violation(
+        `${what} has authorization ${type} and also names an authorizer${named}, which ${type} ignores.`,
+        type === "NONE"
+            ? "The endpoint is open although the code reads as if the authorizer protected it."
+            : "Only IAM signatures are checked; the authorizer the code names never runs.",
+        urn,
+        `${fix}\n// or keep ${type} and remove authorizerId`,
+    );
+}
+
+function otherApi(what: string, a: PolicyResource, aApi: PolicyResource, urn: string, fix: string): Judgement {
+    return violation(
+        `${what} names authorizer ${q(a.name)}, which belongs to another API (${q(aApi.name)}).`,
+        "API Gateway only applies authorizers of the method's own API, so the deployment fails or the intended check never runs.",
+        urn,
+        fix,
+    );
+}
+
+function violation(problem: string, why: string, urn: string, fix: string): Judgement {
+    return { kind: "violation", message: formatFinding({ problem, why, urn, fix }) };
+}

@@ -1,0 +1,182 @@
+// apigw-lambda-integration-permission
+//
+// A Lambda integration API Gateway may not invoke answers 500 Internal Server Error to every request that reaches it.
+// Peers only check that a permission has *some* sourceArn; this policy checks that one actually covers the endpoint:
+// an aws.lambda.Permission for API Gateway on the integration's function and qualifier whose sourceArn matches what
+// API Gateway presents for each stage, method and path (REST: `<apiId>/<stage>/<METHOD>/<path>`; HTTP API:
+// `<apiId>/<stage>/<METHOD>/<path>` or `<apiId>/<stage>/$default`; WebSocket: `<apiId>/<stage>/<routeKey>`), unless
+// the integration names a role (`credentials` / `credentialsArn`) API Gateway assumes to call the function.
+//
+// REST integrations: the method and path come from the integration's `httpMethod` and `resourceId` chain; v2
+// integrations: from the routes whose `target` depends on them (an integration no route targets is never invoked and
+// is not judged). Stages are the API's Stage resources; with none in the stack the stage is "any stage it is deployed
+// to", which only a wildcard stage is sure to cover. `ANY` must be covered for every HTTP method.
+// During a preview a sourceArn is usually an unknown interpolation of the API's executionArn: the dependency proves
+// which API it is for, but not which routes, so such permissions are reported as "could not verify" (advisory)
+// until their value is known; permissions for other APIs or functions, or none at all, are certain violations.
+import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { parseRouteKey } from "../lib/allowlist";
+import { ArnPart } from "../lib/execute-api-arn";
+import { apiOf, executeApiPrefix, InvokePermissionIndex, methodArns, permissionCode, routeKeyArns, stageNames } from "../lib/invoke-permission";
+import { identifier, LambdaLink, resolveLambdaProperty } from "../lib/lambda";
+import { formatFinding, q } from "../lib/messages";
+import { methodPath } from "../lib/rest-paths";
+import { owningApi, protocolFromRouteKey } from "../lib/routes";
+import { StackIndex } from "../lib/stack-index";
+import { T } from "../lib/types";
+import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+
+export const name = "apigw-lambda-integration-permission";
+
+export const policy: StackValidationPolicy = {
+    name,
+    description:
+        "Lambda integrations must be invokable by API Gateway: an aws.lambda.Permission for apigateway.amazonaws.com whose sourceArn covers the route, or a credentials role.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: {} },
+    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        const index = new StackIndex(args.resources);
+        const permissions = InvokePermissionIndex.of(index);
+        const unverified: string[] = [];
+        for (const target of [...restIntegrations(index), ...v2Integrations(index)]) {
+            const result = judgeIntegration(index, permissions, target);
+            if (result.kind === "violation") reportViolation(result.message, target.integration.urn);
+            else if (result.kind === "unknown") unverified.push(`${target.integration.urn}: ${result.reason}`);
+        }
+        if (unverified.length > 0) throw new CouldNotVerify(unverified);
+    },
+};
+
+/** A Lambda integration and the endpoints that reach it. */
+interface IntegrationTarget {
+    integration: PolicyResource;
+    fn: LambdaLink;
+    api?: PolicyResource;
+    apiId?: string;
+    apiKind: "REST" | "HTTP" | "WEBSOCKET" | undefined;
+    usesCredentials: boolean;
+    /** The endpoints, for messages (`GET /orders`, `$connect`). */
+    endpoints: string[];
+    /** What API Gateway presents for each endpoint and stage. */
+    presents: ArnPart[][];
+    /** The sourceArn suffix the fix suggests (after the executionArn). */
+    suggestedSuffix: string;
+}
+
+function restIntegrations(index: StackIndex): IntegrationTarget[] {
+    const out: IntegrationTarget[] = [];
+    for (const integration of index.ofType(T.integration)) {
+        const props = raw(integration.props) as Record<string, unknown>;
+        const type = isUnknown(props.type) ? undefined : asString(props.type)?.toUpperCase();
+        if (type !== undefined && type !== "AWS" && type !== "AWS_PROXY") continue;
+        const fn = resolveLambdaProperty(index, integration, "uri", "invoke-uri");
+        if (fn.kind === "not-lambda") continue;
+        const api = apiOf(index, integration);
+        const method = httpMethodOf(index, integration);
+        const path = methodPath(index, integration);
+        const prefix = executeApiPrefix(index, api, asString(props.restApi));
+        const verb = method?.toUpperCase();
+        out.push({
+            integration,
+            fn,
+            api,
+            apiId: asString(props.restApi) ?? (api ? index.idOf(api) : undefined),
+            apiKind: "REST",
+            usesCredentials: isSet(props.credentials),
+            endpoints: [`${verb ?? "(method unknown)"} ${path ?? "(path unknown)"}`],
+            presents: methodArns(prefix, stageNames(index, api), method, path),
+            suggestedSuffix: `/*/${verb === undefined || verb === "ANY" ? "*" : verb}${path === undefined ? "/*" : path === "/" ? "/" : path}`,
+        });
+    }
+    return out;
+}
+
+/** The integration's HTTP method, read through its dependency on the Method when the value is unknown. */
+function httpMethodOf(index: StackIndex, integration: PolicyResource): string | undefined {
+    const props = raw(integration.props) as Record<string, unknown>;
+    const own = asString(props.httpMethod);
+    if (own) return own;
+    const [method] = index.dependenciesOf(integration, "httpMethod", [T.method]);
+    return method ? asString((raw(method.props) as Record<string, unknown>).httpMethod) : undefined;
+}
+
+function v2Integrations(index: StackIndex): IntegrationTarget[] {
+    const out: IntegrationTarget[] = [];
+    for (const integration of index.ofType(T.v2Integration)) {
+        const props = raw(integration.props) as Record<string, unknown>;
+        const type = isUnknown(props.integrationType) ? undefined : asString(props.integrationType)?.toUpperCase();
+        if (type !== undefined && type !== "AWS" && type !== "AWS_PROXY") continue;
+        if (isSet(props.integrationSubtype)) continue; // AWS service integrations (SQS, EventBridge, ...)
+        const fn = resolveLambdaProperty(index, integration, "integrationUri", "integration-uri");
+        if (fn.kind === "not-lambda") continue;
+        const routes = index.referencesTo(integration, { types: [T.v2Route], property: "target" }).map((r) => r.resource);
+        if (routes.length === 0) continue; // no route targets it: API Gateway never invokes it
+        const api = owningApi(index, integration);
+        const protocol = api ? asString((raw(api.props) as Record<string, unknown>).protocolType)?.toUpperCase() : undefined;
+        const prefix = executeApiPrefix(index, api, asString(props.apiId));
+        const stages = stageNames(index, api);
+        const presents: ArnPart[][] = [];
+        const endpoints: string[] = [];
+        const suffixes = new Set<string>();
+        for (const route of routes) {
+            const key = asString((raw(route.props) as Record<string, unknown>).routeKey);
+            endpoints.push(key ?? "(route key unknown)");
+            const parsed = key ? parseRouteKey(key) : undefined;
+            const kind = protocol === "WEBSOCKET" || protocol === "HTTP" ? protocol : protocolFromRouteKey(key);
+            if (parsed && kind !== "WEBSOCKET") {
+                presents.push(...methodArns(prefix, stages, parsed.method, parsed.path));
+                suffixes.add(`/*/${parsed.method === "ANY" ? "*" : parsed.method}${parsed.path}`);
+            } else {
+                presents.push(...routeKeyArns(prefix, stages, key));
+                suffixes.add(`/*/${key ?? "*"}`);
+            }
+        }
+        out.push({
+            integration,
+            fn,
+            api,
+            apiId: asString(props.apiId) ?? (api ? index.idOf(api) : undefined),
+            apiKind: protocol === "WEBSOCKET" ? "WEBSOCKET" : protocol === "HTTP" ? "HTTP" : undefined,
+            usesCredentials: isSet(props.credentialsArn),
+            endpoints,
+            presents,
+            suggestedSuffix: suffixes.size === 1 ? [...suffixes][0] : "/*/*",
+        });
+    }
+    return out;
+}
+
+type Judgement = { kind: "ok" } | { kind: "violation"; message: string } | { kind: "unknown"; reason: string };
+
+function judgeIntegration(index: StackIndex, permissions: InvokePermissionIndex, t: IntegrationTarget): Judgement {
+    if (t.usesCredentials) return { kind: "ok" };
+    if (t.fn.kind === "not-lambda") return { kind: "ok" };
+    if (t.fn.kind === "unknown") return { kind: "unknown", reason: `its Lambda function could not be resolved: ${t.fn.reason}` };
+    const fn = t.fn.ref;
+    const verdict = permissions.judge({ kind: "integration", fn, api: t.api, apiId: t.apiId, presents: t.presents });
+    if (verdict.kind === "ok") return { kind: "ok" };
+    if (verdict.kind === "unknown") return { kind: "unknown", reason: verdict.reasons.join("; ") };
+    const kindWord = t.apiKind === "WEBSOCKET" ? "WebSocket " : t.apiKind === "HTTP" ? "HTTP " : t.apiKind === "REST" ? "REST " : "";
+    const apiWords = t.api ? ` on ${kindWord}API ${q(t.api.name)}` : "";
+    const endpoints = t.endpoints.length === 1 ? t.endpoints[0] : `${t.endpoints.length} routes (${t.endpoints.slice(0, 3).join(", ")}${t.endpoints.length > 3 ? ", ..." : ""})`;
+    const shown = verdict.uncovered.slice(0, 2).join(", ") + (verdict.uncovered.length > 2 ? ` and ${verdict.uncovered.length - 2} more` : "");
+    const found = verdict.notes.length > 0 ? ` Found: ${verdict.notes.join("; ")}.` : ` No aws.lambda.Permission for API Gateway names this function.`;
+    const apiCode = t.api ? `${identifier(t.api.name)}.executionArn` : "api.executionArn";
+    const credentialsProp = t.apiKind === "REST" ? "credentials" : "credentialsArn";
+    return {
+        kind: "violation",
+        message: formatFinding({
+            problem: `Lambda integration ${q(t.integration.name)} for ${endpoints}${apiWords} calls ${fn.label}, but nothing lets API Gateway invoke it as ${shown}.${found}`,
+            why: "API Gateway will answer 500 Internal Server Error to every request that reaches this integration.",
+            urn: t.integration.urn,
+            fix: permissionCode(`${t.integration.name}-invoke`, fn, `pulumi.interpolate\`\${${apiCode}}${t.suggestedSuffix}\``),
+            alternative:
+                `let API Gateway assume a role instead: set \`${credentialsProp}: invokeRole.arn\` on the integration, where invokeRole trusts ` +
+                `apigateway.amazonaws.com and allows lambda:InvokeFunction on the function.`,
+        }),
+    };
+}
+
+function isSet(value: unknown): boolean {
+    return value !== undefined && value !== null && value !== "";
+}
