@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { SecureHttpApi, SecureHttpApiArgs } from "../../components";
-import { ACCOUNT, build, errorOf, inventory, lambda, named, ofType, value } from "./harness";
+import { ACCOUNT, build, errorOf, inventory, lambda, named, ofType, Recorded, value } from "./harness";
 
 const ISSUER = "https://auth.example.com/";
 
@@ -61,7 +61,7 @@ describe("SecureHttpApi", () => {
         assert.strictEqual(apiRes.target, undefined, "no quick create");
 
         // Every route writes its authorization type explicitly, NONE included.
-        const routes = Object.fromEntries(ofType(resources, "aws:apigatewayv2/route:Route").map((r) => [r.inputs.routeKey, r.inputs]));
+        const routes: Record<string, Recorded["inputs"]> = Object.fromEntries(ofType(resources, "aws:apigatewayv2/route:Route").map((r) => [r.inputs.routeKey, r.inputs]));
         assert.deepStrictEqual(
             Object.fromEntries(Object.entries(routes).map(([k, v]) => [k, [v.authorizationType, v.authorizerId ?? null, v.authorizationScopes ?? null]])),
             {
