@@ -11,6 +11,7 @@ import * as httpApiQuickCreate from "./policies/http-api-quick-create";
 import * as ineffectiveRouteAuth from "./policies/ineffective-route-auth";
 import * as jwtAuthorizerConfig from "./policies/jwt-authorizer-config";
 import * as lambdaAuthorizerPermission from "./policies/lambda-authorizer-permission";
+import * as lambdaFunctionUrlBypass from "./policies/lambda-function-url-bypass";
 import * as lambdaIntegrationPermission from "./policies/lambda-integration-permission";
 import * as lambdaPermissionScopedSourceArn from "./policies/lambda-permission-scoped-source-arn";
 import * as methodRequiresAuthorization from "./policies/method-requires-authorization";
@@ -31,6 +32,7 @@ export const policies = [
     defaultEndpointDisabled.policy,
     defaultEndpointDisabledMtls.policy,
     apiKeyHygiene.policy,
+    lambdaFunctionUrlBypass.policy,
     lambdaAuthorizerPermission.policy,
     lambdaIntegrationPermission.policy,
     lambdaPermissionScopedSourceArn.policy,
