@@ -16,6 +16,7 @@
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { executeApiPrefix, authorizerArn, InvokePermissionIndex, permissionCode, apiOf } from "../lib/invoke-permission";
 import { identifier, LambdaLink, resolveLambdaProperty } from "../lib/lambda";
+import { openApiAuthorizers } from "../lib/openapi-authorizers";
 import { formatFinding, q } from "../lib/messages";
 import { owningApi } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
@@ -71,7 +72,7 @@ export const policy: StackValidationPolicy = {
 
 /** Every authorizer needing permission in the stack. OpenAPI-declared authorizers are appended here. */
 export function collect(index: StackIndex): AuthorizerNeedingPermission[] {
-    return [...authorizerResources(index)];
+    return [...authorizerResources(index), ...openApiAuthorizers(index)];
 }
 
 /** Lambda authorizers declared as aws.apigateway.Authorizer / aws.apigatewayv2.Authorizer resources. */
