@@ -8,6 +8,7 @@ import {
     domainUrl,
     invokePermission,
     publicRoutesOutput,
+    requireHandlers,
     requireObject,
     requirePlain,
     routeAuthOutput,
@@ -50,7 +51,7 @@ function plan(name: string, args: SecureHttpApiArgs): HttpPlan {
     checkCustomDomain(problems, args.customDomain);
     checkTags(problems, args.tags);
     const hasRoutes = requireObject(problems, "routes", args.routes, true);
-    requireObject(problems, "handlers", args.handlers, true);
+    requireHandlers(problems, args.handlers);
     if (args.authorizers !== undefined) requireObject(problems, "authorizers", args.authorizers, false);
     const authorizers = resolveAuthorizers("HTTP", pulumi.Output.isInstance(args.authorizers) ? undefined : args.authorizers, args.handlers, problems);
     const declared = new Set(pulumi.Output.isInstance(args.authorizers) ? [] : Object.keys(args.authorizers ?? {}));

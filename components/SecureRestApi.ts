@@ -8,6 +8,7 @@ import {
     domainUrl,
     invokePermission,
     publicRoutesOutput,
+    requireHandlers,
     requireObject,
     requirePlain,
     routeAuthOutput,
@@ -79,7 +80,7 @@ function plan(name: string, args: SecureRestApiArgs): RestPlan {
     checkApiKeys(problems, args.apiKeys);
 
     const hasRoutes = requireObject(problems, "routes", args.routes, true);
-    requireObject(problems, "handlers", args.handlers, true);
+    requireHandlers(problems, args.handlers);
     const plainAuthorizers = pulumi.Output.isInstance(args.authorizers) ? undefined : args.authorizers;
     const authorizers = resolveAuthorizers("REST", plainAuthorizers, args.handlers, problems);
     const declared = new Set(Object.keys(plainAuthorizers ?? {}));

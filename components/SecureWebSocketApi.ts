@@ -8,6 +8,7 @@ import {
     domainUrl,
     invokePermission,
     publicRoutesOutput,
+    requireHandlers,
     requireObject,
     requirePlain,
     routeAuthOutput,
@@ -56,7 +57,7 @@ function plan(name: string, args: SecureWebSocketApiArgs): WsPlan {
         problems.add("routeSelectionExpression", "must look like $request.body.<field>");
     }
     const hasRoutes = requireObject(problems, "routes", args.routes, true);
-    requireObject(problems, "handlers", args.handlers, true);
+    requireHandlers(problems, args.handlers);
     const plainAuthorizers = pulumi.Output.isInstance(args.authorizers) ? undefined : args.authorizers;
     const authorizers = resolveAuthorizers("WEBSOCKET", plainAuthorizers, args.handlers, problems);
     const declared = new Set(Object.keys(plainAuthorizers ?? {}));

@@ -35,6 +35,12 @@ export function requireObject(problems: Problems, field: string, value: unknown,
     return true;
 }
 
+/** `handlers` is a map, or an Output of one (resource references inside a map arrive wrapped through the provider). */
+export function requireHandlers(problems: Problems, value: unknown): void {
+    if (pulumi.Output.isInstance(value)) return;
+    requireObject(problems, "handlers", value, true);
+}
+
 export function checkCustomDomain(problems: Problems, cd: CustomDomainArgs | undefined): void {
     if (cd === undefined) return;
     if (typeof cd.domainName !== "string" || !/^(?=.{1,253}$)([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}$/i.test(cd.domainName)) {

@@ -196,6 +196,17 @@ describe("SecureHttpApi", () => {
         assert.strictEqual(byKey["GET /b"].authorizerId, undefined);
     });
 
+    it("accepts handlers that arrive as Outputs (how the multi-language provider passes resource references in a map)", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const { resources } = await build(() => {
+            const list = lambda("list");
+            const handlers = pulumi.output({ list }) as unknown as SecureHttpApiArgs["handlers"];
+            return new SecureHttpApi("ml", { handlers, routes: { "GET /x": { handler: "list", auth: "iam" } } });
+        });
+        assert.strictEqual(named(resources, "ml-invoke-GET-x").inputs.function, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:list`);
+        assert.match(named(resources, "ml-integration-GET-x").inputs.integrationUri, /function:list\/invocations$/);
+    });
+
     describe("refuses at preview, naming the component and the route, before registering anything", () => {
         let fns: { [k: string]: aws.lambda.Function };
         before(async () => {
