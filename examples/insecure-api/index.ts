@@ -150,5 +150,101 @@ new aws.lambda.Permission("quick-invoke", {
     sourceArn: pulumi.interpolate`${quick.executionArn}/*/*`,
 });
 
+// ---------------------------------------------------------------------------------------------------------------
+// Exposure: OpenAPI bodies, resource policies, custom domains, API keys and function URLs.
+
+// PITFALL: a REST API defined by an OpenAPI body (as @pulumi/aws-apigateway, awsx and hand-written specs build them)
+// creates its methods inside API Gateway, with no Method resource for the method policy to see. The root requires
+// IAM, but POST /reports drops it with `security: []`, and ANY /exports/{proxy+} asks only for an API key.
+// Caught by: apigw-openapi-requires-authorization (one violation listing POST /reports and ANY /exports/{proxy+})
+new aws.apigateway.RestApi("reports-openapi", {
+    endpointConfiguration: { types: "REGIONAL" },
+    body: JSON.stringify({
+        swagger: "2.0",
+        info: { title: "reports", version: "1.0" },
+        security: [{ sigv4: [] }],
+        securityDefinitions: {
+            sigv4: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" },
+            api_key: { type: "apiKey", name: "x-api-key", in: "header" },
+        },
+        paths: {
+            "/reports": {
+                get: { "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "https://reports.example.com/reports" } },
+                post: { security: [], "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "POST", uri: "https://reports.example.com/reports" } },
+            },
+            "/exports/{proxy+}": {
+                "x-amazon-apigateway-any-method": {
+                    security: [{ api_key: [] }],
+                    parameters: [{ name: "proxy", in: "path", required: true, type: "string" }],
+                    "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "ANY", uri: "https://reports.example.com/exports/{proxy}" },
+                },
+            },
+        },
+    }),
+});
+
+// PITFALL: a PRIVATE REST API whose resource policy lets anyone invoke it, with no aws:SourceVpce/aws:SourceVpc
+// condition: an execute-api VPC endpoint in any AWS account can reach it.
+// Caught by: apigw-resource-policy (on the RestApiPolicy)
+const ledger = new aws.apigateway.RestApi("ledger-private", {
+    endpointConfiguration: { types: "PRIVATE" },
+    body: JSON.stringify({
+        openapi: "3.0.1",
+        info: { title: "ledger", version: "1.0" },
+        paths: {
+            "/balance": {
+                get: {
+                    "x-amazon-apigateway-auth": { type: "AWS_IAM" },
+                    "x-amazon-apigateway-integration": { type: "mock", requestTemplates: { "application/json": `{"statusCode": 200}` } },
+                },
+            },
+        },
+    }),
+});
+new aws.apigateway.RestApiPolicy("ledger-private-policy", {
+    restApiId: ledger.id,
+    policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" }],
+    }),
+});
+
+const certificate = new aws.acm.Certificate("api-certificate", {
+    domainName: "orders.example.com",
+    subjectAlternativeNames: ["items.example.com"],
+    validationMethod: "DNS",
+});
+
+// PITFALL: the REST API is served on a custom domain that requires client certificates (mutual TLS), but its default
+// execute-api endpoint stays enabled and asks for none: callers who use it skip mTLS.
+// Caught by: apigw-default-endpoint-disabled-mtls
+const ordersDomain = new aws.apigateway.DomainName("orders-domain", {
+    domainName: "orders.example.com",
+    regionalCertificateArn: certificate.arn,
+    endpointConfiguration: { types: "REGIONAL" },
+    securityPolicy: "TLS_1_2",
+    mutualTlsAuthentication: { truststoreUri: "s3://orders-truststore/ca-bundle.pem" },
+});
+new aws.apigateway.BasePathMapping("orders-mapping", { restApi: rest.id, stageName: "prod", domainName: ordersDomain.domainName });
+
+// PITFALL: the HTTP API is served on a custom domain, but its default execute-api endpoint stays enabled.
+// Caught by: apigw-default-endpoint-disabled (advisory)
+const itemsDomain = new aws.apigatewayv2.DomainName("items-domain", {
+    domainName: "items.example.com",
+    domainNameConfiguration: { certificateArn: certificate.arn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+});
+new aws.apigatewayv2.ApiMapping("items-mapping", { apiId: http.id, domainName: itemsDomain.id, stage: "$default" });
+
+// PITFALL: an API key whose value is written in the program (and so in git and every copy of it).
+// Caught by: apigw-api-key-hygiene (advisory, on the key)
+new aws.apigateway.ApiKey("partner-key", { value: "partner-0123456789abcdef0123456789" });
+
+// Not a pitfall on its own: an IAM-protected admin route on the HTTP API, served by the shared handler.
+new aws.apigatewayv2.Route("items-admin", { apiId: http.id, routeKey: "GET /admin", authorizationType: "AWS_IAM", target: httpTarget });
+
+// PITFALL: that handler also has a function URL with authorization NONE: anyone who finds the URL skips IAM.
+// Caught by: lambda-function-url-bypass (on the FunctionUrl)
+new aws.lambda.FunctionUrl("handler-url", { functionName: handler.name, authorizationType: "NONE" });
+
 export const restUrl = pulumi.interpolate`https://${rest.id}.execute-api.${aws.getRegionOutput().region}.amazonaws.com/prod`;
 export const httpEndpoint = http.apiEndpoint;

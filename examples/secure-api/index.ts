@@ -44,7 +44,8 @@ const authorizerFn = new aws.lambda.Function("jwt-authorizer", {
 // ---------------------------------------------------------------------------------------------------------------
 // REST API (API Gateway v1).
 
-const rest = new aws.apigateway.RestApi("orders-rest", { endpointConfiguration: { types: "REGIONAL" } });
+// Served only on its mutual-TLS custom domain (below): the default execute-api endpoint is off.
+const rest = new aws.apigateway.RestApi("orders-rest", { endpointConfiguration: { types: "REGIONAL" }, disableExecuteApiEndpoint: true });
 const orders = new aws.apigateway.Resource("orders", { restApi: rest.id, parentId: rest.rootResourceId, pathPart: "orders" });
 
 const cognitoAuthorizer = new aws.apigateway.Authorizer("orders-cognito", {
@@ -217,6 +218,72 @@ new aws.lambda.Permission("ws-invoke", {
     sourceArn: pulumi.interpolate`${ws.executionArn}/*/*`,
 });
 
-export const restUrl = restStage.invokeUrl;
+// ---------------------------------------------------------------------------------------------------------------
+// Custom domain with mutual TLS for the REST API: clients must present a certificate from our CA, and the default
+// execute-api endpoint (which would not ask for one) is disabled on the API above.
+
+const certificate = new aws.acm.Certificate("orders-certificate", { domainName: "orders.example.com", validationMethod: "DNS" });
+const ordersDomain = new aws.apigateway.DomainName("orders-domain", {
+    domainName: "orders.example.com",
+    regionalCertificateArn: certificate.arn,
+    endpointConfiguration: { types: "REGIONAL" },
+    securityPolicy: "TLS_1_2",
+    mutualTlsAuthentication: { truststoreUri: "s3://orders-truststore/ca-bundle.pem" },
+});
+new aws.apigateway.BasePathMapping("orders-mapping", { restApi: rest.id, stageName: restStage.stageName, domainName: ordersDomain.domainName });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Private REST API for internal callers, defined by an OpenAPI body: reachable only through this VPC's execute-api
+// endpoint (the resource policy denies every other endpoint, in any account), and every operation requires IAM.
+
+const vpc = new aws.ec2.Vpc("internal-vpc", { cidrBlock: "10.20.0.0/16", enableDnsHostnames: true, enableDnsSupport: true });
+const subnet = new aws.ec2.Subnet("internal-subnet", { vpcId: vpc.id, cidrBlock: "10.20.1.0/24" });
+const executeApiEndpoint = new aws.ec2.VpcEndpoint("internal-execute-api", {
+    vpcId: vpc.id,
+    serviceName: pulumi.interpolate`com.amazonaws.${region}.execute-api`,
+    vpcEndpointType: "Interface",
+    privateDnsEnabled: true,
+    subnetIds: [subnet.id],
+});
+const ledgerSpec = JSON.stringify({
+    openapi: "3.0.1",
+    info: { title: "ledger", version: "1.0" },
+    paths: {
+        "/balance": {
+            get: {
+                // Protected by IAM: SigV4-signed calls from principals allowed to invoke it.
+                "x-amazon-apigateway-auth": { type: "AWS_IAM" },
+                "x-amazon-apigateway-integration": { type: "mock", requestTemplates: { "application/json": `{"statusCode": 200}` } },
+            },
+        },
+    },
+});
+const ledger = new aws.apigateway.RestApi("ledger-private", {
+    endpointConfiguration: { types: "PRIVATE", vpcEndpointIds: [executeApiEndpoint.id] },
+    body: ledgerSpec,
+});
+const ledgerPolicyDocument = pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+        { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },
+        {
+            Effect: "Deny",
+            Principal: "*",
+            Action: "execute-api:Invoke",
+            Resource: "execute-api:/*",
+            Condition: { StringNotEquals: { "aws:SourceVpce": [executeApiEndpoint.id] } },
+        },
+    ],
+});
+const ledgerPolicy = new aws.apigateway.RestApiPolicy("ledger-private-policy", { restApiId: ledger.id, policy: ledgerPolicyDocument });
+// Redeploy whenever the spec or the resource policy changes (a policy change takes effect only on deployment).
+const ledgerDeployment = new aws.apigateway.Deployment(
+    "ledger-deployment",
+    { restApi: ledger.id, triggers: { spec: ledgerSpec, policy: ledgerPolicyDocument } },
+    { dependsOn: [ledgerPolicy] },
+);
+new aws.apigateway.Stage("ledger-prod", { restApi: ledger.id, deployment: ledgerDeployment.id, stageName: "prod" });
+
+export const restUrl = pulumi.interpolate`https://${ordersDomain.domainName}/`;
 export const httpEndpoint = http.apiEndpoint;
 export const userPoolId = pool.id;
