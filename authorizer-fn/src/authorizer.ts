@@ -98,27 +98,26 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     const simple = simpleHttp && req.format === "http-v2";
     if (config!.scopes !== undefined) {
       for (const scope of requiredScopes(config!.scopes, req)) {
-        if (!claims.scopes.has(scope)) {
+        if (!claims.scopes.includes(scope)) {
           logger.deny("insufficient_scope", req.format);
           if (simple) return { isAuthorized: false };
           return AuthPolicy.forArn(claims.sub, req.arn).denyRequest(req.arn).build();
         }
       }
     }
-    const context = { ...claims.context };
-    if (simple) return { isAuthorized: true, context };
+    if (simple) return { isAuthorized: true, context: { ...claims.context } };
     const policy = AuthPolicy.forArn(claims.sub, req.arn);
     if (config!.routeScoped) policy.allowRequest(req.arn);
     else if (req.format === "websocket") policy.allowRoute("*");
     else policy.allowAllMethods();
-    return policy.build(context);
+    return policy.build(claims.context); // build copies the context
   }
 
   function handle(event: unknown): Promise<AuthorizerResult> {
     let format: EventFormat = "unknown";
     try {
       format = detectFormat(event);
-      const req = normalizeEvent(event, format);
+      const req = normalizeEvent(event, format, config?.scopes !== undefined);
       if (config === undefined || verifier === undefined) throw new AuthError("config_invalid");
       const token = extractToken(event as RawEvent, req.format, config.tokenSources);
       const verified = verifier.verify(token);

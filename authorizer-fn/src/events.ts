@@ -79,16 +79,23 @@ export function detectFormat(event: unknown): EventFormat {
   return "rest-request";
 }
 
-export function normalizeEvent(event: unknown, format: EventFormat): NormalizedEvent {
+/**
+ * Validate and normalise an event. `withRoutes` (needed only for route scopes)
+ * also extracts the concrete request and the route template; without it the
+ * ARN's `VERB/path` shape is still checked.
+ */
+export function normalizeEvent(event: unknown, format: EventFormat, withRoutes = true): NormalizedEvent {
   if (!isObject(event) || format === "unknown") invalid();
   switch (format) {
     case "rest-token": {
       const arn = parseExecuteApiArn(event.methodArn) ?? invalid();
+      if (!withRoutes) return arn.route.indexOf("/") > 0 ? { format, arn } : invalid();
       return { format, arn, concrete: concreteFromArn(arn) };
     }
     case "rest-request":
     case "http-v1": {
       const arn = parseExecuteApiArn(event.methodArn) ?? invalid();
+      if (!withRoutes) return arn.route.indexOf("/") > 0 ? { format, arn } : invalid();
       const rc = isObject(event.requestContext) ? event.requestContext : {};
       const template =
         templateFrom(event.httpMethod, event.resource) ?? templateFromRouteKey(rc.routeKey) ?? templateFrom(rc.httpMethod, rc.resourcePath);
@@ -96,6 +103,7 @@ export function normalizeEvent(event: unknown, format: EventFormat): NormalizedE
     }
     case "http-v2": {
       const arn = parseExecuteApiArn(event.routeArn) ?? invalid();
+      if (!withRoutes) return arn.route.indexOf("/") > 0 ? { format, arn } : invalid();
       const routeKey = typeof event.routeKey === "string" ? event.routeKey : undefined;
       return {
         format,

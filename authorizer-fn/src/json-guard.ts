@@ -78,3 +78,54 @@ export function scanJson(text: string): JsonGuardResult {
   }
   return "ok";
 }
+
+/**
+ * Count member names in JSON given as UTF-8 bytes, without decoding it (UTF-8
+ * continuation bytes are never ASCII, so quotes, backslashes and colons can be
+ * found byte by byte). Compared with the member count of the parsed value
+ * (countParsedMembers), a difference means JSON.parse dropped a duplicate.
+ */
+export function countMemberNames(bytes: Uint8Array): number {
+  let names = 0;
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    if (bytes[i] !== QUOTE) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n) {
+      const d = bytes[j];
+      if (d === BACKSLASH) j += 2;
+      else if (d === QUOTE) break;
+      else j++;
+    }
+    let k = j + 1;
+    while (k < n && (bytes[k] === 32 || bytes[k] === 9 || bytes[k] === 10 || bytes[k] === 13)) k++;
+    if (k < n && bytes[k] === COLON) names++;
+    i = j + 1;
+  }
+  return names;
+}
+
+/** Total own members of all objects in a parsed JSON value, and whether a forbidden name occurs. */
+export function countParsedMembers(value: unknown): { members: number; forbidden: boolean } {
+  let members = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (const item of v) if (item !== null && typeof item === "object") stack.push(item);
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (isForbiddenName(key)) return { members, forbidden: true };
+      members++;
+      const child = (v as Record<string, unknown>)[key];
+      if (child !== null && typeof child === "object") stack.push(child);
+    }
+  }
+  return { members, forbidden: false };
+}

@@ -23,11 +23,20 @@ export const MAX_ARN_LENGTH = 1600;
 /** API Gateway limit on each policy Resource ARN. */
 export const MAX_POLICY_ARN_LENGTH = 512;
 
+// Requests repeat the same few ARNs: remember recent parses (bounded, immutable results).
+const parsedArns = new Map<string, ExecuteApiArn>();
+const MAX_REMEMBERED_ARNS = 256;
+
 export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   if (typeof arn !== "string" || arn.length > MAX_ARN_LENGTH) return undefined;
+  const known = parsedArns.get(arn);
+  if (known !== undefined) return known;
   const m = ARN_RE.exec(arn);
   if (!m) return undefined;
-  return { partition: m[1], region: m[2], accountId: m[3], apiId: m[4], stage: m[5], route: m[6] };
+  const parsed = Object.freeze({ partition: m[1], region: m[2], accountId: m[3], apiId: m[4], stage: m[5], route: m[6] });
+  if (parsedArns.size >= MAX_REMEMBERED_ARNS) parsedArns.clear();
+  parsedArns.set(arn, parsed);
+  return parsed;
 }
 
 export const HttpVerb = {
@@ -189,21 +198,24 @@ export class AuthPolicy {
     return `${this.prefix}${arn.route}`;
   }
 
-  build(context?: Record<string, ContextValue>): IamAuthorizerResult {
-    if (this.statements.length === 0) throw new PolicyError("no statements defined for the policy");
-    const plain: Record<"Allow" | "Deny", string[]> = { Allow: [], Deny: [] };
-    const conditioned: Record<"Allow" | "Deny", PolicyStatement[]> = { Allow: [], Deny: [] };
-    for (const s of this.statements) {
-      if (s.conditions !== undefined) {
-        conditioned[s.effect].push({ Action: "execute-api:Invoke", Effect: s.effect, Resource: [s.arn], Condition: s.conditions });
-      } else if (!plain[s.effect].includes(s.arn)) {
-        plain[s.effect].push(s.arn);
+  build(context?: Readonly<Record<string, ContextValue>>): IamAuthorizerResult {
+    const all = this.statements;
+    if (all.length === 0) throw new PolicyError("no statements defined for the policy");
+    let statements: PolicyStatement[];
+    if (all.length === 1 && all[0].conditions === undefined) {
+      statements = [{ Action: "execute-api:Invoke", Effect: all[0].effect, Resource: [all[0].arn] }];
+    } else {
+      statements = [];
+      for (const effect of ["Allow", "Deny"] as const) {
+        const plain: string[] = [];
+        for (const s of all) if (s.effect === effect && s.conditions === undefined && !plain.includes(s.arn)) plain.push(s.arn);
+        if (plain.length > 0) statements.push({ Action: "execute-api:Invoke", Effect: effect, Resource: plain });
+        for (const s of all) {
+          if (s.effect === effect && s.conditions !== undefined) {
+            statements.push({ Action: "execute-api:Invoke", Effect: effect, Resource: [s.arn], Condition: s.conditions });
+          }
+        }
       }
-    }
-    const statements: PolicyStatement[] = [];
-    for (const effect of ["Allow", "Deny"] as const) {
-      if (plain[effect].length > 0) statements.push({ Action: "execute-api:Invoke", Effect: effect, Resource: plain[effect] });
-      for (const c of conditioned[effect]) statements.push(c);
     }
     const result: IamAuthorizerResult = {
       principalId: this.principalId,

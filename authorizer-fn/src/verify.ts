@@ -2,7 +2,8 @@
  * Token verification on jose with a fixed policy:
  * size cap and shape check first; header refusals (jku, x5u, jwk, x5c, b64,
  * crit, unlisted alg, missing kid); duplicate / prototype-pollution member names
- * refused in header and payload; key only from the configured JWKS; jose
+ * refused in header and payload (payload: after the signature check, by
+ * comparing names in the text with members of the parsed claims); key only from the configured JWKS; jose
  * jwtVerify with the algorithm allowlist, exact issuer, required claims and clock
  * tolerance; then audience (or Cognito client_id with token_use), finite numeric
  * dates, future iat and claim types. Verified tokens are cached until `exp`.
@@ -10,7 +11,7 @@
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
 import type { AuthorizerConfig } from "./config";
 import { AuthError, type ReasonCode } from "./errors";
-import { scanJson } from "./json-guard";
+import { countMemberNames, countParsedMembers, scanJson } from "./json-guard";
 import type { CryptoKey, JwksCache, KeyEntry } from "./jwks";
 import { TokenCache, hashToken } from "./token-cache";
 
@@ -18,11 +19,12 @@ export const MAX_TOKEN_LENGTH = 10 * 1024;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const FORBIDDEN_HEADERS = ["jku", "x5u", "jwk", "x5c", "b64"] as const;
 const MAX_KID_LENGTH = 256;
+const MAX_REMEMBERED_HEADERS = 64;
 
 /** What the rest of the authorizer may know about a verified token. */
 export interface Claims {
   readonly sub: string;
-  readonly scopes: ReadonlySet<string>;
+  readonly scopes: readonly string[];
   /** Values for the API Gateway context: strings only. */
   readonly context: Readonly<Record<string, string>>;
 }
@@ -98,6 +100,7 @@ export class TokenVerifier {
   private readonly joseOptions: JWTVerifyOptions;
   private readonly now: () => number;
   private readonly systemClock: boolean;
+  private readonly headers = new Map<string, { readonly alg: string; readonly kid: string }>();
 
   constructor(
     private readonly config: AuthorizerConfig,
@@ -122,7 +125,6 @@ export class TokenVerifier {
    */
   verify(token: string): Claims | Promise<Claims> {
     if (token.length > MAX_TOKEN_LENGTH) deny("token_too_large");
-    if (!JWT_SHAPE.test(token)) deny("token_malformed");
     // A refresh after maxAge is what detects keys removed from the JWKS,
     // so it happens before the verified-token cache is consulted.
     if (!this.jwks.isFresh(this.now())) return this.jwks.ready().then(() => this.verifyWithFreshKeys(token));
@@ -133,21 +135,37 @@ export class TokenVerifier {
     const digest = hashToken(token);
     const hit = this.cache.get(digest, this.now());
     if (hit !== undefined) {
+      // Only exact strings that were verified are cached, so a hit needs no shape check.
       if (this.jwks.isCurrent(hit.keyEntry)) return hit.claims;
       this.cache.delete(digest);
     }
-    const { alg, kid } = this.inspect(token);
+    if (!JWT_SHAPE.test(token)) deny("token_malformed");
+    const { alg, kid, names } = this.inspect(token);
     const found = this.jwks.peek(kid, alg);
-    if (found !== undefined) return this.verifySignature(token, digest, found.entry, found.key);
+    if (found !== undefined) return this.verifySignature(token, digest, names, found.entry, found.key);
     // Unknown kid (maybe a rotation): the slow path may refetch, once per cooldown.
-    return this.jwks.getKey(kid, alg).then((k) => this.verifySignature(token, digest, k.entry, k.key));
+    return this.jwks.getKey(kid, alg).then((k) => this.verifySignature(token, digest, names, k.entry, k.key));
   }
 
   /** Header and payload checks that need no key: refusals happen before any crypto. */
-  private inspect(token: string): { alg: string; kid: string } {
+  private inspect(token: string): { alg: string; kid: string; names: number } {
     const dot1 = token.indexOf(".");
     const dot2 = token.indexOf(".", dot1 + 1);
-    const headerText = decodeSegment(token.slice(0, dot1));
+    const { alg, kid } = this.checkHeader(token.slice(0, dot1));
+    // Member names in the payload text; checked against the parsed claims below.
+    const names = countMemberNames(Buffer.from(token.slice(dot1 + 1, dot2), "base64url"));
+    return { alg, kid, names };
+  }
+
+  /**
+   * Header checks are a pure function of the encoded header, and an issuer's
+   * tokens share a handful of headers (one per kid), so accepted headers are
+   * remembered (bounded). Refused headers are never cached.
+   */
+  private checkHeader(segment: string): { alg: string; kid: string } {
+    const known = this.headers.get(segment);
+    if (known !== undefined) return known;
+    const headerText = decodeSegment(segment);
     guard(headerText);
     let header: Record<string, unknown>;
     try {
@@ -162,11 +180,13 @@ export class TokenVerifier {
     if (typeof alg !== "string" || !this.config.algorithms.includes(alg)) deny("alg_not_allowed");
     const kid = header.kid;
     if (typeof kid !== "string" || kid.length === 0 || kid.length > MAX_KID_LENGTH) deny("kid_missing");
-    guard(decodeSegment(token.slice(dot1 + 1, dot2)));
-    return { alg, kid };
+    const checked = Object.freeze({ alg, kid });
+    if (this.headers.size >= MAX_REMEMBERED_HEADERS) this.headers.clear();
+    this.headers.set(segment, checked);
+    return checked;
   }
 
-  private async verifySignature(token: string, digest: string, entry: KeyEntry, key: CryptoKey): Promise<Claims> {
+  private async verifySignature(token: string, digest: string, names: number, entry: KeyEntry, key: CryptoKey): Promise<Claims> {
     let payload: JWTPayload;
     try {
       const options = this.systemClock ? this.joseOptions : { ...this.joseOptions, currentDate: new Date(this.now()) };
@@ -174,6 +194,12 @@ export class TokenVerifier {
     } catch (err) {
       return deny(mapJoseError(err));
     }
+    // JSON.parse keeps the last of duplicate names: fewer parsed members than
+    // names in the text means the payload had duplicates (two parsers could
+    // disagree about such a claim). Prototype-pollution names are refused too.
+    const parsed = countParsedMembers(payload);
+    if (parsed.forbidden) deny("json_forbidden_key");
+    if (parsed.members !== names) deny("json_duplicate_key");
     const now = this.now();
     const claims = this.checkClaims(payload, now);
     this.cache.set(digest, { expiresAtMs: (payload.exp as number) * 1000, keyEntry: entry, claims }, now);
@@ -212,6 +238,6 @@ export class TokenVerifier {
     const context: Record<string, string> = { sub, iss: config.issuer };
     if (scopes.length > 0) context.scope = scopes.join(" ");
     if (clientId !== undefined) context.client_id = clientId;
-    return Object.freeze({ sub, scopes: new Set(scopes), context: Object.freeze(context) });
+    return Object.freeze({ sub, scopes, context: Object.freeze(context) });
   }
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as crypto from "node:crypto";
-import { scanJson } from "../../authorizer-fn/src/json-guard";
+import { countMemberNames, countParsedMembers, scanJson } from "../../authorizer-fn/src/json-guard";
 import { TokenCache, hashToken } from "../../authorizer-fn/src/token-cache";
 import type { KeyEntry } from "../../authorizer-fn/src/jwks";
 import type { Claims } from "../../authorizer-fn/src/verify";
@@ -29,9 +29,32 @@ describe("authorizer-fn units", () => {
     });
   });
 
+  describe("member counting (payload duplicate detection)", () => {
+    const check = (text: string) => ({ names: countMemberNames(Buffer.from(text)), parsed: countParsedMembers(JSON.parse(text)) });
+    it("text names equal parsed members exactly when there are no duplicates", () => {
+      for (const text of ['{"a":1}', '{"a":{"b":[{"c":1},{"c":2}]},"d":"x\\":y","q\\"x":1}', '{ "a" : 1 , "é":"ü:"}', "{}", '{"a":[]}']) {
+        const r = check(text);
+        assert.equal(r.names, r.parsed.members, text);
+        assert.equal(r.parsed.forbidden, false);
+      }
+    });
+    it("a duplicate at any depth makes them differ; forbidden names are reported", () => {
+      for (const text of ['{"a":1,"a":2}', '{"x":{"b":1,"b":2}}', '{"a":1,"\\u0061":2}', '{"l":[{"k":1,"k":1}]}']) {
+        const r = check(text);
+        assert.ok(r.names > r.parsed.members, text);
+      }
+      assert.equal(check('{"__proto__":{"admin":true}}').parsed.forbidden, true);
+      assert.equal(check('{"a":[{"constructor":1}]}').parsed.forbidden, true);
+    });
+    it("survives deep nesting without recursion", () => {
+      const deep = `${"[".repeat(5000)}{"a":1}${"]".repeat(5000)}`;
+      assert.deepEqual(check(deep), { names: 1, parsed: { members: 1, forbidden: false } });
+    });
+  });
+
   describe("verified-token cache", () => {
     const entry = (kid: string): KeyEntry => ({ kid, fingerprint: kid, byAlg: new Map() });
-    const claims = { sub: "u", scopes: new Set<string>(), context: { sub: "u" } } as Claims;
+    const claims: Claims = { sub: "u", scopes: [], context: { sub: "u" } };
 
     it("keys on a SHA-256 digest, never the token", () => {
       const d = hashToken("a.b.c");
