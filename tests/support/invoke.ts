@@ -71,7 +71,7 @@ export class World {
 
     // ---- Lambda
 
-    fn(name: string, extra: Record<string, PropertyValue | Ref> = {}): ResourceRecord {
+    fn(name: string, extra: Record<string, PropertyValue | Ref | undefined> = {}): ResourceRecord {
         const fnName = `${name}-${hex(name, 7)}`;
         const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${fnName}`;
         return this.add("aws:lambda/function:Function", name, { name: fnName, runtime: "nodejs20.x", handler: "index.handler", ...extra }, () => ({
@@ -151,7 +151,7 @@ export class World {
         return r;
     }
 
-    method(name: string, api: ResourceRecord, resource: ResourceRecord | undefined, httpMethod: string, authorization: string, extra: Record<string, PropertyValue | Ref> = {}): ResourceRecord {
+    method(name: string, api: ResourceRecord, resource: ResourceRecord | undefined, httpMethod: string, authorization: string, extra: Record<string, PropertyValue | Ref | undefined> = {}): ResourceRecord {
         return this.add("aws:apigateway/method:Method", name, {
             restApi: this.apiId(api),
             resourceId: resource ? this.ref(resource, "id") : { on: api, value: String(api.outputs.rootResourceId) },
@@ -161,7 +161,7 @@ export class World {
         });
     }
 
-    restIntegration(name: string, api: ResourceRecord, resource: ResourceRecord | undefined, method: ResourceRecord, uri: Ref | string, extra: Record<string, PropertyValue | Ref> = {}): ResourceRecord {
+    restIntegration(name: string, api: ResourceRecord, resource: ResourceRecord | undefined, method: ResourceRecord, uri: Ref | string, extra: Record<string, PropertyValue | Ref | undefined> = {}): ResourceRecord {
         return this.add("aws:apigateway/integration:Integration", name, {
             restApi: this.apiId(api),
             resourceId: resource ? this.ref(resource, "id") : { on: api, value: String(api.outputs.rootResourceId) },
@@ -173,7 +173,7 @@ export class World {
         });
     }
 
-    restAuthorizer(name: string, api: ResourceRecord, type: "TOKEN" | "REQUEST" | "COGNITO_USER_POOLS", extra: Record<string, PropertyValue | Ref> = {}): ResourceRecord {
+    restAuthorizer(name: string, api: ResourceRecord, type: "TOKEN" | "REQUEST" | "COGNITO_USER_POOLS", extra: Record<string, PropertyValue | Ref | undefined> = {}): ResourceRecord {
         const r = this.add("aws:apigateway/authorizer:Authorizer", name, { name, restApi: this.apiId(api), type, ...extra });
         r.outputs.arn = this.up ? `arn:aws:apigateway:${REGION}::/restapis/${this.id(api, 10)}/authorizers/${this.id(r, 6)}` : UNKNOWN;
         return r;
@@ -186,11 +186,11 @@ export class World {
         }));
     }
 
-    v2Authorizer(name: string, api: ResourceRecord, authorizerType: "REQUEST" | "JWT", extra: Record<string, PropertyValue | Ref> = {}): ResourceRecord {
+    v2Authorizer(name: string, api: ResourceRecord, authorizerType: "REQUEST" | "JWT", extra: Record<string, PropertyValue | Ref | undefined> = {}): ResourceRecord {
         return this.add("aws:apigatewayv2/authorizer:Authorizer", name, { name, apiId: this.apiId(api), authorizerType, ...extra });
     }
 
-    v2Integration(name: string, api: ResourceRecord, uri: Ref | string, extra: Record<string, PropertyValue | Ref> = {}): ResourceRecord {
+    v2Integration(name: string, api: ResourceRecord, uri: Ref | string, extra: Record<string, PropertyValue | Ref | undefined> = {}): ResourceRecord {
         return this.add("aws:apigatewayv2/integration:Integration", name, {
             apiId: this.apiId(api),
             integrationType: "AWS_PROXY",
@@ -199,7 +199,7 @@ export class World {
         });
     }
 
-    route(name: string, api: ResourceRecord, routeKey: string, extra: Record<string, PropertyValue | Ref> = {}, integration?: ResourceRecord): ResourceRecord {
+    route(name: string, api: ResourceRecord, routeKey: string, extra: Record<string, PropertyValue | Ref | undefined> = {}, integration?: ResourceRecord): ResourceRecord {
         return this.add("aws:apigatewayv2/route:Route", name, {
             apiId: this.apiId(api),
             routeKey,
