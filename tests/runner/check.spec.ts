@@ -1,0 +1,313 @@
+// `authguard check` end to end: the bundled examples in both modes against the real pack (exact findings and exit
+// codes), the three output formats (JSON validated against its documented schema, SARIF against the official OASIS
+// 2.1.0 schema), the command line's exit codes and failure messages, config levels, and a third-party pack.
+//
+// EXPECTED_FINDINGS is the exact set the current pack produces on the examples. When you add a policy or a pitfall
+// to an example, update the table: every entry is `<level> <policy> <URN>`.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import Ajv from "ajv";
+import AjvDraft04 from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { CheckOutcome, runCheck } from "../../runner/cli";
+import { RunMode } from "../../runner/program";
+import { SCHEMA_FILES, isUndecidedInPreview, renderText, toJsonFailure, toJsonReport, toSarif, toSarifFailure } from "../../runner/report";
+import { EXAMPLES, REPO, TempPrograms, lineOf, pulumiYaml } from "./helpers";
+
+const I = "urn:pulumi:dev::insecure-api::";
+const S = "urn:pulumi:dev::secure-api::";
+
+const INSECURE_BOTH_MODES = [
+    `advisory apigw-default-endpoint-disabled ${I}aws:apigatewayv2/api:Api::items-http`,
+    `mandatory apigw-default-endpoint-disabled-mtls ${I}aws:apigateway/restApi:RestApi::orders-rest`,
+    `mandatory apigw-openapi-requires-authorization ${I}aws:apigateway/restApi:RestApi::reports-openapi`,
+    `advisory apigw-api-key-hygiene ${I}aws:apigateway/apiKey:ApiKey::partner-key`,
+    `advisory apigw-api-key-hygiene ${I}aws:apigateway/stage:Stage::orders-prod`,
+    `mandatory apigw-resource-policy ${I}aws:apigateway/restApiPolicy:RestApiPolicy::ledger-private-policy`,
+    `mandatory apigw-method-requires-authorization ${I}aws:apigateway/method:Method::orders-get`,
+    `mandatory apigw-method-requires-authorization ${I}aws:apigateway/method:Method::orders-post`,
+    `mandatory apigw-http-api-quick-create ${I}aws:apigatewayv2/api:Api::quick-http`,
+    `mandatory lambda-function-url-bypass ${I}aws:lambda/functionUrl:FunctionUrl::handler-url`,
+    `mandatory apigw-route-requires-authorization ${I}aws:apigatewayv2/route:Route::items-get`,
+    `mandatory apigw-route-requires-authorization ${I}aws:apigatewayv2/route:Route::items-post`,
+    `mandatory apigw-route-requires-authorization ${I}aws:apigatewayv2/route:Route::items-default`,
+    `mandatory apigw-route-requires-authorization ${I}aws:apigatewayv2/route:Route::chat-connect`,
+];
+
+/** Findings a first preview cannot decide (values unknown until deployment): advisory "can't run policy ... during preview". */
+const INSECURE_PREVIEW_ONLY = [
+    `advisory apigw-lambda-integration-permission ${I}pulumi:pulumi:Stack::insecure-api-dev`,
+    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::rest-invoke`,
+    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::http-invoke`,
+    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::ws-invoke`,
+    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::quick-invoke`,
+];
+
+const SECURE_PREVIEW_ONLY = [
+    `advisory apigw-lambda-integration-permission ${S}pulumi:pulumi:Stack::secure-api-dev`,
+    `advisory apigw-resource-policy ${S}pulumi:pulumi:Stack::secure-api-dev`,
+    `advisory apigw-jwt-authorizer-config ${S}aws:apigatewayv2/authorizer:Authorizer::items-jwt`,
+    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::rest-invoke`,
+    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::http-invoke`,
+    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::ws-invoke`,
+    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::ws-authorizer-invoke`,
+    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::rest-authorizer-invoke`,
+];
+
+const EXPECTED_FINDINGS: Record<string, { findings: string[]; exitCode: number }> = {
+    "insecure-api preview": { findings: [...INSECURE_BOTH_MODES, ...INSECURE_PREVIEW_ONLY], exitCode: 1 },
+    "insecure-api up": { findings: INSECURE_BOTH_MODES, exitCode: 1 },
+    "secure-api preview": { findings: SECURE_PREVIEW_ONLY, exitCode: 0 },
+    "secure-api up": { findings: [], exitCode: 0 },
+};
+
+function findingsOf(outcome: CheckOutcome): string[] {
+    assert.ok(outcome.ok, outcome.ok ? "" : outcome.failure.message);
+    return outcome.report.violations.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.urn}`).sort();
+}
+
+function sarifValidator() {
+    const ajv = new AjvDraft04({ allErrors: true, strict: false });
+    addFormats(ajv);
+    return ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILES.sarif, "utf8")));
+}
+
+function jsonValidator() {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    addFormats(ajv);
+    return ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILES.json, "utf8")));
+}
+
+const BIN = path.join(REPO, "bin", "authguard.js");
+/** A tiny JavaScript pack for tests where the pack's verdicts do not matter (it starts in a fraction of the time). */
+const MINIMAL_PACK = path.join(__dirname, "fixtures", "minimal-pack");
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: "utf8", timeout: 170_000, env: { ...process.env, NO_COLOR: "1" } });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("authguard check: bundled examples against the pack", function () {
+    this.timeout(300_000);
+    const outcomes = new Map<string, CheckOutcome>();
+
+    before(async function () {
+        this.timeout(600_000);
+        const runs: Array<[string, RunMode]> = [
+            ["insecure-api", "preview"],
+            ["insecure-api", "up"],
+            ["secure-api", "preview"],
+            ["secure-api", "up"],
+        ];
+        // Two at a time: each run is a program host and a pack process.
+        for (let i = 0; i < runs.length; i += 2) {
+            const batch = runs.slice(i, i + 2);
+            const results = await Promise.all(batch.map(([ex, mode]) => runCheck({ programDir: path.join(EXAMPLES, ex), mode })));
+            batch.forEach(([ex, mode], j) => outcomes.set(`${ex} ${mode}`, results[j]));
+        }
+    });
+
+    for (const [key, expected] of Object.entries(EXPECTED_FINDINGS)) {
+        it(`${key}: exactly the expected (URN, policy) findings and exit code ${expected.exitCode}`, () => {
+            const outcome = outcomes.get(key)!;
+            assert.deepEqual(findingsOf(outcome), [...expected.findings].sort());
+            assert.ok(outcome.ok);
+            assert.equal(toJsonReport(outcome.report).exitCode, expected.exitCode);
+        });
+    }
+
+    it("secure-api: in preview every finding is one the preview cannot decide; in up mode there are none", () => {
+        const preview = outcomes.get("secure-api preview")!;
+        assert.ok(preview.ok);
+        assert.ok(preview.report.violations.every(isUndecidedInPreview), "only can't-run-during-preview advisories");
+    });
+
+    it("text output: pack header, one engine-format line per violation grouped by resource, program line, summary", () => {
+        const outcome = outcomes.get("insecure-api preview")!;
+        assert.ok(outcome.ok);
+        const text = renderText(outcome.report, { cwd: REPO });
+        const main = path.join(EXAMPLES, "insecure-api", "index.ts");
+        assert.match(text, /^Policies:\n {4}❌ authguard@v\d+\.\d+\.\d+ \(local: policypack\)$/m);
+        const methodLine = "        - [mandatory]  apigw-method-requires-authorization  (aws:apigateway:Method: orders-get)";
+        assert.ok(text.includes(methodLine), text);
+        const block = text.slice(text.indexOf(methodLine));
+        const at = `          at examples/insecure-api/index.ts:${lineOf(main, `new aws.apigateway.Method("orders-get"`)}:`;
+        assert.ok(block.split("\n\n")[0].includes(at), `the group ends with ${at}`);
+        assert.match(text, /- \[advisory\] {2}apigw-lambda-integration-permission {2}\(pulumi:pulumi:Stack: insecure-api-dev\)/);
+        const { mandatory, advisory } = { mandatory: outcome.report.violations.filter((v) => v.enforcementLevel === "mandatory").length, advisory: outcome.report.violations.filter((v) => v.enforcementLevel === "advisory").length };
+        assert.match(text, new RegExp(`^Summary: ${mandatory} mandatory, ${advisory} advisory violations on \\d+ of ${outcome.report.resources.length} resources`, "m"));
+        assert.match(text, /`pulumi preview` would fail/);
+        const clean = outcomes.get("secure-api up")!;
+        assert.ok(clean.ok);
+        assert.match(renderText(clean.report, { cwd: REPO }), /✅ authguard@v.* \n?[\s\S]*Summary: no policy violations on \d+ resources/);
+    });
+
+    it("JSON output validates against its documented schema in every case, with program locations", () => {
+        const validate = jsonValidator();
+        for (const [key, outcome] of outcomes) {
+            assert.ok(outcome.ok);
+            const doc = toJsonReport(outcome.report, REPO);
+            assert.ok(validate(doc), `${key}: ${JSON.stringify(validate.errors)}`);
+            assert.equal(doc.summary.violations, doc.violations.length);
+            assert.equal(doc.summary.resources, doc.resources.length);
+        }
+        const insecure = outcomes.get("insecure-api up")!;
+        assert.ok(insecure.ok);
+        const doc = toJsonReport(insecure.report, REPO);
+        const v = doc.violations.find((x) => x.policy === "apigw-method-requires-authorization" && x.resourceName === "orders-get")!;
+        assert.deepEqual(
+            { file: v.location?.file, line: v.location?.line, type: v.resourceTypeDisplay },
+            { file: "examples/insecure-api/index.ts", line: lineOf(path.join(EXAMPLES, "insecure-api", "index.ts"), `new aws.apigateway.Method("orders-get"`), type: "aws:apigateway:Method" },
+        );
+        // The validator is live: a document with an unknown level is rejected.
+        const broken = JSON.parse(JSON.stringify(doc));
+        broken.violations[0].enforcementLevel = "fatal";
+        assert.equal(validate(broken), false);
+    });
+
+    it("SARIF output validates against the official SARIF 2.1.0 schema: rules from the pack, one result per violation", () => {
+        const validate = sarifValidator();
+        for (const [key, outcome] of outcomes) {
+            assert.ok(outcome.ok);
+            const log = toSarif(outcome.report, REPO);
+            assert.ok(validate(log), `${key}: ${JSON.stringify(validate.errors?.slice(0, 5))}`);
+            const run = log.runs[0] as { tool: { driver: { rules: Array<{ id: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }> } }; results: Array<Record<string, any>> };
+            assert.equal(run.results.length, outcome.report.violations.length);
+            for (const p of outcome.report.policyPack.policies) {
+                const rule = run.tool.driver.rules.find((r) => r.id === p.name);
+                assert.ok(rule, `rule for ${p.name}`);
+                assert.equal(rule.shortDescription.text, p.description || p.name);
+            }
+            for (const result of run.results) {
+                assert.equal(run.tool.driver.rules[result.ruleIndex].id, result.ruleId);
+            }
+        }
+        const outcome = outcomes.get("insecure-api preview")!;
+        assert.ok(outcome.ok);
+        const run = toSarif(outcome.report, REPO).runs[0] as { results: Array<Record<string, any>> };
+        const method = run.results.find((r) => r.ruleId === "apigw-method-requires-authorization" && r.properties.resourceName === "orders-get")!;
+        assert.equal(method.level, "error");
+        assert.deepEqual(method.locations[0].physicalLocation, {
+            artifactLocation: { uri: "examples/insecure-api/index.ts", uriBaseId: "%SRCROOT%" },
+            region: { startLine: lineOf(path.join(EXAMPLES, "insecure-api", "index.ts"), `new aws.apigateway.Method("orders-get"`), startColumn: method.locations[0].physicalLocation.region.startColumn },
+        });
+        assert.equal(method.locations[0].logicalLocations[0].fullyQualifiedName, `${I}aws:apigateway/method:Method::orders-get`);
+        // A stack-level finding has no program line: its location is the root stack's URN only.
+        const stackLevel = run.results.find((r) => r.properties.urn === `${I}pulumi:pulumi:Stack::insecure-api-dev`)!;
+        assert.equal(stackLevel.level, "warning");
+        assert.equal(stackLevel.locations[0].physicalLocation, undefined);
+        assert.equal(stackLevel.locations[0].logicalLocations[0].kind, "resource");
+        // The validator is live: a result without a message is rejected.
+        const broken = JSON.parse(JSON.stringify(toSarif(outcome.report, REPO)));
+        delete broken.runs[0].results[0].message;
+        assert.equal(validate(broken), false);
+    });
+});
+
+describe("authguard check: command line", function () {
+    this.timeout(300_000);
+    const temp = new TempPrograms();
+    after(() => temp.cleanup());
+
+    it("exits 1 with SARIF on stdout for mandatory findings, nothing on stderr", () => {
+        const r = cli(["check", "examples/insecure-api", "--format", "sarif"]);
+        assert.equal(r.status, 1, r.stderr);
+        assert.equal(r.stderr, "");
+        const log = JSON.parse(r.stdout);
+        assert.ok(sarifValidator()(log));
+        assert.equal(log.runs[0].invocations[0].exitCode, 1);
+    });
+
+    it("applies --policy-pack-config levels and allowlists: findings downgraded or gone, exit 0", () => {
+        const config = path.join(temp.root, "levels.json");
+        fs.writeFileSync(
+            config,
+            JSON.stringify({
+                all: "advisory",
+                "apigw-route-requires-authorization": "disabled",
+                "apigw-http-api-quick-create": { enforcementLevel: "mandatory", publicRoutes: [{ route: "$default", reason: "demo endpoint" }] },
+            }),
+        );
+        const r = cli(["check", "examples/insecure-api", "--mode", "up", "--format", "json", "--policy-pack-config", config]);
+        assert.equal(r.status, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        assert.ok(jsonValidator()(doc));
+        const policies = new Set(doc.violations.map((v: { policy: string }) => v.policy));
+        assert.equal(policies.has("apigw-route-requires-authorization"), false, "disabled");
+        assert.equal(policies.has("apigw-http-api-quick-create"), false, "allowlisted");
+        assert.ok(policies.has("apigw-method-requires-authorization"));
+        assert.ok(doc.violations.every((v: { enforcementLevel: string }) => v.enforcementLevel === "advisory"));
+    });
+
+    it("a bad --policy-pack-config exits 2 with one paragraph naming the file, no stack trace", () => {
+        const config = path.join(temp.root, "bad.json");
+        fs.writeFileSync(config, `{ "apigw-method-requires-authorization": { "publicRoutes": [{ "route": "GET /x" }] } }`);
+        const r = cli(["check", "examples/secure-api", "--policy-pack-config", config]);
+        assert.equal(r.status, 2);
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr, /^authguard check failed: /);
+        assert.ok(r.stderr.includes(config), r.stderr);
+        assert.match(r.stderr, /publicRoutes\/0 must have required property 'reason'/);
+        assert.doesNotMatch(r.stderr, /^\s+at /m);
+
+        const notJson = path.join(temp.root, "not-json.json");
+        fs.writeFileSync(notJson, "{ all: mandatory }");
+        const r2 = cli(["check", "examples/secure-api", "--policy-pack-config", notJson, "--format", "json"]);
+        assert.equal(r2.status, 2);
+        assert.ok(r2.stderr.includes(notJson) && /not valid JSON/.test(r2.stderr), r2.stderr);
+        const doc = JSON.parse(r2.stdout);
+        assert.ok(jsonValidator()(doc));
+        assert.equal(doc.error.kind, "config");
+    });
+
+    it("a broken program exits 2 naming the file and line; --verbose adds the stack trace", () => {
+        const dir = temp.make("throws", {
+            "Pulumi.yaml": pulumiYaml("throws"),
+            "index.ts": `import * as aws from "@pulumi/aws";\nnew aws.apigateway.RestApi("a", {});\nthrow new Error("no database URL");\n`,
+        });
+        const r = cli(["check", dir, "--policy-pack", MINIMAL_PACK]);
+        assert.equal(r.status, 2);
+        assert.equal(r.stderr.trim().split("\n").length, 1, "one paragraph");
+        assert.ok(r.stderr.includes(`${path.join(dir, "index.ts")}:3:`), r.stderr);
+        assert.match(r.stderr, /no database URL/);
+        assert.doesNotMatch(r.stderr, /^\s+at /m);
+        const verbose = cli(["check", dir, "--verbose", "--policy-pack", MINIMAL_PACK]);
+        assert.equal(verbose.status, 2);
+        assert.match(verbose.stderr, /^\s+at .*index\.ts:3:\d+/m);
+    });
+
+    it("a missing program directory and a missing pack exit 2 with SARIF describing the failure", () => {
+        const missing = path.join(temp.root, "nope");
+        const r = cli(["check", missing, "--format", "sarif"]);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /program directory .*nope does not exist/);
+        const log = JSON.parse(r.stdout);
+        assert.ok(sarifValidator()(log));
+        assert.equal(log.runs[0].invocations[0].executionSuccessful, false);
+        const r2 = cli(["check", "examples/secure-api", "--policy-pack", temp.root]);
+        assert.equal(r2.status, 2);
+        assert.match(r2.stderr, /is not a policy pack: it has no PulumiPolicy.yaml/);
+        assert.equal(cli(["check"]).status, 2);
+        assert.equal(cli(["check", "examples/secure-api", "--mode", "later"]).status, 2);
+    });
+
+    it("runs a third-party pack: the published @pulumi/awsguard", () => {
+        const r = cli(["check", "examples/insecure-api", "--mode", "up", "--format", "json", "--policy-pack", "bench/check/awsguard-pack"]);
+        assert.equal(r.status, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        assert.equal(doc.policyPack.name, "pulumi-awsguard");
+        assert.ok(doc.policyPack.policies.length > 20);
+        assert.ok(
+            doc.violations.some((v: { policy: string; urn: string }) => v.policy === "apigateway-stage-cached" && v.urn === `${I}aws:apigateway/stage:Stage::orders-prod`),
+            JSON.stringify(doc.violations.map((v: { policy: string }) => v.policy)),
+        );
+    });
+
+    it("reporters render failures in every format", () => {
+        const failure = { tool: { name: "authguard", version: "0.0.0" }, kind: "compile", message: "x.ts:1:1: error", file: path.join(REPO, "x.ts"), line: 1, column: 1 };
+        assert.ok(jsonValidator()(toJsonFailure(failure, REPO)));
+        assert.ok(sarifValidator()(toSarifFailure(failure, REPO)));
+    });
+});
