@@ -48,6 +48,12 @@ export const policy: StackValidationPolicy = {
         const publicRoutes = args.getConfig<{ publicRoutes?: PublicRouteEntry[] }>().publicRoutes ?? [];
         const index = new StackIndex(args.resources);
         const { fronted, maybeFronted } = frontedFunctions(index);
+        const byKey = new Map<string, Fronted[]>();
+        for (const f of fronted) {
+            let list = byKey.get(f.ref.key);
+            if (!list) byKey.set(f.ref.key, (list = []));
+            list.push(f);
+        }
         const unverified: string[] = [];
         for (const url of urls) {
             const props = raw(url.props) as Record<string, unknown>;
@@ -59,7 +65,7 @@ export const policy: StackValidationPolicy = {
                 if (fronted.length > 0) unverified.push(`${url.urn}: its function could not be resolved (${reasonOf(link)})`);
                 continue;
             }
-            const hit = fronted.find((f) => sameFunction(f.ref, link.ref) === "yes");
+            const hit = (byKey.get(link.ref.key) ?? []).find((f) => sameFunction(f.ref, link.ref) === "yes");
             if (!hit) {
                 if (maybeFronted.has(link.ref.key)) unverified.push(`${url.urn}: ${maybeFronted.get(link.ref.key)}`);
                 continue;
