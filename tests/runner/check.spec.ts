@@ -216,7 +216,7 @@ describe("authguard check: command line", function () {
         assert.equal(r.status, 1, r.stderr);
         assert.equal(r.stderr, "");
         const log = JSON.parse(r.stdout);
-        assert.ok(sarifValidator()(log));
+        assert.equal(sarifValidator()(log), true);
         assert.equal(log.runs[0].invocations[0].exitCode, 1);
     });
 
@@ -233,7 +233,7 @@ describe("authguard check: command line", function () {
         const r = cli(["check", "examples/insecure-api", "--mode", "up", "--format", "json", "--policy-pack-config", config]);
         assert.equal(r.status, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.ok(jsonValidator()(doc));
+        assert.equal(jsonValidator()(doc), true);
         const policies = new Set(doc.violations.map((v: { policy: string }) => v.policy));
         assert.equal(policies.has("apigw-route-requires-authorization"), false, "disabled");
         assert.equal(policies.has("apigw-http-api-quick-create"), false, "allowlisted");
@@ -258,7 +258,7 @@ describe("authguard check: command line", function () {
         assert.equal(r2.status, 2);
         assert.ok(r2.stderr.includes(notJson) && /not valid JSON/.test(r2.stderr), r2.stderr);
         const doc = JSON.parse(r2.stdout);
-        assert.ok(jsonValidator()(doc));
+        assert.equal(jsonValidator()(doc), true);
         assert.equal(doc.error.kind, "config");
     });
 
@@ -284,7 +284,7 @@ describe("authguard check: command line", function () {
         assert.equal(r.status, 2);
         assert.match(r.stderr, /program directory .*nope does not exist/);
         const log = JSON.parse(r.stdout);
-        assert.ok(sarifValidator()(log));
+        assert.equal(sarifValidator()(log), true);
         assert.equal(log.runs[0].invocations[0].executionSuccessful, false);
         const r2 = cli(["check", "examples/secure-api", "--policy-pack", temp.root]);
         assert.equal(r2.status, 2);
