@@ -7,7 +7,8 @@
  * - If the identity provider cannot be reached, the last good keys are kept for
  *   at most `staleIfError` beyond `maxAge`, then dropped (every request denies).
  * - After a failed fetch no new attempt is made for `retryBackoff` (min of
- *   cooldown and 5 s), so an outage does not add a timeout to every request.
+ *   cooldown and 5 s), so an outage does not add a timeout to every request
+ *   (a failed cold-start prefetch does not count: the first request retries).
  * - An unknown `kid` triggers at most one refetch per `cooldown`.
  * - Documents over 150 KB, non-JSON, redirects, non-200 and sets without a
  *   usable signature key are errors. Keys come only from the configured URL.
@@ -78,9 +79,13 @@ export class JwksCache {
     this.retryBackoffMs = Math.min(opts.config.jwksCooldownMs, 5000);
   }
 
-  /** Start fetching keys now (cold start); failures are logged and retried on demand. */
+  /**
+   * Start fetching keys now (cold start). Failures are logged and do not start
+   * the retry backoff: if INIT was frozen mid-fetch (provisioned concurrency,
+   * SnapStart) or the fetch failed, the first request simply tries again.
+   */
   prefetch(): Promise<void> {
-    return this.refresh().catch(() => undefined);
+    return this.refresh(true).catch(() => undefined);
   }
 
   /** Cheap synchronous test: may the current keys be used without a refresh? */
@@ -101,9 +106,8 @@ export class JwksCache {
   async ready(): Promise<void> {
     const { config, now } = this.opts;
     if (this.isFresh(now())) return;
-    if (this.inflight) {
-      await this.inflight.catch(() => undefined);
-    } else if (now() - this.lastFailureAt >= this.retryBackoffMs) {
+    if (this.inflight) await this.inflight.catch(() => undefined);
+    if (!this.isFresh(now()) && now() - this.lastFailureAt >= this.retryBackoffMs) {
       await this.refresh().catch(() => undefined);
     }
     const t = now();
@@ -150,16 +154,16 @@ export class JwksCache {
     return match ?? "missing";
   }
 
-  private refresh(): Promise<void> {
+  private refresh(prefetch = false): Promise<void> {
     if (this.inflight === undefined) {
-      this.inflight = this.doRefresh().finally(() => {
+      this.inflight = this.doRefresh(prefetch).finally(() => {
         this.inflight = undefined;
       });
     }
     return this.inflight;
   }
 
-  private async doRefresh(): Promise<void> {
+  private async doRefresh(prefetch: boolean): Promise<void> {
     const { fetcher, config, logger, now } = this.opts;
     this.lastAttemptAt = now();
     let phase: "discovery" | "jwks" = "jwks";
@@ -179,7 +183,7 @@ export class JwksCache {
       logger.jwksRefreshed(count);
       this.opts.onKeysChanged?.();
     } catch (err) {
-      this.lastFailureAt = now();
+      if (!prefetch) this.lastFailureAt = now();
       logger.jwksFailure(err instanceof JwksError ? err.kind : "network", phase);
       throw err;
     }

@@ -201,18 +201,29 @@ describe("authorizer-fn JWKS handling", () => {
       assert.equal(logger.lastDenial, "jwks_unavailable");
     });
 
-    it("without cached keys: denies, retries after the backoff, recovers", async () => {
+    it("without cached keys: a failed prefetch is retried by the first request, then the backoff applies, then it recovers", async () => {
       const clock = new Clock();
       idp.mode = { kind: "status", status: 500 };
       const { authorizer, logger } = await makeAuthorizer(baseEnv(idp, { AUTH_JWKS_COOLDOWN_SECONDS: "30" }), { now: clock.now });
       assert.equal(idp.jwksHits, 1);
       assert.equal(await outcome(authorizer, restTokenEvent(tokenFor(a, clock))), "Unauthorized");
       assert.equal(logger.lastDenial, "jwks_unavailable");
-      assert.equal(idp.jwksHits, 1, "no retry inside the backoff");
+      assert.equal(idp.jwksHits, 2, "the first request retried the failed prefetch");
+      clock.advance(2);
+      assert.equal(await outcome(authorizer, restTokenEvent(tokenFor(a, clock))), "Unauthorized");
+      assert.equal(idp.jwksHits, 2, "no retry inside the backoff");
       idp.mode = { kind: "ok" };
-      clock.advance(5);
+      clock.advance(3);
       assert.ok(allowed(await outcome(authorizer, restTokenEvent(tokenFor(a, clock)))));
-      assert.equal(idp.jwksHits, 2);
+      assert.equal(idp.jwksHits, 3);
+    });
+
+    it("a prefetch that failed while INIT was frozen does not deny the first request", async () => {
+      const clock = new Clock();
+      idp.mode = { kind: "delay", ms: 1000 };
+      const { authorizer } = await makeAuthorizer(baseEnv(idp, { AUTH_JWKS_TIMEOUT_MS: "100" }), { now: clock.now });
+      idp.mode = { kind: "ok" };
+      assert.ok(allowed(await outcome(authorizer, restTokenEvent(tokenFor(a, clock)))));
     });
   });
 
