@@ -3,12 +3,22 @@
  * while the module loads (the INIT phase), so the first request does not pay
  * for discovery and key download when INIT can.
  */
-import { createAuthorizer, type AuthorizerResult } from "./authorizer";
+import { createAuthorizer, type Authorizer, type AuthorizerResult } from "./authorizer";
 
-const authorizer = createAuthorizer({ env: process.env });
+function build(): Authorizer {
+  try {
+    return createAuthorizer({ env: process.env });
+  } catch {
+    // Never fail INIT (every invocation would be a 500): an authorizer built from
+    // an empty environment reports a configuration error and denies everything.
+    return createAuthorizer({ env: {} });
+  }
+}
+
+const authorizer = build();
 void authorizer.prefetch();
 
-/** Never rejects with anything but Error("Unauthorized"); never throws synchronously. */
+/** Resolves to a policy or simple response; rejects only with Error("Unauthorized"). */
 export function handler(event: unknown, _context?: unknown): Promise<AuthorizerResult> {
   return authorizer.handle(event);
 }
