@@ -11,6 +11,7 @@ import { JwtAuthorizerFunctionArgs } from "./types";
 
 const COMPONENT = "JwtAuthorizerFunction";
 const PLACEHOLDER_AUDIENCE = "audience-known-at-deployment";
+const PLACEHOLDER_ISSUER = "https://issuer-known-at-deployment.invalid/";
 
 /** Where the bundled authorizer is: authorizer-fn/dist/index.js next to this package (built by `npm run build -w authorizer-fn`). */
 export function defaultAuthorizerBundle(): string {
@@ -34,7 +35,7 @@ function plan(name: string, args: JwtAuthorizerFunctionArgs): FnPlan {
         problems.add(undefined, "needs args with `issuer` and `audiences`");
         problems.throwIfAny();
     }
-    for (const field of ["issuer", "jwksUri", "algorithms", "requiredClaims", "routeScopes", "tokenSources", "httpResponse", "tokenUse", "codePath"] as const) {
+    for (const field of ["jwksUri", "algorithms", "requiredClaims", "routeScopes", "tokenSources", "httpResponse", "tokenUse", "codePath"] as const) {
         if (pulumi.Output.isInstance(args[field])) problems.add(field, "must be a plain value known at preview");
     }
     checkTags(problems, args.tags);
@@ -46,7 +47,24 @@ function plan(name: string, args: JwtAuthorizerFunctionArgs): FnPlan {
         env[variable] = value;
         check[variable] = value;
     };
-    set("AUTH_ISSUER", args.issuer);
+    // An issuer known only at deployment (e.g. built from a new Cognito pool) is validated with the rest of the
+    // settings using a stand-in now, and on its own once known.
+    if (typeof args.issuer === "string") {
+        set("AUTH_ISSUER", args.issuer);
+    } else if (args.issuer === undefined || args.issuer === null) {
+        problems.add("issuer", "is required (the exact `iss` of the tokens, https://...)");
+    } else {
+        check.AUTH_ISSUER = PLACEHOLDER_ISSUER;
+        env.AUTH_ISSUER = pulumi.output(args.issuer).apply((issuer) => {
+            try {
+                loadConfig({ ...check, AUTH_ISSUER: issuer });
+            } catch (e) {
+                const err = e as Error & { variable?: string; problem?: string };
+                if (err.variable === "AUTH_ISSUER") throw problems.error("issuer", `${err.problem ?? err.message} (the authorizer would deny every request)`);
+            }
+            return issuer;
+        });
+    }
     if (!Array.isArray(args.audiences)) {
         problems.add("audiences", "must be a list of accepted audiences (or Cognito app client IDs)");
     } else {

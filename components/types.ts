@@ -243,8 +243,8 @@ export interface SecureWebSocketApiArgs {
 
 /** Arguments of JwtAuthorizerFunction (the bundled fail-closed JWT Lambda authorizer). */
 export interface JwtAuthorizerFunctionArgs {
-    /** Token issuer, `https://...` (AUTH_ISSUER). */
-    issuer: string;
+    /** Token issuer, `https://...` (AUTH_ISSUER); may come from a resource, e.g. a Cognito user pool's endpoint. */
+    issuer: pulumi.Input<string>;
     /** Accepted audiences, or Cognito app client IDs (AUTH_AUDIENCE). */
     audiences: pulumi.Input<string>[];
     /** JWKS URL; default: OIDC discovery from the issuer (AUTH_JWKS_URI). */

@@ -82,14 +82,17 @@ describe("JwtAuthorizerFunction", () => {
         assert.strictEqual(await value(fn.routeScoped), true);
     });
 
-    it("accepts audiences known only at deployment (e.g. a Cognito app client id)", async () => {
-        const { resources } = await build(() => new JwtAuthorizerFunction("authz", { issuer: "https://auth.example.com/", audiences: [pulumi.output("client-1"), "b"] }));
-        assert.strictEqual(named(resources, "authz").inputs.environment.variables.AUTH_AUDIENCE, "client-1,b");
+    it("accepts an issuer and audiences known only at deployment (e.g. a new Cognito pool and app client)", async () => {
+        const issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1";
+        const { resources } = await build(() => new JwtAuthorizerFunction("authz", { issuer: pulumi.output(issuer), audiences: [pulumi.output("client-1"), "b"] }));
+        const env = named(resources, "authz").inputs.environment.variables;
+        assert.deepStrictEqual([env.AUTH_ISSUER, env.AUTH_AUDIENCE], [issuer, "client-1,b"]);
     });
 
     describe("refuses at preview what the authorizer would refuse at cold start (it would then deny every request)", () => {
         const cases: [string, Partial<JwtAuthorizerFunctionArgs>, RegExp][] = [
             ["an http issuer", { issuer: "http://auth.example.com" }, /issuer: must use https:\/\//],
+            ["no issuer", { issuer: undefined }, /issuer: is required/],
             ["no audiences", { audiences: [] }, /audiences: /],
             ["a symmetric algorithm", { algorithms: ["HS256"] }, /algorithms: must not include 'none' or symmetric HS\* algorithms/],
             ["alg none", { algorithms: ["none"] }, /algorithms: /],

@@ -107,16 +107,18 @@ describe("components stack through authguard check and the policy pack", functio
         assert.match(String((deployed.inputs.triggers as Record<string, unknown>).redeployment), /^[0-9a-f]{64}$/);
     });
 
-    describe("removing auth from a route", () => {
-        // One pack process for the three verdicts below (starting a pack costs seconds); programs run by the runner.
+    describe("the root demo program and removing auth from a route", () => {
+        // One pack process for the verdicts below (starting a pack costs seconds); programs run by the runner.
         let pack: PolicyPackProcess;
+        let demoPreview: ProgramRun;
+        let demoUp: ProgramRun;
         let protectedRun: ProgramRun;
         let openRun: ProgramRun;
-        const analyze = async (run: ProgramRun, config: object = {}) => {
+        const analyze = async (run: ProgramRun, config: object = {}, dryRun = false) => {
             const session = await AnalyzerSession.open(pack, {
                 project: run.project.name,
                 stack: run.project.stack,
-                dryRun: false,
+                dryRun,
                 policyConfig: parsePolicyPackConfig(JSON.stringify(config)),
                 stackConfig: run.project.config,
             });
@@ -125,14 +127,32 @@ describe("components stack through authguard check and the policy pack", functio
             return result;
         };
         before(async () => {
-            [pack, protectedRun, openRun] = await Promise.all([
+            [pack, demoPreview, demoUp, protectedRun, openRun] = await Promise.all([
                 PolicyPackProcess.start({ packDir: path.join(ROOT, "policypack"), project: "toggle-auth", stack: "dev", dryRun: false }),
+                runProgram({ programDir: ROOT, mode: "preview" }),
+                runProgram({ programDir: ROOT, mode: "up" }),
                 runProgram({ programDir: FIXTURE, mode: "up" }),
                 runProgram({ programDir: FIXTURE, mode: "up", config: { mode: "open" } }),
             ]);
         });
         after(async () => {
             await pack?.close();
+        });
+
+        it("the demo (root Pulumi.yaml) builds one API of each kind and a private REST API, with no violation once deployed", async () => {
+            assert.strictEqual(demoUp.project.name, "authguard-demo");
+            const kinds = demoUp.records.filter((r) => r.type.startsWith("authguard-components:index:")).map((r) => r.type.split(":").pop()).sort();
+            assert.deepStrictEqual(kinds, ["JwtAuthorizerFunction", "JwtAuthorizerFunction", "SecureHttpApi", "SecureRestApi", "SecureRestApi", "SecureWebSocketApi"]);
+            const types = new Set(demoUp.records.filter((r) => r.type === "aws:apigatewayv2/route:Route" || r.type === "aws:apigateway/method:Method").map((r) => String(r.inputs.authorizationType ?? r.inputs.authorization)));
+            assert.deepStrictEqual([...types].sort(), ["AWS_IAM", "COGNITO_USER_POOLS", "CUSTOM", "JWT", "NONE"]);
+            const privateApi = record(demoUp.records, "aws:apigateway/restApi:RestApi", "demo-private");
+            assert.strictEqual((privateApi.inputs.endpointConfiguration as Record<string, unknown>).types, "PRIVATE");
+            assert.deepStrictEqual((await analyze(demoUp)).violations.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.urn}`), []);
+        });
+
+        it("the demo has no mandatory violation in preview; the only advisories are values unknown until deployment", async () => {
+            const result = await analyze(demoPreview, {}, true);
+            assert.deepStrictEqual(result.violations.filter((v) => v.enforcementLevel === "mandatory" || !isPreviewUnknown(v.message)).map((v) => `${v.policyName}: ${v.message}`), []);
         });
 
         it("changes authorizationType/authorization to NONE explicitly", () => {
