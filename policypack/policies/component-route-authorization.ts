@@ -4,7 +4,8 @@
 // from a `routes` list. Offline, and to anyone reading the program, its children do not exist yet: the only place an
 // open route shows is the component's own inputs. A route is protected when it has `authorizers` (a Lambda TOKEN or
 // REQUEST authorizer with a handler, or a Cognito authorizer with providerARNs) or `iamAuthEnabled`; an API key alone
-// counts only with `allowApiKeyOnly`. The component defaults every route to authorization NONE.
+// counts only with `allowApiKeyOnly`. The component defaults every route to authorization NONE. A `swaggerString`
+// is judged with the OpenAPI rules of apigw-openapi-requires-authorization.
 //
 // How this relates to the child level: under the real engine the component's children (a RestApi whose OpenAPI
 // body the component generated) are analyzed too, by apigw-openapi-requires-authorization. Both levels list the same
@@ -15,7 +16,8 @@ import { findAllowlistEntry } from "../lib/allowlist";
 import { EndpointAuthConfig, endpointAuthSchema, readEndpointAuthConfig } from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { T } from "../lib/types";
-import { isUnknown, raw } from "../lib/values";
+import { findOpenOperations } from "../lib/openapi";
+import { CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-component-route-authorization";
 
@@ -53,22 +55,32 @@ export const policy: ResourceValidationPolicy = {
             if (findAllowlistEntry(config.publicRoutes, { method: endpoint.method, path: endpoint.path, name: args.name, urn: args.urn })) return;
             open.push(`${endpoint.method} ${endpoint.path}${verdict === "api-key-only" ? " (API key only)" : ""}`);
         });
-        if (open.length === 0) return;
-        reportViolation(
-            formatFinding({
-                problem: `RestAPI component ${q(args.name)} has ${open.length} open route${open.length === 1 ? "" : "s"}: ${open.join(", ")}.`,
-                why: "The component gives every route authorization NONE unless it names authorizers or iamAuthEnabled, so anyone can call these.",
-                urn: args.urn,
-                fix:
-                    `new apigateway.RestAPI(${q(args.name)}, {\n` +
-                    `    routes: [{\n` +
-                    `        path: "/pets", method: "GET", eventHandler: handler,\n` +
-                    `        iamAuthEnabled: true, // or: authorizers: [{ parameterName: "Authorization", identitySource: ["method.request.header.Authorization"], handler: authorizerFn }]\n` +
-                    `    }],\n` +
-                    `});`,
-                alternative: allowlistHint(name, open[0].replace(/ \(API key only\)$/, "")),
-            }),
-        );
+        const unverified: string[] = [];
+        const swagger = (raw(args.props) as Record<string, unknown>).swaggerString;
+        if (swagger !== undefined && swagger !== null) {
+            const result = findOpenOperations(swagger, config, { apiKind: "REST", name: args.name, urn: args.urn });
+            if (result.status === "unknown") unverified.push(`${args.urn}: swaggerString is unknown during preview`);
+            else if (result.status === "unparseable") open.push(`swaggerString cannot be parsed (${result.error})`);
+            else for (const op of result.open) open.push(`${op.method} ${op.path} (swaggerString: ${op.reason})`);
+        }
+        if (open.length > 0) {
+            reportViolation(
+                formatFinding({
+                    problem: `RestAPI component ${q(args.name)} has ${open.length} open route${open.length === 1 ? "" : "s"}: ${open.join(", ")}.`,
+                    why: "The component gives every route authorization NONE unless it names authorizers or iamAuthEnabled, so anyone can call these.",
+                    urn: args.urn,
+                    fix:
+                        `new apigateway.RestAPI(${q(args.name)}, {\n` +
+                        `    routes: [{\n` +
+                        `        path: "/pets", method: "GET", eventHandler: handler,\n` +
+                        `        iamAuthEnabled: true, // or: authorizers: [{ parameterName: "Authorization", identitySource: ["method.request.header.Authorization"], handler: authorizerFn }]\n` +
+                        `    }],\n` +
+                        `});`,
+                    alternative: allowlistHint(name, /^[A-Z]+ \//.test(open[0]) ? open[0].replace(/ \(.*\)$/, "") : "GET /your/path"),
+                }),
+            );
+        }
+        if (unverified.length > 0) throw new CouldNotVerify(unverified);
     },
 };
 

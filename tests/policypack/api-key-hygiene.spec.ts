@@ -11,7 +11,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     describe("fixed key values", () => {
         it("flags a value the program supplies, secret-wrapped on the wire as @pulumi/aws always sends it", async () => {

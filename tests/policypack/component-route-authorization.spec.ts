@@ -13,7 +13,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     it("lists every open route of a RestAPI component in one violation on the component", async () => {
         const s = new StackBuilder();
@@ -92,5 +92,42 @@ describe(POLICY, () => {
         const s = new StackBuilder();
         s.addComponent(RESTAPI, "safe", { routes: [{ path: "/pets", method: "GET", eventHandler: UNKNOWN, iamAuthEnabled: true }] });
         assert.deepEqual(findings(await pack.analyze(s), { policy: POLICY }), []);
+    });
+});
+
+describe(`${POLICY}: swaggerString`, () => {
+    let pack: PackHarness;
+    before(async () => {
+        pack = await PackHarness.start();
+    });
+    after(async () => pack?.close());
+
+    const swagger = (security: unknown) =>
+        JSON.stringify({
+            swagger: "2.0",
+            info: { title: "x", version: "1" },
+            securityDefinitions: { sigv4: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" } },
+            paths: {
+                "/open": { get: { responses: {} } },
+                "/iam": { get: { security, responses: {} } },
+            },
+        });
+
+    it("judges a swaggerString with the OpenAPI rules, next to its routes", async () => {
+        const s = new StackBuilder();
+        s.addComponent(RESTAPI, "swag", { swaggerString: swagger([{ sigv4: [] }]), routes: [{ path: "/r", method: "GET", eventHandler: UNKNOWN }] });
+        const [v] = violationsOf(await pack.analyze(s), POLICY);
+        assert.match(v.message, /2 open routes: GET \/r, GET \/open \(swaggerString: /);
+        assert.doesNotMatch(v.message, /GET \/iam/);
+    });
+
+    it("reports an unparseable swaggerString, and an unknown one as unverified", async () => {
+        const s = new StackBuilder();
+        s.addComponent(RESTAPI, "broken", { swaggerString: "{ not: [json" });
+        s.addComponent(RESTAPI, "computed", { swaggerString: UNKNOWN });
+        const result = await pack.analyze(s);
+        assert.deepEqual(findings(result, { policy: POLICY }), [`advisory ${POLICY} computed`, `mandatory ${POLICY} broken`]);
+        assert.match(violationsOf(result, POLICY).find((v) => v.enforcementLevel === "mandatory")!.message, /swaggerString cannot be parsed/);
+        assert.match(violationsOf(result, POLICY).find((v) => v.enforcementLevel === "advisory")!.message, /could not verify 1 resource:[\s\S]*swaggerString is unknown during preview/);
     });
 });

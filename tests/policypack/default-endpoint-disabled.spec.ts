@@ -16,7 +16,7 @@ describe(`${ADVISORY} / ${MANDATORY}`, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     it("advises disabling the default endpoint of an API mapped to a custom domain, naming the mapping and the fix", async () => {
         const s = new StackBuilder();

@@ -96,7 +96,7 @@ describe("false positives of peer scanners: authguard's verdicts", () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     for (const c of cases) {
         it(`${c.name} → ${c.expect}`, async () => {

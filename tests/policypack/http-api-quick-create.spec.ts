@@ -9,7 +9,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     it("fails an HTTP API with a target, including a target unknown during preview", async () => {
         const s = new StackBuilder();

@@ -9,7 +9,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     it("warns (advisory) about authorization on WebSocket routes other than $connect", async () => {
         const s = new StackBuilder();

@@ -13,7 +13,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     const run = (w: World, config?: object): Promise<AnalysisResult> => pack.analyze(w.s, { dryRun: w.mode === "preview", config });
     const mine = (r: AnalysisResult) => findings(r, { policy: POLICY });

@@ -27,7 +27,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     it("fails a NONE function URL on a function behind an authorized REST method, naming both and the fix", async () => {
         const s = new StackBuilder();

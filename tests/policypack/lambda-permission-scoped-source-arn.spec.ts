@@ -11,7 +11,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     const run = (w: World): Promise<AnalysisResult> => pack.analyze(w.s, { dryRun: w.mode === "preview" });
     const mine = (r: AnalysisResult) => findings(r, { policy: POLICY });

@@ -19,7 +19,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     it("fails an open method and names the URN, the endpoint, why and the fix", async () => {
         const { s, api, pets } = petsApi();

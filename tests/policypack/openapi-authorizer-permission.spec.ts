@@ -38,7 +38,7 @@ describe(`${POLICY} (authorizers in OpenAPI bodies)`, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     it("fails a body-declared Lambda authorizer API Gateway may not invoke, on the API's URN", async () => {
         const { s, api } = bodyWithAuthorizer(lambdaAuthorizerScheme());

@@ -65,7 +65,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     it("passes a Swagger 2 body whose root requirement names a Lambda authorizer", async () => {
         const s = new StackBuilder();

@@ -14,7 +14,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     describe("private endpoints", () => {
         it("fails a PRIVATE API with no resource policy, with the fix", async () => {
@@ -171,7 +171,7 @@ describe(IAM_POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     function iamApi(policy?: object) {
         const s = new StackBuilder();

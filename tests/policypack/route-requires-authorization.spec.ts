@@ -9,7 +9,7 @@ describe(POLICY, () => {
     before(async () => {
         pack = await PackHarness.start();
     });
-    after(async () => pack.close());
+    after(async () => pack?.close());
 
     describe("HTTP APIs", () => {
         it("fails every open route, $default included, and names URN, route, why and fix", async () => {
