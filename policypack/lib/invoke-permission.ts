@@ -22,8 +22,10 @@
 // A known sourceArn whose API id is written literally cannot name an API whose id is still unknown (the API does not
 // exist yet), so it does not cover it.
 //
-// Cost: permissions are bucketed by function, qualifier and API, and known patterns by their literal prefix, so a
-// need looks at the few permissions that could match it, not at every permission of a shared function.
+// Cost: permissions are bucketed by function, qualifier and API, and known patterns by their literal prefix and
+// suffix (PatternIndex), so a need looks at the few permissions that could match it, not at every permission of a
+// shared function; permissions that would all give the same answer (unknown values linked to the same API) are
+// looked at once. The text of a finding is only built for needs that are not covered.
 import { PolicyResource } from "@pulumi/policy";
 import { ArnPart, covers, ExecuteApiArn, hasHoles, hole, literalPrefix, openScope, parseExecuteApiArn, renderArn, Tri } from "./execute-api-arn";
 import { LambdaLink, LambdaRef, resolveLambdaProperty } from "./lambda";
@@ -131,16 +133,20 @@ interface ApiBucket {
     staged: PermissionFacts[];
     /** Unknown sourceArn depending only on authorizers of the API. */
     authorizerOnly: PermissionFacts[];
-    /** Known patterns by their literal prefix (the text before the first wildcard). */
-    patterns: Map<string, PermissionFacts[]>;
-    patternCount: number;
-    sortedPrefixes?: string[];
+    /** Known sourceArn patterns naming this API. */
+    patterns: PatternIndex;
 }
 
 interface QualifierBucket {
     qualifier: string | null | undefined;
-    /** Cover any API: no sourceArn, a pattern whose API id is a wildcard, or an unknown value linked to no API. */
-    unscoped: PermissionFacts[];
+    /** Permissions in this bucket. */
+    count: number;
+    /** No sourceArn: one per distinct sourceAccount ("" none, "?" unknown); they cover every API (of that account). */
+    absent: Map<string, PermissionFacts>;
+    /** An unknown sourceArn linked to no API: "could not verify" for anything (the first one stands for all). */
+    unlinked: PermissionFacts[];
+    /** Known patterns whose API id is a wildcard: they may match any API. */
+    anyApi: PatternIndex;
     byApi: Map<string, ApiBucket>;
 }
 
@@ -155,6 +161,8 @@ export class InvokePermissionIndex {
     /** API Gateway (or unknown-principal) permissions whose function could not be resolved. */
     readonly unresolved: { facts: PermissionFacts; reason: string }[] = [];
     readonly all: PermissionFacts[] = [];
+    /** Work counters across all indexes of the process (read by bench/stack-index): permissions indexed, needs judged, permissions looked at while judging them. */
+    static readonly work = { indexed: 0, needs: 0, examined: 0 };
 
     private static readonly cache = new WeakMap<StackIndex, InvokePermissionIndex>();
 
@@ -170,6 +178,7 @@ export class InvokePermissionIndex {
     }
 
     private add(f: PermissionFacts): void {
+        InvokePermissionIndex.work.indexed++;
         this.all.push(f);
         if (f.principal === "other") return;
         if (f.fn.kind !== "lambda") {
@@ -185,27 +194,24 @@ export class InvokePermissionIndex {
         }
         const qKey = qualifierKey(ref.qualifier);
         let qb = fb.byQualifier.get(qKey);
-        if (!qb) fb.byQualifier.set(qKey, (qb = { qualifier: ref.qualifier, unscoped: [], byApi: new Map() }));
+        if (!qb) fb.byQualifier.set(qKey, (qb = { qualifier: ref.qualifier, count: 0, absent: new Map(), unlinked: [], anyApi: new PatternIndex(), byApi: new Map() }));
+        qb.count++;
         const s = f.source;
         if (s.kind === "absent") {
-            qb.unscoped.push(f);
+            const key = s.sourceAccountUnknown ? "?" : s.sourceAccount ?? "";
+            if (!qb.absent.has(key)) qb.absent.set(key, f);
         } else if (s.kind === "known") {
             if (s.scope.notExecuteApi) {
                 fb.ignored.push({ facts: f, why: `its sourceArn ${JSON.stringify(s.pattern)} is not an execute-api ARN` });
             } else if (s.scope.apiId || !s.parsed) {
-                qb.unscoped.push(f);
+                qb.anyApi.add(f, s.pattern);
             } else {
                 const [api] = this.index.withId(s.parsed.apiId, [T.restApi, T.v2Api]);
                 const bucket = this.apiBucket(qb, api ? `urn:${api.urn}` : `id:${s.parsed.apiId}`, api ? `API ${JSON.stringify(api.name)}` : `API id ${s.parsed.apiId}`);
-                const prefix = patternPrefix(s.pattern);
-                let list = bucket.patterns.get(prefix);
-                if (!list) bucket.patterns.set(prefix, (list = []));
-                list.push(f);
-                bucket.patternCount++;
-                bucket.sortedPrefixes = undefined;
+                bucket.patterns.add(f, s.pattern);
             }
         } else if (s.apis.length === 0) {
-            qb.unscoped.push(f);
+            qb.unlinked.push(f);
         } else {
             for (const api of s.apis) {
                 const bucket = this.apiBucket(qb, `urn:${api.urn}`, `API ${JSON.stringify(api.name)}`);
@@ -219,10 +225,36 @@ export class InvokePermissionIndex {
         }
     }
 
+    /** Matches the candidate patterns of `patterns` against `arn`; true when one covers it. */
+    private matchPatterns(
+        patterns: PatternIndex,
+        arn: ArnPart[],
+        consider: (f: PermissionFacts, v: Tri, why?: () => string) => boolean,
+        note: (text: () => string) => void,
+        label: string,
+    ): boolean {
+        if (patterns.count === 0) return false;
+        const candidates = patterns.candidates(arn);
+        for (const f of candidates) {
+            const pattern = (f.source as { pattern: string }).pattern;
+            const v = covers(pattern, arn);
+            if (consider(f, v, () => `permission ${JSON.stringify(f.resource.name)}: whether its sourceArn ${JSON.stringify(pattern)} matches ${renderArn(arn)} depends on values unknown during preview`)) return true;
+            if (v === "no") note(() => `permission ${JSON.stringify(f.resource.name)}'s sourceArn ${JSON.stringify(pattern)} does not match ${renderArn(arn)}`);
+        }
+        if (candidates.length === 0) {
+            note(() => {
+                const first = patterns.first()!;
+                const more = patterns.count > 1 ? ` (and ${patterns.count - 1} more on ${label})` : "";
+                return `permission ${JSON.stringify(first.resource.name)}'s sourceArn ${JSON.stringify((first.source as { pattern: string }).pattern)}${more} does not match ${renderArn(arn)}`;
+            });
+        }
+        return false;
+    }
+
     private apiBucket(qb: QualifierBucket, key: string, label: string): ApiBucket {
         let b = qb.byApi.get(key);
         if (!b) {
-            b = { label, byAuthorizer: new Map(), generic: [], staged: [], authorizerOnly: [], patterns: new Map(), patternCount: 0 };
+            b = { label, byAuthorizer: new Map(), generic: [], staged: [], authorizerOnly: [], patterns: new PatternIndex() };
             qb.byApi.set(key, b);
         }
         return b;
@@ -230,6 +262,13 @@ export class InvokePermissionIndex {
 
     /** Judges one need: may API Gateway invoke `need.fn` for every ARN in `need.presents`? */
     judge(need: InvokeNeed): InvokeVerdict {
+        // Fast pass without building any text; the explaining pass only runs for needs that are not covered.
+        InvokePermissionIndex.work.needs++;
+        const fast = this.evaluate(need, false);
+        return fast.kind === "ok" ? fast : this.evaluate(need, true);
+    }
+
+    private evaluate(need: InvokeNeed, explain: boolean): InvokeVerdict {
         const fb = this.byFunction.get(need.fn.key);
         const notes: string[] = [];
         const unknowns = new Set<string>();
@@ -244,20 +283,21 @@ export class InvokePermissionIndex {
                 if (exact) buckets.push({ qb: exact, cap: false });
                 const unknownQ = fb.byQualifier.get("?");
                 if (unknownQ) buckets.push({ qb: unknownQ, cap: true });
-                for (const [k, qb] of fb.byQualifier) {
+                for (const [k, qb] of explain ? fb.byQualifier : []) {
                     if (k !== "?" && qb !== exact) notes.push(`${countPermissions(qb)} for ${qb.qualifier ? `qualifier ${JSON.stringify(qb.qualifier)}` : "the unqualified function"}, not ${need.fn.qualifier ? `qualifier ${JSON.stringify(need.fn.qualifier)}` : "the unqualified function"}`);
                 }
             }
-            for (const { facts, why } of fb.ignored.slice(0, 2)) notes.push(`permission ${JSON.stringify(facts.resource.name)} does not count: ${why}`);
+            for (const { facts, why } of explain ? fb.ignored.slice(0, 2) : []) notes.push(`permission ${JSON.stringify(facts.resource.name)} does not count: ${why}`);
         }
         const apiKeys = [need.api ? `urn:${need.api.urn}` : undefined, need.apiId ? `id:${need.apiId}` : undefined].filter((k): k is string => !!k);
+        let sawUnknown = false;
         const qualifierUnknown = [...unknowns];
         unknowns.clear();
         for (const arn of need.presents) {
             let best: Tri = "no";
             const why = new Set<string>();
             for (const { qb, cap } of buckets) {
-                const v = this.judgeInBucket(qb, need, arn, apiKeys, why, notes);
+                const v = this.judgeInBucket(qb, need, arn, apiKeys, explain ? why : undefined, explain ? notes : undefined);
                 const capped: Tri = cap && v === "yes" ? "unknown" : v;
                 if (capped === "yes") {
                     best = "yes";
@@ -265,8 +305,9 @@ export class InvokePermissionIndex {
                 }
                 if (capped === "unknown") best = "unknown";
             }
-            if (best === "no") uncovered.push(renderArn(arn));
+            if (best === "no") uncovered.push(explain ? renderArn(arn) : "");
             if (best === "unknown") {
+                sawUnknown = true;
                 for (const w of why) unknowns.add(w);
                 for (const w of qualifierUnknown) unknowns.add(w);
             }
@@ -279,16 +320,21 @@ export class InvokePermissionIndex {
             }
             return { kind: "missing", uncovered, notes: dedupe(notes).slice(0, 4) };
         }
-        if (unknowns.size > 0) return { kind: "unknown", reasons: [...unknowns] };
+        if (sawUnknown) return { kind: "unknown", reasons: [...unknowns] };
         return { kind: "ok" };
     }
 
-    private judgeInBucket(qb: QualifierBucket, need: InvokeNeed, arn: ArnPart[], apiKeys: string[], unknowns: Set<string>, notes: string[]): Tri {
+    /** `unknowns` and `notes` are only given (and filled) when explaining. */
+    private judgeInBucket(qb: QualifierBucket, need: InvokeNeed, arn: ArnPart[], apiKeys: string[], unknowns?: Set<string>, notes?: string[]): Tri {
         let best: Tri = "no";
-        const consider = (f: PermissionFacts, v: Tri, why?: string): boolean => {
+        const note = (text: () => string) => {
+            if (notes && notes.length < 6) notes.push(text());
+        };
+        const consider = (f: PermissionFacts, v: Tri, why?: () => string): boolean => {
+            InvokePermissionIndex.work.examined++;
             if (v === "yes" && (f.principal === "unknown" || f.grants === "unknown")) {
                 v = "unknown";
-                why = `permission ${JSON.stringify(f.resource.name)}: its ${f.principal === "unknown" ? "principal" : "action"} is unknown during preview`;
+                why = () => `permission ${JSON.stringify(f.resource.name)}: its ${f.principal === "unknown" ? "principal" : "action"} is unknown during preview`;
             }
             if (v === "yes") {
                 best = "yes";
@@ -296,19 +342,21 @@ export class InvokePermissionIndex {
             }
             if (v === "unknown") {
                 best = "unknown";
-                if (why) unknowns.add(why);
+                if (why && unknowns) unknowns.add(why());
             }
             return false;
         };
-        for (const f of qb.unscoped) {
-            if (consider(f, unscopedVerdict(f, arn), unscopedWhy(f, arn))) return "yes";
+        for (const f of qb.absent.values()) {
+            if (consider(f, unscopedVerdict(f, arn), () => unscopedWhy(f, arn))) return "yes";
         }
+        if (qb.unlinked.length > 0) consider(qb.unlinked[0], "unknown", () => unscopedWhy(qb.unlinked[0], arn));
+        if (this.matchPatterns(qb.anyApi, arn, consider, note, "any API")) return "yes";
         if (apiKeys.length === 0) {
             // The API is neither in the stack nor named by a known id: scoped permissions might be for it.
             for (const b of qb.byApi.values()) {
-                const sample = b.generic[0] ?? b.staged[0] ?? b.authorizerOnly[0] ?? b.patterns.values().next().value?.[0];
+                const sample = b.generic[0] ?? b.staged[0] ?? b.authorizerOnly[0] ?? b.patterns.first();
                 if (sample) {
-                    consider(sample, "unknown", `the API of this ${need.kind} is not known, and permission ${JSON.stringify(sample.resource.name)} is scoped to ${b.label}`);
+                    consider(sample, "unknown", () => `the API of this ${need.kind} is not known, and permission ${JSON.stringify(sample.resource.name)} is scoped to ${b.label}`);
                     break;
                 }
             }
@@ -322,35 +370,21 @@ export class InvokePermissionIndex {
             if (need.kind === "authorizer") {
                 const own = need.authorizer ? b.byAuthorizer.get(need.authorizer.urn) : undefined;
                 if (own && consider(own, "yes")) return "yes";
-                for (const f of b.generic) {
-                    if (consider(f, "unknown", unknownSuffixWhy(f, b, need))) return "yes";
-                }
-                if (b.authorizerOnly.length > 0 && !own) notes.push(`permission ${JSON.stringify(b.authorizerOnly[0].resource.name)} is scoped to another authorizer of ${b.label}`);
-                if (b.staged.length > 0) notes.push(`permission ${JSON.stringify(b.staged[0].resource.name)} is scoped to a stage of ${b.label}, and authorizer ARNs have no stage`);
+                // Every such permission gives the same answer: the first one stands for all.
+                if (b.generic.length > 0) consider(b.generic[0], "unknown", () => unknownSuffixWhy(b.generic[0], b, need));
+                if (b.authorizerOnly.length > 0 && !own) note(() => `permission ${JSON.stringify(b.authorizerOnly[0].resource.name)} is scoped to another authorizer of ${b.label}`);
+                if (b.staged.length > 0) note(() => `permission ${JSON.stringify(b.staged[0].resource.name)} is scoped to a stage of ${b.label}, and authorizer ARNs have no stage`);
             } else {
-                for (const f of [...b.generic, ...b.staged]) {
-                    if (consider(f, "unknown", unknownSuffixWhy(f, b, need))) return "yes";
-                }
-                if (b.authorizerOnly.length > 0) notes.push(`permission ${JSON.stringify(b.authorizerOnly[0].resource.name)} is scoped to an authorizer of ${b.label}, not to its routes`);
+                const linked = b.generic[0] ?? b.staged[0];
+                if (linked) consider(linked, "unknown", () => unknownSuffixWhy(linked, b, need));
+                if (b.authorizerOnly.length > 0) note(() => `permission ${JSON.stringify(b.authorizerOnly[0].resource.name)} is scoped to an authorizer of ${b.label}, not to its routes`);
             }
-            const candidates = candidatesByPrefix(b, arn);
-            for (const f of candidates) {
-                const pattern = (f.source as { pattern: string }).pattern;
-                const v = covers(pattern, arn);
-                if (consider(f, v, `permission ${JSON.stringify(f.resource.name)}: whether its sourceArn ${JSON.stringify(pattern)} matches ${renderArn(arn)} depends on values unknown during preview`)) return "yes";
-                if (v === "no") notes.push(`permission ${JSON.stringify(f.resource.name)}'s sourceArn ${JSON.stringify(pattern)} does not match ${renderArn(arn)}`);
-            }
-            if (candidates.length === 0 && b.patternCount > 0 && notes.length < 4) {
-                const first = b.patterns.values().next().value?.[0];
-                const pattern = first ? (first.source as { pattern: string }).pattern : "";
-                const more = b.patternCount > 1 ? ` (and ${b.patternCount - 1} more on ${b.label})` : "";
-                notes.push(`permission ${JSON.stringify(first?.resource.name ?? "")}'s sourceArn ${JSON.stringify(pattern)}${more} does not match ${renderArn(arn)}`);
-            }
+            if (this.matchPatterns(b.patterns, arn, consider, note, b.label)) return "yes";
         }
-        if (!seen) {
+        if (!seen && notes) {
             for (const b of qb.byApi.values()) {
-                notes.push(`${countList(b)} scoped to ${b.label}, not to this ${need.kind}'s API`);
                 if (notes.length >= 4) break;
+                notes.push(`${countList(b)} scoped to ${b.label}, not to this ${need.kind}'s API`);
             }
         }
         return best;
@@ -404,23 +438,59 @@ function unknownSuffixWhy(f: PermissionFacts, b: ApiBucket, need: InvokeNeed): s
     );
 }
 
-/** Text before the first wildcard. */
-function patternPrefix(pattern: string): string {
-    const i = pattern.search(/[*?]/);
-    return i < 0 ? pattern : pattern.slice(0, i);
-}
+/**
+ * Known sourceArn patterns, indexed so a presented ARN finds only the patterns that can match it: a pattern matches
+ * only ARNs that start with its literal prefix (the text before its first wildcard) and end with its literal suffix
+ * (the text after its last one). Fully known ARNs look up each (prefix length, suffix length) shape the index holds
+ * (usually one: `<executionArn>/` and `/<METHOD>/<path>`); ARNs with unknown parts fall back on the prefix alone.
+ */
+export class PatternIndex {
+    count = 0;
+    private readonly byShape = new Map<string, PermissionFacts[]>();
+    private readonly shapes = new Map<string, [number, number]>();
+    private readonly byPrefix = new Map<string, PermissionFacts[]>();
+    private readonly prefixLengths = new Set<number>();
+    private sortedPrefixes?: string[];
+    private firstFacts?: PermissionFacts;
 
-/** Known patterns that could match `arn`: their literal prefix must be a prefix of it (or, past a hole, may extend it). */
-function candidatesByPrefix(b: ApiBucket, arn: ArnPart[]): PermissionFacts[] {
-    const lit = literalPrefix(arn);
-    const out: PermissionFacts[] = [];
-    for (let k = 0; k <= lit.length; k++) {
-        const list = b.patterns.get(lit.slice(0, k));
-        if (list) out.push(...list);
+    add(f: PermissionFacts, pattern: string): void {
+        const first = pattern.search(/[*?]/);
+        const prefix = first < 0 ? pattern : pattern.slice(0, first);
+        const last = Math.max(pattern.lastIndexOf("*"), pattern.lastIndexOf("?"));
+        const suffix = first < 0 ? "" : pattern.slice(last + 1);
+        push(this.byShape, `${prefix}\u0000${suffix}`, f);
+        this.shapes.set(`${prefix.length},${suffix.length}`, [prefix.length, suffix.length]);
+        push(this.byPrefix, prefix, f);
+        this.prefixLengths.add(prefix.length);
+        this.sortedPrefixes = undefined;
+        this.firstFacts ??= f;
+        this.count++;
     }
-    if (hasHoles(arn)) {
-        if (!b.sortedPrefixes) b.sortedPrefixes = [...b.patterns.keys()].sort();
-        const sorted = b.sortedPrefixes;
+
+    first(): PermissionFacts | undefined {
+        return this.firstFacts;
+    }
+
+    candidates(arn: ArnPart[]): PermissionFacts[] {
+        const out: PermissionFacts[] = [];
+        if (!hasHoles(arn)) {
+            const text = arn.join("");
+            for (const [pl, sl] of this.shapes.values()) {
+                if (pl + sl > text.length) continue;
+                const list = this.byShape.get(`${text.slice(0, pl)}\u0000${text.slice(text.length - sl)}`);
+                if (list) out.push(...list);
+            }
+            return out;
+        }
+        const lit = literalPrefix(arn);
+        for (const k of this.prefixLengths) {
+            if (k > lit.length) continue;
+            const list = this.byPrefix.get(lit.slice(0, k));
+            if (list) out.push(...list);
+        }
+        // Past a hole, a longer literal prefix may still match what the hole turns out to be.
+        this.sortedPrefixes ??= [...this.byPrefix.keys()].sort();
+        const sorted = this.sortedPrefixes;
         let lo = 0;
         let hi = sorted.length;
         while (lo < hi) {
@@ -428,19 +498,23 @@ function candidatesByPrefix(b: ApiBucket, arn: ArnPart[]): PermissionFacts[] {
             if (sorted[mid] <= lit) lo = mid + 1;
             else hi = mid;
         }
-        for (let i = lo; i < sorted.length && sorted[i].startsWith(lit); i++) out.push(...b.patterns.get(sorted[i])!);
+        for (let i = lo; i < sorted.length && sorted[i].startsWith(lit); i++) out.push(...this.byPrefix.get(sorted[i])!);
+        return out;
     }
-    return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
 }
 
 function countPermissions(qb: QualifierBucket): string {
-    let n = qb.unscoped.length;
-    for (const b of qb.byApi.values()) n += countBucket(b);
-    return n === 1 ? "1 permission is" : `${n} permissions are`;
+    return qb.count === 1 ? "1 permission is" : `${qb.count} permissions are`;
 }
 
 function countBucket(b: ApiBucket): number {
-    return b.generic.length + b.staged.length + b.authorizerOnly.length + b.patternCount;
+    return b.generic.length + b.staged.length + b.authorizerOnly.length + b.patterns.count;
 }
 
 function countList(b: ApiBucket): string {
