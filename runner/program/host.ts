@@ -132,6 +132,23 @@ async function run(req: HostRequest): Promise<HostMessage> {
         return originalRegister.call(this, res, parent, t, ...rest);
     };
 
+    // The SDK stamps every internal promise with `new Error().stack` (debuggablePromise), used only to print promise
+    // leaks on exit. Under ts-node every such stack is source-mapped frame by frame: for a program with thousands of
+    // resources that formatting is most of the run time. Keep the promise bookkeeping, skip the frames.
+    const debuggable = require(path.join(sdk.dir, "runtime", "debuggable")) as Any;
+    if (typeof debuggable.debuggablePromise === "function") {
+        const originalDebuggable = debuggable.debuggablePromise;
+        debuggable.debuggablePromise = function (this: unknown, ...args: unknown[]) {
+            const limit = Error.stackTraceLimit;
+            Error.stackTraceLimit = 0;
+            try {
+                return originalDebuggable.apply(this, args);
+            } finally {
+                Error.stackTraceLimit = limit;
+            }
+        };
+    }
+
     const loggedErrors: string[] = [];
     const originalError = log.error;
     log.error = function (this: unknown, msg: string, ...rest: unknown[]) {

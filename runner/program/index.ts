@@ -95,7 +95,8 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     const child = fork(HOST_ENTRY, [], {
         cwd: project.dir,
         env: childEnv(),
-        execArgv: [],
+        // Debugging aid: AUTHGUARD_HOST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (or --inspect-brk) reaches the host.
+        execArgv: (process.env.AUTHGUARD_HOST_NODE_ARGS ?? "").split(/\s+/).filter((a) => a !== ""),
         stdio: ["ignore", "pipe", "pipe", "ipc"],
         serialization: "advanced",
     });

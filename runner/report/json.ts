@@ -3,7 +3,7 @@
 // included (remediations list the changed property names only), so secrets cannot leak into CI logs.
 
 import { PropertyMap } from "../model";
-import { CheckFailure, CheckReport, countLevels, displayPath, exitCodeOf, groupByResource, typeDisplayName } from "./model";
+import { CheckFailure, CheckReport, countLevels, displayPath, exitCodeOf, groupByResource, resourceIndex, typeDisplayName } from "./model";
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -66,8 +66,9 @@ function changedKeys(before: PropertyMap, after: PropertyMap): string[] {
 
 export function toJsonReport(report: CheckReport, cwd: string = process.cwd()): JsonReport {
     const { mandatory, advisory } = countLevels(report);
+    const resources = resourceIndex(report);
     const location = (urn: string): JsonLocation | undefined => {
-        const src = report.resources.find((r) => r.urn === urn)?.source;
+        const src = resources.get(urn)?.source;
         if (!src) {
             return undefined;
         }

@@ -144,6 +144,18 @@ export function compareViolations(a: PolicyViolation, b: PolicyViolation): numbe
     );
 }
 
+const INDEXES = new WeakMap<ReportResource[], Map<string, ReportResource>>();
+
+/** URN → resource, built once per report. */
+export function resourceIndex(report: CheckReport): Map<string, ReportResource> {
+    let index = INDEXES.get(report.resources);
+    if (!index) {
+        index = new Map(report.resources.map((r) => [r.urn, r]));
+        INDEXES.set(report.resources, index);
+    }
+    return index;
+}
+
 export interface ResourceGroup {
     urn: string;
     type: string;
@@ -155,11 +167,12 @@ export interface ResourceGroup {
 /** Violations grouped by resource, resources in registration order (unknown URNs last, by URN). */
 export function groupByResource(report: CheckReport): ResourceGroup[] {
     const order = new Map(report.resources.map((r, i) => [r.urn, i]));
+    const resources = resourceIndex(report);
     const byUrn = new Map<string, ResourceGroup>();
     for (const v of report.violations) {
         let g = byUrn.get(v.urn);
         if (!g) {
-            const resource = report.resources.find((r) => r.urn === v.urn);
+            const resource = resources.get(v.urn);
             g = {
                 urn: v.urn,
                 type: resource?.type ?? urnResourceType(v.urn),

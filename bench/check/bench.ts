@@ -1,0 +1,200 @@
+// `npm run bench:check`: how long `authguard check` takes on large programs, split by phase, against the published
+// @pulumi/awsguard pack on the same resources.
+//
+// For each N (default 100, 1000, 5000) a program with N endpoints is generated: N/2 REST methods (six per
+// aws.apigateway.Resource) and N/2 HTTP API routes, one in ten of each left open. The program runs once under the
+// runner (program host, preview mode); the recorded resources are then replayed, in separate runs, to authguard's
+// pack and to the AwsGuard pack (bench/check/awsguard-pack), each measured as pack start, Configure (with
+// GetAnalyzerInfo), Analyze (Remediate+Analyze per resource) and AnalyzeStack. Finally one full `runCheck` (program
+// and pack started in parallel, as `authguard check` does) gives the end-to-end wall time.
+//
+// Usage: npm run bench:check [-- --sizes 100,1000,5000 --repeat 3]
+// Figures are medians over --repeat runs. Nothing is asserted: this prints figures and ratios (a Markdown table).
+
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { AnalysisResult, runPolicyPack } from "../../runner/analyzer";
+import { DEFAULT_PACK_DIR, runCheck } from "../../runner/cli";
+import { runProgram } from "../../runner/program";
+
+const REPO = path.resolve(__dirname, "../..");
+const AWSGUARD_PACK = path.join(__dirname, "awsguard-pack");
+
+const PROGRAM = `import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const n = Number(new pulumi.Config("bench").require("endpoints"));
+const methodsPerResource = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
+
+const rest = new aws.apigateway.RestApi("bench-rest", { endpointConfiguration: { types: "REGIONAL" } });
+const pool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI";
+const cognito = new aws.apigateway.Authorizer("bench-cognito", { restApi: rest.id, type: "COGNITO_USER_POOLS", providerArns: [pool] });
+const restMethods = Math.ceil(n / 2);
+let resource: aws.apigateway.Resource | undefined;
+for (let i = 0; i < restMethods; i++) {
+    if (i % methodsPerResource.length === 0) {
+        resource = new aws.apigateway.Resource(\`res\${i}\`, { restApi: rest.id, parentId: rest.rootResourceId, pathPart: \`items\${i}\` });
+    }
+    const open = i % 10 === 0;
+    new aws.apigateway.Method(\`method\${i}\`, {
+        restApi: rest.id,
+        resourceId: resource!.id,
+        httpMethod: methodsPerResource[i % methodsPerResource.length],
+        authorization: open ? "NONE" : "COGNITO_USER_POOLS",
+        authorizerId: open ? undefined : cognito.id,
+    });
+}
+
+const http = new aws.apigatewayv2.Api("bench-http", { protocolType: "HTTP" });
+const jwt = new aws.apigatewayv2.Authorizer("bench-jwt", {
+    apiId: http.id,
+    authorizerType: "JWT",
+    identitySources: ["$request.header.Authorization"],
+    jwtConfiguration: { issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI", audiences: ["bench-client"] },
+});
+for (let i = 0; i < Math.floor(n / 2); i++) {
+    const open = i % 10 === 0;
+    new aws.apigatewayv2.Route(\`route\${i}\`, {
+        apiId: http.id,
+        routeKey: \`GET /items/\${i}\`,
+        authorizationType: open ? "NONE" : "JWT",
+        authorizerId: open ? undefined : jwt.id,
+    });
+}
+`;
+
+interface PackFigures {
+    startMs: number;
+    configureMs: number;
+    analyzeMs: number;
+    analyzeStackMs: number;
+    /** Configure + Analyze + AnalyzeStack: the pack's own share once it runs. */
+    ownMs: number;
+    totalMs: number;
+    violations: number;
+}
+
+interface Row {
+    n: number;
+    resources: number;
+    programMs: number;
+    authguard: PackFigures;
+    awsguard: PackFigures;
+    checkWallMs: number;
+}
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? s[m] : Math.round((s[m - 1] + s[m]) / 2);
+}
+
+function figures(results: AnalysisResult[]): PackFigures {
+    const pick = (f: (r: AnalysisResult) => number) => median(results.map(f));
+    const own = (r: AnalysisResult) => r.timings.configureMs + r.timings.analyzeMs + r.timings.analyzeStackMs;
+    return {
+        startMs: pick((r) => r.timings.startMs),
+        configureMs: pick((r) => r.timings.configureMs),
+        analyzeMs: pick((r) => r.timings.analyzeMs),
+        analyzeStackMs: pick((r) => r.timings.analyzeStackMs),
+        ownMs: pick(own),
+        totalMs: pick((r) => r.timings.startMs + own(r)),
+        violations: results[0].violations.length,
+    };
+}
+
+function parseArgs(argv: string[]): { sizes: number[]; repeat: number } {
+    let sizes = [100, 1000, 5000];
+    let repeat = 1;
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--sizes") {
+            sizes = argv[++i].split(",").map((s) => Number(s.trim()));
+        } else if (argv[i] === "--repeat") {
+            repeat = Number(argv[++i]);
+        }
+    }
+    if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(repeat) || repeat <= 0) {
+        throw new Error("usage: bench.ts [--sizes 100,1000,5000] [--repeat N]");
+    }
+    return { sizes, repeat };
+}
+
+function ratio(a: number, b: number): string {
+    return b > 0 ? `${(a / b).toFixed(2)}×` : "n/a";
+}
+
+async function main(): Promise<void> {
+    const { sizes, repeat } = parseArgs(process.argv.slice(2));
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-bench-"));
+    const rows: Row[] = [];
+    try {
+        for (const n of sizes) {
+            const dir = path.join(root, `endpoints-${n}`);
+            fs.mkdirSync(dir);
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: bench-${n}\nruntime: nodejs\n`);
+            fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), `config:\n  aws:region: us-east-1\n  bench:endpoints: "${n}"\n`);
+            fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM);
+            fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+
+            const programTimes: number[] = [];
+            let records = (await runProgram({ programDir: dir, mode: "preview" })).records;
+            programTimes.push(0);
+            programTimes.length = 0;
+            const ours: AnalysisResult[] = [];
+            const peer: AnalysisResult[] = [];
+            const walls: number[] = [];
+            for (let r = 0; r < repeat; r++) {
+                const run = await runProgram({ programDir: dir, mode: "preview" });
+                programTimes.push(run.timings.totalMs);
+                records = run.records;
+                const common = { resources: records, project: `bench-${n}`, stack: "dev", dryRun: true };
+                ours.push(await runPolicyPack({ ...common, packDir: DEFAULT_PACK_DIR }));
+                peer.push(await runPolicyPack({ ...common, packDir: AWSGUARD_PACK }));
+                const started = Date.now();
+                const outcome = await runCheck({ programDir: dir, mode: "preview" });
+                if (!outcome.ok) {
+                    throw new Error(`check failed for N=${n}: ${outcome.failure.message}`);
+                }
+                walls.push(Date.now() - started);
+            }
+            const row: Row = {
+                n,
+                resources: records.length,
+                programMs: median(programTimes),
+                authguard: figures(ours),
+                awsguard: figures(peer),
+                checkWallMs: median(walls),
+            };
+            rows.push(row);
+            process.stderr.write(`N=${n}: ${JSON.stringify(row)}\n`);
+        }
+    } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+    }
+
+    const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+    const out: string[] = [];
+    out.push(`Measured by \`npm run bench:check\` (repeat ${repeat}, medians) on ${os.cpus().length} cores (${cpu}), Node ${process.version}, preview mode.`);
+    out.push("Times in ms. Pack columns: start / Configure / Analyze (all resources) / AnalyzeStack; \"own\" = Configure + Analyze + AnalyzeStack.");
+    out.push("");
+    out.push("| endpoints | resources | program run | authguard start / conf / Analyze / AnalyzeStack | authguard own | AwsGuard start / conf / Analyze / AnalyzeStack | AwsGuard own | own ratio | Analyze+Stack ratio | `authguard check` wall |");
+    out.push("|---:|---:|---:|---|---:|---|---:|---:|---:|---:|");
+    for (const r of rows) {
+        const a = r.authguard;
+        const g = r.awsguard;
+        out.push(
+            `| ${r.n.toLocaleString("en-US")} | ${r.resources.toLocaleString("en-US")} | ${r.programMs} | ${a.startMs} / ${a.configureMs} / ${a.analyzeMs} / ${a.analyzeStackMs} | ${a.ownMs} ` +
+                `| ${g.startMs} / ${g.configureMs} / ${g.analyzeMs} / ${g.analyzeStackMs} | ${g.ownMs} | ${ratio(a.ownMs, g.ownMs)} ` +
+                `| ${ratio(a.analyzeMs + a.analyzeStackMs, g.analyzeMs + g.analyzeStackMs)} | ${r.checkWallMs} |`,
+        );
+    }
+    out.push("");
+    out.push(`Violations found (authguard / AwsGuard): ${rows.map((r) => `N=${r.n}: ${r.authguard.violations} / ${r.awsguard.violations}`).join("; ")}.`);
+    process.stdout.write(out.join("\n") + "\n");
+}
+
+main().catch((e) => {
+    process.stderr.write(`bench:check failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+});
