@@ -55,7 +55,54 @@ const createOrder = new aws.apigateway.Method("orders-post", {
     apiKeyRequired: true,
 });
 
-const restIntegrations = [listOrders, createOrder].map(
+// A Lambda TOKEN authorizer for the REST API (its function denies everything: the pitfalls are in the wiring).
+const tokenAuthorizerFn = new aws.lambda.Function("token-authorizer", {
+    runtime: aws.lambda.Runtime.NodeJS20dX,
+    handler: "index.handler",
+    role: role.arn,
+    code: new pulumi.asset.AssetArchive({
+        "index.js": new pulumi.asset.StringAsset(`exports.handler = async () => { throw new Error("Unauthorized"); };`),
+    }),
+});
+
+// PITFALL: a Lambda authorizer with no aws.lambda.Permission letting API Gateway invoke its function: every request
+// to the methods that use it fails with 500 Internal Server Error.
+// Caught by: apigw-lambda-authorizer-permission (on the Authorizer)
+// PITFALL: it caches each answer for the default 300 s keyed by the token alone, and two methods share it: the answer
+// computed for one method is reused on the other.
+// Caught by: apigw-authorizer-cache-safety (advisory, on the Authorizer)
+const tokenAuthorizer = new aws.apigateway.Authorizer("orders-token", {
+    restApi: rest.id,
+    type: "TOKEN",
+    authorizerUri: tokenAuthorizerFn.invokeArn,
+    identitySource: "method.request.header.Authorization",
+});
+const updateOrder = new aws.apigateway.Method("orders-put", {
+    restApi: rest.id,
+    resourceId: orders.id,
+    httpMethod: "PUT",
+    authorization: "CUSTOM",
+    authorizerId: tokenAuthorizer.id,
+});
+const patchOrder = new aws.apigateway.Method("orders-patch", {
+    restApi: rest.id,
+    resourceId: orders.id,
+    httpMethod: "PATCH",
+    authorization: "CUSTOM",
+    authorizerId: tokenAuthorizer.id,
+});
+
+// PITFALL: COGNITO_USER_POOLS authorization pointing at a Lambda TOKEN authorizer: the types disagree.
+// Caught by: apigw-authorizer-wiring
+const deleteOrder = new aws.apigateway.Method("orders-delete", {
+    restApi: rest.id,
+    resourceId: orders.id,
+    httpMethod: "DELETE",
+    authorization: "COGNITO_USER_POOLS",
+    authorizerId: tokenAuthorizer.id,
+});
+
+const restIntegrations = [listOrders, createOrder, updateOrder, patchOrder, deleteOrder].map(
     (method, i) =>
         new aws.apigateway.Integration(`orders-integration-${i}`, {
             restApi: rest.id,
@@ -90,6 +137,28 @@ const httpIntegration = new aws.apigatewayv2.Integration("items-integration", {
     payloadFormatVersion: "2.0",
 });
 const httpTarget = pulumi.interpolate`integrations/${httpIntegration.id}`;
+
+// PITFALL: a JWT authorizer whose issuer is not an https:// URL (a user pool's `endpoint` output has no scheme, so it
+// never equals a token's `iss`) and whose audience is a wildcard instead of the app client ids.
+// Caught by: apigw-jwt-authorizer-config (on the Authorizer)
+const itemsJwt = new aws.apigatewayv2.Authorizer("items-jwt", {
+    apiId: http.id,
+    authorizerType: "JWT",
+    identitySources: ["$request.header.Authorization"],
+    jwtConfiguration: { issuer: "cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE", audiences: ["*"] },
+});
+new aws.apigatewayv2.Route("items-put", { apiId: http.id, routeKey: "PUT /items", authorizationType: "JWT", authorizerId: itemsJwt.id, target: httpTarget });
+
+// PITFALL: authorization scopes on an IAM route: API Gateway only enforces scopes with a JWT authorizer, so every
+// IAM-signed caller gets in whatever the scopes say.
+// Caught by: apigw-ineffective-route-auth (advisory)
+new aws.apigatewayv2.Route("items-delete", {
+    apiId: http.id,
+    routeKey: "DELETE /items",
+    authorizationType: "AWS_IAM",
+    authorizationScopes: ["items/admin"],
+    target: httpTarget,
+});
 
 // PITFALL: an HTTP route with authorization type NONE.
 // Caught by: apigw-route-requires-authorization
@@ -134,6 +203,59 @@ new aws.lambda.Permission("ws-invoke", {
     function: handler.name,
     principal: "apigateway.amazonaws.com",
     sourceArn: pulumi.interpolate`${ws.executionArn}/*/*`,
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Invoke permissions.
+
+// PITFALL: the audit API's Lambda integration calls a function whose only permission is scoped to another API
+// (items-http): API Gateway may not invoke it from audit-http, and every request answers 500.
+// Caught by: apigw-lambda-integration-permission (on the Integration)
+const auditFn = new aws.lambda.Function("audit-handler", {
+    runtime: aws.lambda.Runtime.NodeJS20dX,
+    handler: "index.handler",
+    role: role.arn,
+    code: new pulumi.asset.AssetArchive({
+        "index.js": new pulumi.asset.StringAsset(`exports.handler = async () => ({ statusCode: 200, body: "[]" });`),
+    }),
+});
+const audit = new aws.apigatewayv2.Api("audit-http", { protocolType: "HTTP" });
+const auditIntegration = new aws.apigatewayv2.Integration("audit-integration", {
+    apiId: audit.id,
+    integrationType: "AWS_PROXY",
+    integrationUri: auditFn.arn,
+    payloadFormatVersion: "2.0",
+});
+new aws.apigatewayv2.Route("audit-get", {
+    apiId: audit.id,
+    routeKey: "GET /audit",
+    authorizationType: "AWS_IAM",
+    target: pulumi.interpolate`integrations/${auditIntegration.id}`,
+});
+new aws.apigatewayv2.Stage("audit-stage", { apiId: audit.id, name: "$default", autoDeploy: true });
+new aws.lambda.Permission("audit-invoke", {
+    action: "lambda:InvokeFunction",
+    function: auditFn.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: pulumi.interpolate`${http.executionArn}/*/*`,
+});
+
+// PITFALL: a permission that lets any API Gateway API, in any account, invoke a function (confused deputy): whoever
+// points an API of their own at it reaches it without this stack's authorization.
+// Caught by: lambda-permission-scoped-source-arn (on the Permission)
+const webhookFn = new aws.lambda.Function("legacy-webhook", {
+    runtime: aws.lambda.Runtime.NodeJS20dX,
+    handler: "index.handler",
+    role: role.arn,
+    code: new pulumi.asset.AssetArchive({
+        "index.js": new pulumi.asset.StringAsset(`exports.handler = async () => ({ statusCode: 204 });`),
+    }),
+});
+new aws.lambda.Permission("webhook-any-api", {
+    action: "lambda:InvokeFunction",
+    function: webhookFn.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: "arn:aws:execute-api:*:*:*",
 });
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -54,13 +54,17 @@ const cognitoAuthorizer = new aws.apigateway.Authorizer("orders-cognito", {
     providerArns: [pool.arn],
     identitySource: "method.request.header.Authorization",
 });
+// One method uses this Lambda TOKEN authorizer, so its cached answers (default 300 s, keyed by the token) are never
+// reused on another method (apigw-authorizer-cache-safety). Share it only with TTL 0, or return a policy covering
+// every method it guards.
 const tokenAuthorizer = new aws.apigateway.Authorizer("orders-token", {
     restApi: rest.id,
     type: "TOKEN",
     authorizerUri: authorizerFn.invokeArn,
     identitySource: "method.request.header.Authorization",
 });
-// API Gateway may invoke the authorizer function, from this API's authorizer only.
+// API Gateway may invoke the authorizer function, from this API's authorizer only: the sourceArn names the
+// authorizer (apigw-lambda-authorizer-permission) and one API (lambda-permission-scoped-source-arn).
 new aws.lambda.Permission("rest-authorizer-invoke", {
     action: "lambda:InvokeFunction",
     function: authorizerFn.name,
@@ -68,7 +72,8 @@ new aws.lambda.Permission("rest-authorizer-invoke", {
     sourceArn: pulumi.interpolate`${rest.executionArn}/authorizers/${tokenAuthorizer.id}`,
 });
 
-// Protected by the Cognito user pool (a valid ID/access token from `pool`).
+// Protected by the Cognito user pool (a valid ID/access token from `pool`). Authorization types match their
+// authorizers' types on the same API (apigw-authorizer-wiring): COGNITO_USER_POOLS ⇒ Cognito, CUSTOM ⇒ TOKEN.
 const listOrders = new aws.apigateway.Method("orders-get", {
     restApi: rest.id,
     resourceId: orders.id,
@@ -135,7 +140,8 @@ const usagePlan = new aws.apigateway.UsagePlan("orders-plan", {
 const partnerKey = new aws.apigateway.ApiKey("orders-partner-key", { enabled: true });
 new aws.apigateway.UsagePlanKey("orders-partner-plan-key", { keyId: partnerKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id });
 
-// API Gateway may invoke the handler from this API's methods only.
+// API Gateway may invoke the handler from this API's methods only: `*/*/orders` covers every stage and method of
+// /orders, which every integration above needs (apigw-lambda-integration-permission).
 new aws.lambda.Permission("rest-invoke", {
     action: "lambda:InvokeFunction",
     function: handler.name,
@@ -147,6 +153,7 @@ new aws.lambda.Permission("rest-invoke", {
 // HTTP API (API Gateway v2) with a JWT authorizer on the same user pool.
 
 const http = new aws.apigatewayv2.Api("items-http", { protocolType: "HTTP" });
+// An https issuer, the app client as the only audience, and where the token is read (apigw-jwt-authorizer-config).
 const jwt = new aws.apigatewayv2.Authorizer("items-jwt", {
     apiId: http.id,
     authorizerType: "JWT",
@@ -168,13 +175,14 @@ new aws.apigatewayv2.Route("items-post", {
     routeKey: "POST /items",
     authorizationType: "JWT",
     authorizerId: jwt.id,
-    authorizationScopes: ["items/write"],
+    authorizationScopes: ["items/write"], // enforced: scopes apply to JWT routes (apigw-ineffective-route-auth)
     target: httpTarget,
 });
 // The catch-all route is protected too: IAM.
 new aws.apigatewayv2.Route("items-default", { apiId: http.id, routeKey: "$default", authorizationType: "AWS_IAM", target: httpTarget });
 
 new aws.apigatewayv2.Stage("items-stage", { apiId: http.id, name: "$default", autoDeploy: true });
+// Covers every route of this API, $default included, and no other API (apigw-lambda-integration-permission).
 new aws.lambda.Permission("http-invoke", {
     action: "lambda:InvokeFunction",
     function: handler.name,
@@ -192,6 +200,7 @@ const wsAuthorizer = new aws.apigatewayv2.Authorizer("chat-authorizer", {
     authorizerUri: authorizerFn.invokeArn,
     identitySources: ["route.request.header.Authorization"],
 });
+// The WebSocket authorizer's own permission, scoped to it (apigw-lambda-authorizer-permission).
 new aws.lambda.Permission("ws-authorizer-invoke", {
     action: "lambda:InvokeFunction",
     function: authorizerFn.name,

@@ -34,6 +34,13 @@ const INSECURE_BOTH_MODES = [
     `mandatory apigw-route-requires-authorization ${I}aws:apigatewayv2/route:Route::items-post`,
     `mandatory apigw-route-requires-authorization ${I}aws:apigatewayv2/route:Route::items-default`,
     `mandatory apigw-route-requires-authorization ${I}aws:apigatewayv2/route:Route::chat-connect`,
+    `mandatory apigw-lambda-authorizer-permission ${I}aws:apigateway/authorizer:Authorizer::orders-token`,
+    `advisory apigw-authorizer-cache-safety ${I}aws:apigateway/authorizer:Authorizer::orders-token`,
+    `mandatory apigw-authorizer-wiring ${I}aws:apigateway/method:Method::orders-delete`,
+    `mandatory apigw-jwt-authorizer-config ${I}aws:apigatewayv2/authorizer:Authorizer::items-jwt`,
+    `advisory apigw-ineffective-route-auth ${I}aws:apigatewayv2/route:Route::items-delete`,
+    `mandatory apigw-lambda-integration-permission ${I}aws:apigatewayv2/integration:Integration::audit-integration`,
+    `mandatory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::webhook-any-api`,
 ];
 
 /** Findings a first preview cannot decide (values unknown until deployment): advisory "can't run policy ... during preview". */
@@ -43,6 +50,7 @@ const INSECURE_PREVIEW_ONLY = [
     `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::http-invoke`,
     `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::ws-invoke`,
     `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::quick-invoke`,
+    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::audit-invoke`,
 ];
 
 const SECURE_PREVIEW_ONLY = [
