@@ -57,11 +57,11 @@ export function resolveCors(cors: CorsArgs | undefined, problems: Problems): Res
     };
 }
 
-/** Methods to announce for a set of route methods (`ANY` expands to every method), plus OPTIONS. */
+/** Methods to announce for a set of route methods (`ANY` and `*` expand to every method), plus OPTIONS. */
 export function methodsFor(methods: Iterable<string>): string[] {
     const set = new Set<string>();
     for (const m of methods) {
-        if (m === "ANY") HTTP_METHODS.filter((x) => x !== "ANY").forEach((x) => set.add(x));
+        if (m === "ANY" || m === "*") HTTP_METHODS.filter((x) => x !== "ANY").forEach((x) => set.add(x));
         else set.add(m);
     }
     set.add("OPTIONS");
