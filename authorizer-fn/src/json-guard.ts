@@ -85,9 +85,9 @@ export function scanJson(text: string): JsonGuardResult {
  * found byte by byte). Compared with the member count of the parsed value
  * (countParsedMembers), a difference means JSON.parse dropped a duplicate.
  */
-export function countMemberNames(bytes: Uint8Array): number {
+export function countMemberNames(bytes: Uint8Array, length = bytes.length): number {
   let names = 0;
-  const n = bytes.length;
+  const n = Math.min(length, bytes.length);
   let i = 0;
   while (i < n) {
     if (bytes[i] !== QUOTE) {

@@ -16,6 +16,8 @@ export interface ExecuteApiArn {
   readonly stage: string;
   /** Everything after `<stage>/`: `GET/pets/1` (REST/HTTP) or `$connect` (WebSocket). */
   readonly route: string;
+  /** `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/` */
+  readonly stagePrefix?: string;
 }
 
 const ARN_RE = /^arn:(aws(?:-[a-z]+)*):execute-api:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):([A-Za-z0-9]{1,64})\/([A-Za-z0-9_$-]{1,128})\/(.+)$/;
@@ -33,7 +35,15 @@ export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
   if (known !== undefined) return known;
   const m = ARN_RE.exec(arn);
   if (!m) return undefined;
-  const parsed = Object.freeze({ partition: m[1], region: m[2], accountId: m[3], apiId: m[4], stage: m[5], route: m[6] });
+  const parsed = Object.freeze({
+    partition: m[1],
+    region: m[2],
+    accountId: m[3],
+    apiId: m[4],
+    stage: m[5],
+    route: m[6],
+    stagePrefix: `arn:${m[1]}:execute-api:${m[2]}:${m[3]}:${m[4]}/${m[5]}/`,
+  });
   if (parsedArns.size >= MAX_REMEMBERED_ARNS) parsedArns.clear();
   parsedArns.set(arn, parsed);
   return parsed;
@@ -130,13 +140,13 @@ export class AuthPolicy {
     readonly target: Omit<ExecuteApiArn, "route">,
   ) {
     if (typeof principalId !== "string" || principalId.length === 0) throw new PolicyError("principalId must be a non-empty string");
-    this.prefix = `arn:${target.partition}:execute-api:${target.region}:${target.accountId}:${target.apiId}/${target.stage}/`;
+    this.prefix =
+      target.stagePrefix ?? `arn:${target.partition}:execute-api:${target.region}:${target.accountId}:${target.apiId}/${target.stage}/`;
   }
 
-  /** Build a policy for the API and stage named by a request's method/route ARN. */
+  /** Build a policy for the API and stage named by a request's (parsed, validated) method/route ARN. */
   static forArn(principalId: string, arn: ExecuteApiArn): AuthPolicy {
-    const { partition, region, accountId, apiId, stage } = arn;
-    return new AuthPolicy(principalId, { partition, region, accountId, apiId, stage });
+    return new AuthPolicy(principalId, arn);
   }
 
   private add(effect: "Allow" | "Deny", arn: string, conditions?: Conditions): this {

@@ -11,16 +11,37 @@ import type { KnownFormat, RawEvent } from "./events";
 import { isObject } from "./events";
 import { MAX_TOKEN_LENGTH } from "./verify";
 
-const BEARER = /^bearer(?:\s+|$)/i;
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
 
+/** "bearer" in any case, followed by whitespace or the end, at `at`. */
+function bearerAt(v: string, at: number, end: number): boolean {
+  if (end - at < 6) return false;
+  // OR 0x20 folds ASCII upper case to lower case for letters.
+  if (
+    (v.charCodeAt(at) | 32) !== 98 || (v.charCodeAt(at + 1) | 32) !== 101 || (v.charCodeAt(at + 2) | 32) !== 97 ||
+    (v.charCodeAt(at + 3) | 32) !== 114 || (v.charCodeAt(at + 4) | 32) !== 101 || (v.charCodeAt(at + 5) | 32) !== 114
+  ) {
+    return false;
+  }
+  return end - at === 6 || isSpace(v.charCodeAt(at + 6));
+}
+
+/** Trim, strip an optional "Bearer " prefix; allocation-free when nothing needs stripping. */
 function clean(value: string): string {
-  // Bound work on hostile input before any regex or trimming.
+  // Bound work on hostile input before anything else.
   if (value.length > MAX_TOKEN_LENGTH + 64) throw new AuthError("token_too_large");
-  let v = value.trim();
-  const bearer = BEARER.exec(v);
-  if (bearer !== null) v = v.slice(bearer[0].length);
-  if (v === "") throw new AuthError("missing_token");
-  return v;
+  let start = 0;
+  let end = value.length;
+  while (start < end && isSpace(value.charCodeAt(start))) start++;
+  while (end > start && isSpace(value.charCodeAt(end - 1))) end--;
+  if (bearerAt(value, start, end)) {
+    start += 6;
+    while (start < end && isSpace(value.charCodeAt(start))) start++;
+  }
+  if (start === end) throw new AuthError("missing_token");
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 function fromHeaders(event: RawEvent, lname: string): string | undefined {

@@ -101,6 +101,8 @@ export class TokenVerifier {
   private readonly now: () => number;
   private readonly systemClock: boolean;
   private readonly headers = new Map<string, { readonly alg: string; readonly kid: string }>();
+  /** Reused decode buffer for the payload (a token is at most 10 KiB, so its payload decodes to less). */
+  private readonly scratch = Buffer.allocUnsafe(MAX_TOKEN_LENGTH);
 
   constructor(
     private readonly config: AuthorizerConfig,
@@ -127,13 +129,14 @@ export class TokenVerifier {
     if (token.length > MAX_TOKEN_LENGTH) deny("token_too_large");
     // A refresh after maxAge is what detects keys removed from the JWKS,
     // so it happens before the verified-token cache is consulted.
-    if (!this.jwks.isFresh(this.now())) return this.jwks.ready().then(() => this.verifyWithFreshKeys(token));
-    return this.verifyWithFreshKeys(token);
+    const now = this.now();
+    if (!this.jwks.isFresh(now)) return this.jwks.ready().then(() => this.verifyWithFreshKeys(token, this.now()));
+    return this.verifyWithFreshKeys(token, now);
   }
 
-  private verifyWithFreshKeys(token: string): Claims | Promise<Claims> {
+  private verifyWithFreshKeys(token: string, now: number): Claims | Promise<Claims> {
     const digest = hashToken(token);
-    const hit = this.cache.get(digest, this.now());
+    const hit = this.cache.get(digest, now);
     if (hit !== undefined) {
       // Only exact strings that were verified are cached, so a hit needs no shape check.
       if (this.jwks.isCurrent(hit.keyEntry)) return hit.claims;
@@ -153,7 +156,8 @@ export class TokenVerifier {
     const dot2 = token.indexOf(".", dot1 + 1);
     const { alg, kid } = this.checkHeader(token.slice(0, dot1));
     // Member names in the payload text; checked against the parsed claims below.
-    const names = countMemberNames(Buffer.from(token.slice(dot1 + 1, dot2), "base64url"));
+    const written = this.scratch.write(token.slice(dot1 + 1, dot2), 0, "base64url");
+    const names = countMemberNames(this.scratch, written);
     return { alg, kid, names };
   }
 

@@ -38,7 +38,10 @@ describe("authorizer-fn handler: event formats and algorithms", () => {
       const { authorizer } = await makeAuthorizer(baseEnv(idp));
       const token = sign(rsa, baseClaims());
       assert.equal(((await outcome(authorizer, restTokenEvent(token))) as any).principalId, "user-1");
-      assert.equal(((await outcome(authorizer, restTokenEvent(`bearer ${token}`))) as any).principalId, "user-1");
+      for (const v of [`bearer ${token}`, `BEARER   ${token}`, `\tBearer\t${token}  `, ` ${token} `]) {
+        assert.equal(((await outcome(authorizer, restTokenEvent(v))) as any).principalId, "user-1", JSON.stringify(v.slice(0, 12)));
+      }
+      assert.equal(await outcome(authorizer, restTokenEvent(`Bearer${token}`)), "Unauthorized");
     });
 
     it("REST REQUEST: Authorization header found case-insensitively", async () => {

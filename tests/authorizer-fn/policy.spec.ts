@@ -77,7 +77,15 @@ describe("authorizer-fn AuthPolicy builder", () => {
 
   it("partition, region and account come from the method ARN", () => {
     const arn = parseExecuteApiArn("arn:aws-us-gov:execute-api:us-gov-west-1:111122223333:api9/v2/GET/a/b")!;
-    assert.deepEqual(arn, { partition: "aws-us-gov", region: "us-gov-west-1", accountId: "111122223333", apiId: "api9", stage: "v2", route: "GET/a/b" });
+    assert.deepEqual(arn, {
+      partition: "aws-us-gov",
+      region: "us-gov-west-1",
+      accountId: "111122223333",
+      apiId: "api9",
+      stage: "v2",
+      route: "GET/a/b",
+      stagePrefix: "arn:aws-us-gov:execute-api:us-gov-west-1:111122223333:api9/v2/",
+    });
     const r = AuthPolicy.forArn("u", arn).allowAllMethods().allowRequest(arn).build();
     assert.deepEqual(r.policyDocument.Statement[0].Resource, [
       "arn:aws-us-gov:execute-api:us-gov-west-1:111122223333:api9/v2/*/*",
