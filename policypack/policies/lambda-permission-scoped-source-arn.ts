@@ -10,24 +10,28 @@
 // for account, organization or other service principals are not judged here. A `*` principal allowed to invoke with
 // no sourceArn, sourceAccount or principalOrgId is flagged too: anyone with AWS credentials can call the function.
 //
-// A resource policy, so `pulumi up` stops it before the permission is created. During a preview the sourceArn is
-// usually an interpolation of an unknown executionArn; it cannot be read then, and the policy says so (advisory) —
-// the API it is built from is checked by the invoke-permission stack policies through its dependency.
-import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+// A resource policy, so `pulumi up` stops it before the permission is created: in the update phase the sourceArn is
+// known when the permission registers. During a preview it is usually an interpolation of an API's unknown
+// executionArn. The same policy object also carries `validateStack` (the SDK runs both): in preview it accepts an
+// unknown sourceArn built from an API Gateway resource of this stack (its property dependency), whose region,
+// account and id then come from that API, and lists every other unknown sourceArn as "could not verify".
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { openScope } from "../lib/execute-api-arn";
 import { API_GATEWAY_PRINCIPALS } from "../lib/invoke-permission";
 import { formatFinding, q } from "../lib/messages";
+import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
 import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "lambda-permission-scoped-source-arn";
 
-export const policy: ResourceValidationPolicy = {
+export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> = {
     name,
     description:
         "Lambda permissions for API Gateway must have a sourceArn naming one API (region, account and API id not wildcarded), so no other API or account can invoke the function.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
+    validateStack: validateUnknownSourceArns,
     validateResource: (args: ResourceValidationArgs, reportViolation) => {
         if (args.type !== T.lambdaPermission) return;
         const props = raw(args.props) as Record<string, unknown>;
@@ -76,9 +80,7 @@ export const policy: ResourceValidationPolicy = {
             );
             return;
         }
-        if (isUnknown(sourceArn)) {
-            throw new CouldNotVerify([`${args.urn}: sourceArn is unknown during preview, so whether it wildcards the region, account or API id is checked when it is known`]);
-        }
+        if (isUnknown(sourceArn)) return; // judged by validateStack, which sees what the value is built from
         if (typeof sourceArn !== "string") return;
         const scope = openScope(sourceArn);
         if (scope.notExecuteApi) return; // names no API at all: API Gateway can never use it (the invoke-permission policies say so)
@@ -96,6 +98,23 @@ export const policy: ResourceValidationPolicy = {
         );
     },
 };
+
+/** API Gateway resources whose ARNs carry the region, account and API id a sourceArn is built from. */
+const API_SOURCES: readonly string[] = [T.restApi, T.v2Api, T.stage, T.v2Stage, T.authorizer, T.v2Authorizer, T.deployment];
+
+/** Preview only: an unknown sourceArn of an API Gateway permission must at least be built from an API of this stack. */
+function validateUnknownSourceArns(args: StackValidationArgs, _report: ReportViolation): void {
+    const index = new StackIndex(args.resources);
+    const unverified: string[] = [];
+    for (const permission of index.ofType(T.lambdaPermission)) {
+        const props = raw(permission.props) as Record<string, unknown>;
+        const principal = asString(props.principal)?.trim().toLowerCase();
+        if (!principal || !API_GATEWAY_PRINCIPALS.includes(principal) || !isUnknown(props.sourceArn)) continue;
+        if (index.dependenciesOf(permission, "sourceArn", API_SOURCES).length > 0) continue;
+        unverified.push(`${permission.urn}: sourceArn is unknown during preview and is not built from an API Gateway resource of this stack`);
+    }
+    if (unverified.length > 0) throw new CouldNotVerify(unverified);
+}
 
 function fixCode(resourceName: string, fn: string): string {
     return (

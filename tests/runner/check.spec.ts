@@ -46,22 +46,12 @@ const INSECURE_BOTH_MODES = [
 /** Findings a first preview cannot decide (values unknown until deployment): advisory "can't run policy ... during preview". */
 const INSECURE_PREVIEW_ONLY = [
     `advisory apigw-lambda-integration-permission ${I}pulumi:pulumi:Stack::insecure-api-dev`,
-    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::rest-invoke`,
-    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::http-invoke`,
-    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::ws-invoke`,
-    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::quick-invoke`,
-    `advisory lambda-permission-scoped-source-arn ${I}aws:lambda/permission:Permission::audit-invoke`,
 ];
 
 const SECURE_PREVIEW_ONLY = [
     `advisory apigw-lambda-integration-permission ${S}pulumi:pulumi:Stack::secure-api-dev`,
     `advisory apigw-resource-policy ${S}pulumi:pulumi:Stack::secure-api-dev`,
     `advisory apigw-jwt-authorizer-config ${S}aws:apigatewayv2/authorizer:Authorizer::items-jwt`,
-    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::rest-invoke`,
-    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::http-invoke`,
-    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::ws-invoke`,
-    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::ws-authorizer-invoke`,
-    `advisory lambda-permission-scoped-source-arn ${S}aws:lambda/permission:Permission::rest-authorizer-invoke`,
 ];
 
 const EXPECTED_FINDINGS: Record<string, { findings: string[]; exitCode: number }> = {
