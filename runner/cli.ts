@@ -8,7 +8,17 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { AnalyzerSession, PolicyConfigError, PolicyPackConfigFile, PolicyPackError, PolicyPackProcess, loadPolicyPackConfig } from "./analyzer";
+import {
+    AnalyzerSession,
+    PolicyConfigError,
+    PolicyPackConfigFile,
+    PolicyPackError,
+    PolicyPackProcess,
+    PolicyViolation,
+    Remediation,
+    loadPolicyPackConfig,
+} from "./analyzer";
+import { PropertyMap, ResourceRecord } from "./model";
 import { ProgramFailure, ProgramRun, ProgramRunError, RunMode, loadProject, ProjectError, runProgram } from "./program";
 import {
     CheckFailure,
@@ -88,14 +98,145 @@ function programFailureMessage(f: ProgramFailure, programDir: string): string {
     }
 }
 
+/**
+ * Replays registrations to the pack as the program makes them, one at a time and in order (Remediate when a policy
+ * is at level remediate, then Analyze), the way the engine's step generator analyzes each resource as it is
+ * registered. Analysis of early resources overlaps the rest of the program.
+ */
+class StreamingAnalysis {
+    private readonly slots: Array<{ violations: PolicyViolation[]; remediations: Remediation[] } | undefined> = [];
+    private readonly queue: Array<{ index: number; record: ResourceRecord }> = [];
+    private running = 0;
+    private error: unknown;
+    private hasError = false;
+    private idle: Array<() => void> = [];
+    /** URN → inputs after remediation, for the AnalyzeStack view. */
+    private readonly remediated = new Map<string, PropertyMap>();
+    /** Wall time during which at least one Remediate/Analyze call was in flight. */
+    busyMs = 0;
+    private busySince = 0;
+
+    /**
+     * @param window how many resources may be in flight at once. The pack answers each call independently (the
+     * engine, too, analyzes every resource on its own), so a small window only hides the round-trip latency.
+     */
+    constructor(
+        private readonly session: Promise<AnalyzerSession>,
+        private readonly window = 4,
+    ) {}
+
+    push(record: ResourceRecord): void {
+        this.queue.push({ index: this.slots.length, record });
+        this.slots.push(undefined);
+        this.pump();
+    }
+
+    private pump(): void {
+        while (this.running < this.window && this.queue.length > 0 && !this.hasError) {
+            const item = this.queue.shift()!;
+            if (this.running === 0) {
+                this.busySince = Date.now();
+            }
+            this.running++;
+            this.analyzeOne(item.record).then(
+                (result) => {
+                    this.slots[item.index] = result;
+                },
+                (e: unknown) => {
+                    if (!this.hasError) {
+                        this.hasError = true;
+                        this.error = e;
+                    }
+                },
+            ).finally(() => {
+                this.running--;
+                if (this.running === 0) {
+                    this.busyMs += Date.now() - this.busySince;
+                }
+                this.pump();
+                if (this.running === 0 && (this.queue.length === 0 || this.hasError)) {
+                    for (const resolve of this.idle.splice(0)) {
+                        resolve();
+                    }
+                }
+            });
+        }
+    }
+
+    private async analyzeOne(record: ResourceRecord): Promise<{ violations: PolicyViolation[]; remediations: Remediation[] }> {
+        const session = await this.session;
+        const violations: PolicyViolation[] = [];
+        const remediations: Remediation[] = [];
+        let current = record;
+        if ([...session.levels.values()].includes("remediate")) {
+            const result = await session.remediate(current);
+            violations.push(...result.violations);
+            remediations.push(...result.remediations);
+            if (result.remediations.length > 0) {
+                const inputs = result.remediations[result.remediations.length - 1].after;
+                this.remediated.set(record.urn, inputs);
+                current = { ...current, inputs };
+            }
+        }
+        violations.push(...(await session.analyze(current)));
+        return { violations, remediations };
+    }
+
+    /** Waits for every queued call, ignoring errors. */
+    async settle(): Promise<void> {
+        if (this.running > 0 || (this.queue.length > 0 && !this.hasError)) {
+            await new Promise<void>((resolve) => this.idle.push(resolve));
+        }
+    }
+
+    /** Waits for every queued call; throws the first error. */
+    async finish(): Promise<void> {
+        await this.settle();
+        if (this.hasError) {
+            throw this.error;
+        }
+    }
+
+    /** Analyze findings in registration order. */
+    get violations(): PolicyViolation[] {
+        return this.slots.flatMap((s) => s?.violations ?? []);
+    }
+
+    get remediations(): Remediation[] {
+        return this.slots.flatMap((s) => s?.remediations ?? []);
+    }
+
+    /** The records as AnalyzeStack sees them: final outputs, with remediated inputs applied. */
+    forStack(records: ResourceRecord[]): ResourceRecord[] {
+        return records.map((r) => {
+            const after = this.remediated.get(r.urn);
+            return after ? { ...r, inputs: after, outputs: { ...r.outputs, ...after } } : r;
+        });
+    }
+}
+
 /** Runs one check. Never throws for expected failures: they come back as `{ ok: false, failure }`. */
 export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     const tool = toolInfo();
     const started = Date.now();
     const packDir = path.resolve(opts.policyPack ?? DEFAULT_PACK_DIR);
     const packDisplay = opts.policyPack ? path.normalize(opts.policyPack) : displayPath(DEFAULT_PACK_DIR);
+    const configFile = opts.policyPackConfig ? path.resolve(opts.policyPackConfig) : undefined;
     let pack: PolicyPackProcess | undefined;
     let packStarting: Promise<PolicyPackProcess> | undefined;
+    let stream: StreamingAnalysis | undefined;
+
+    const analyzerFailure = (e: unknown): CheckError | unknown => {
+        if (e instanceof PolicyConfigError) {
+            return new CheckError({ tool, kind: "config", message: `${configFile ? `${displayPath(configFile)}: ` : ""}${e.message}`, file: configFile });
+        }
+        if (e instanceof PolicyPackError) {
+            const logs = pack ? pack.logs.map((l) => `${l.severity}: ${l.message}`).join("\n") : "";
+            return new CheckError({ tool, kind: "pack", message: `policy pack ${packDisplay}: ${e.message}`, file: packDir, details: logs || undefined });
+        }
+        return e;
+    };
+
     try {
         // Config files and the project are read first: they are cheap and their errors are the clearest.
         let policyConfig: PolicyPackConfigFile | undefined;
@@ -104,7 +245,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
                 policyConfig = loadPolicyPackConfig(opts.policyPackConfig);
             } catch (e) {
                 if (e instanceof PolicyConfigError) {
-                    throw new CheckError({ tool, kind: "config", message: e.message, file: path.resolve(opts.policyPackConfig) });
+                    throw new CheckError({ tool, kind: "config", message: e.message, file: configFile });
                 }
                 throw e;
             }
@@ -119,8 +260,17 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
             throw e;
         }
         const dryRun = opts.mode !== "up";
+        const analyzeOptions = {
+            project: project.name,
+            stack: project.stack,
+            organization: opts.organization,
+            dryRun,
+            policyConfig,
+            stackConfig: project.config,
+            configSecretKeys: project.secretKeys,
+        };
 
-        // Start the pack while the program runs.
+        // The engine loads policy packs while the program starts, and analyzes each resource as it is registered.
         packStarting = PolicyPackProcess.start({
             packDir,
             project: project.name,
@@ -129,8 +279,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
             dryRun,
             stackConfig: project.config,
         });
+        const sessionOpening = packStarting.then((p) => {
+            pack = p;
+            return AnalyzerSession.open(p, analyzeOptions);
+        });
         // Never leave an unhandled rejection behind if the program fails first.
-        packStarting.catch(() => undefined);
+        sessionOpening.catch(() => undefined);
+        stream = new StreamingAnalysis(sessionOpening, Number(process.env.AUTHGUARD_ANALYZE_WINDOW ?? "") || 4);
+        const analysis = stream;
+
         let program: ProgramRun;
         try {
             program = await runProgram({
@@ -141,6 +298,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
                 organization: opts.organization,
                 timeoutMs: opts.timeoutMs,
                 onOutput: opts.onProgramOutput,
+                onRecord: (record) => analysis.push(record),
             });
         } catch (e) {
             if (e instanceof ProgramRunError) {
@@ -157,44 +315,21 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
             }
             throw e;
         }
-        const programDone = Date.now();
+
+        let session: AnalyzerSession;
+        let stackViolations: PolicyViolation[];
+        let analyzeStackMs: number;
         try {
-            pack = await packStarting;
-        } catch (e) {
-            if (e instanceof PolicyPackError) {
-                throw new CheckError({ tool, kind: "pack", message: `policy pack ${packDisplay}: ${e.message}`, file: packDir });
-            }
-            throw e;
-        }
-        const analyzeOptions = {
-            project: project.name,
-            stack: project.stack,
-            organization: opts.organization,
-            dryRun,
-            policyConfig,
-            stackConfig: project.config,
-            configSecretKeys: project.secretKeys,
-        };
-        let analysis;
-        try {
-            const session = await AnalyzerSession.open(pack, analyzeOptions);
-            analysis = await session.analyzeAll(program.records);
+            await analysis.finish();
+            session = await sessionOpening;
+            const stackStarted = Date.now();
+            stackViolations = await session.analyzeStack(analysis.forStack(program.records));
+            analyzeStackMs = Date.now() - stackStarted;
             await session.cancel();
         } catch (e) {
-            if (e instanceof PolicyConfigError) {
-                throw new CheckError({
-                    tool,
-                    kind: "config",
-                    message: `${opts.policyPackConfig ? `${displayPath(path.resolve(opts.policyPackConfig))}: ` : ""}${e.message}`,
-                    file: opts.policyPackConfig ? path.resolve(opts.policyPackConfig) : undefined,
-                });
-            }
-            if (e instanceof PolicyPackError) {
-                const logs = pack.logs.map((l) => `${l.severity}: ${l.message}`).join("\n");
-                throw new CheckError({ tool, kind: "pack", message: `policy pack ${packDisplay}: ${e.message}`, file: packDir, details: logs || undefined });
-            }
-            throw e;
+            throw analyzerFailure(e);
         }
+        const startedPack = pack as PolicyPackProcess | undefined;
         const report: CheckReport = {
             tool,
             mode: opts.mode,
@@ -205,20 +340,19 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
                 main: project.main,
                 pulumiSdkVersion: program.sdk.version,
             },
-            policyPack: { name: analysis.pack.name, version: analysis.pack.version, path: packDisplay, policies: analysis.pack.policies },
+            policyPack: { name: session.info.name, version: session.info.version, path: packDisplay, policies: session.info.policies },
             resources: toReportResources(program.records),
-            violations: analysis.violations,
+            violations: [...analysis.violations, ...stackViolations],
             remediations: analysis.remediations,
             timings: {
                 programMs: program.timings.totalMs,
-                packStartMs: pack.startMs,
-                configureMs: analysis.timings.configureMs,
-                analyzeMs: analysis.timings.analyzeMs,
-                analyzeStackMs: analysis.timings.analyzeStackMs,
+                packStartMs: startedPack?.startMs ?? 0,
+                configureMs: session.configureMs,
+                analyzeMs: analysis.busyMs,
+                analyzeStackMs,
                 totalMs: Date.now() - started,
             },
         };
-        void programDone;
         return { ok: true, report, program };
     } catch (e) {
         if (e instanceof CheckError) {
@@ -227,7 +361,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
         const err = e as Error;
         return { ok: false, failure: { tool, kind: "internal", message: `unexpected error: ${err?.message ?? String(e)}`, details: err?.stack } };
     } finally {
-        // The pack may still be starting when the program failed: wait for it, then stop it.
+        // Let queued calls finish, and wait for a pack that is still starting, before stopping it.
+        await stream?.settle();
         if (!pack && packStarting) {
             pack = await packStarting.catch(() => undefined);
         }

@@ -11,6 +11,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
+import { ResourceRecord } from "../model";
 import { HostMessage, HostRequest, ProgramFailure, SdkInfo } from "./protocol";
 import { Recorder } from "./recorder";
 import { UnknownInvokeError, answerInvoke, defaultInvokeContext } from "./invokes";
@@ -125,6 +126,22 @@ async function run(req: HostRequest): Promise<HostMessage> {
         structproto,
     });
 
+    if (req.streamRecords && process.send) {
+        // Batched per turn of the event loop: one IPC message for all the registrations of a turn.
+        let batch: ResourceRecord[] = [];
+        recorder.onRecord = (record) => {
+            if (batch.length === 0) {
+                setImmediate(() => {
+                    const records = batch;
+                    batch = [];
+                    process.send!({ kind: "records", records } satisfies HostMessage);
+                });
+            }
+            // A copy: the stack's and components' outputs change later, the streamed inputs do not.
+            batch.push({ ...record });
+        };
+    }
+
     // Learn each resource class's declared properties as it registers (see Recorder.learnShape).
     const originalRegister = runtimeResource.registerResource;
     runtimeResource.registerResource = function (this: unknown, res: unknown, parent: unknown, t: string, ...rest: unknown[]) {
@@ -147,6 +164,14 @@ async function run(req: HostRequest): Promise<HostMessage> {
                 Error.stackTraceLimit = limit;
             }
         };
+    }
+
+    // The SDK finds each resource's source position by formatting the whole stack with no frame limit and parsing it
+    // (Resource.callsites); under ts-node every frame is source-mapped. Same result, cheaper: take V8's structured
+    // call sites and source-map only the frames of TypeScript files outside node_modules (the program's own code).
+    const ResourceClass = pulumi.Resource as Any;
+    if (typeof ResourceClass?.callsites === "function") {
+        ResourceClass.callsites = fastCallsites;
     }
 
     const loggedErrors: string[] = [];
@@ -253,7 +278,46 @@ async function run(req: HostRequest): Promise<HostMessage> {
         const message = recorder.errors[0] ?? loggedErrors[0];
         return { kind: "failure", failure: { kind: "log-error", message, file: req.main }, sdk: sdkInfo, records: recorder.records };
     }
-    return { kind: "result", records: recorder.records, sdk: sdkInfo, timings: { startupMs, runMs } };
+    const cpu = process.cpuUsage();
+    const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    return { kind: "result", records: recorder.records, sdk: sdkInfo, timings: { startupMs, runMs, cpuMs } };
+}
+
+const FRAME_RE = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?\s*$/;
+const TS_FILE = /\.(c|m)?tsx?$/;
+
+/** Resource.callsites(), as the SDK computes it, but source-mapping only the frames that need it. */
+function fastCallsites(): Array<{ file?: string; line?: number; column?: number }> {
+    const format = Error.prepareStackTrace;
+    const limit = Error.stackTraceLimit;
+    let sites: NodeJS.CallSite[] = [];
+    try {
+        Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+        Error.prepareStackTrace = (_err, callSites) => callSites;
+        const holder: { stack?: unknown } = {};
+        Error.captureStackTrace(holder);
+        sites = (holder.stack as NodeJS.CallSite[] | undefined) ?? [];
+    } finally {
+        Error.prepareStackTrace = format;
+        Error.stackTraceLimit = limit;
+    }
+    return sites.map((site) => {
+        const file = site.getFileName();
+        const line = site.getLineNumber();
+        const column = site.getColumnNumber();
+        if (!file || !line || !column || file.startsWith("node:")) {
+            return {};
+        }
+        if (format && TS_FILE.test(file) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+            // Let the installed formatter (ts-node's source-map support) map this one frame.
+            const text = String(format(new Error(), [site]));
+            const m = FRAME_RE.exec(text.split("\n")[1] ?? "");
+            if (m) {
+                return { file: m[1], line: Number(m[2]), column: Number(m[3]) };
+            }
+        }
+        return { file, line, column };
+    });
 }
 
 function send(msg: HostMessage): void {

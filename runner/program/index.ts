@@ -23,6 +23,12 @@ export interface RunProgramOptions extends LoadProjectOptions {
     organization?: string;
     /** Kill the program after this long (default 300 s). */
     timeoutMs?: number;
+    /**
+     * Receives each registration as the program makes it, in registration order (so analysis can start while the
+     * program still runs, as the engine's step generator does). Inputs are final; the stack's and components'
+     * outputs are only final in the returned records.
+     */
+    onRecord?: (record: ResourceRecord) => void;
     /** Receives the program's console output as it arrives. */
     onOutput?: (stream: "stdout" | "stderr", text: string) => void;
 }
@@ -38,6 +44,8 @@ export interface ProgramRun {
         startupMs: number;
         /** Program execution until every registration finished (measured inside the host). */
         runMs: number;
+        /** CPU time the host process used. */
+        cpuMs: number;
     };
     /** The program's captured stdout and stderr. */
     output: string;
@@ -90,6 +98,7 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         dryRun: opts.mode !== "up",
         config: project.config,
         secretKeys: project.secretKeys,
+        streamRecords: opts.onRecord !== undefined,
     };
     const started = Date.now();
     const child = fork(HOST_ENTRY, [], {
@@ -129,7 +138,15 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
                 file: project.main,
             });
         }, timeoutMs);
-        child.on("message", (msg: HostMessage) => settle(msg));
+        child.on("message", (msg: HostMessage) => {
+            if (msg.kind === "records") {
+                for (const record of msg.records) {
+                    opts.onRecord?.(record);
+                }
+            } else {
+                settle(msg);
+            }
+        });
         child.on("error", (err) => settle({ kind: "crash", message: `cannot start the program host: ${err.message}`, file: project.main }));
         child.on("exit", (code, signal) => {
             // Give a message that raced with the exit a chance to arrive first.
@@ -166,7 +183,7 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         project,
         records: answer.records,
         sdk: answer.sdk,
-        timings: { totalMs, startupMs: totalMs - answer.timings.runMs, runMs: answer.timings.runMs },
+        timings: { totalMs, startupMs: totalMs - answer.timings.runMs, runMs: answer.timings.runMs, cpuMs: answer.timings.cpuMs },
         output,
     };
 }

@@ -14,6 +14,8 @@ export interface HostRequest {
     dryRun: boolean;
     config: Record<string, string>;
     secretKeys: string[];
+    /** Send a `record` message for every registration as it happens. */
+    streamRecords: boolean;
 }
 
 export type FailureKind =
@@ -44,6 +46,8 @@ export interface HostTimings {
     startupMs: number;
     /** Running the program until every registration finished. */
     runMs: number;
+    /** CPU time (user + system) the host process used, start-up included: less sensitive to machine load. */
+    cpuMs: number;
 }
 
 export interface SdkInfo {
@@ -53,5 +57,7 @@ export interface SdkInfo {
 }
 
 export type HostMessage =
+    /** Sent as each registration is recorded (inputs are final; outputs of components and the stack come later). */
+    | { kind: "records"; records: ResourceRecord[] }
     | { kind: "result"; records: ResourceRecord[]; sdk: SdkInfo; timings: HostTimings }
     | { kind: "failure"; failure: ProgramFailure; sdk?: SdkInfo; records: ResourceRecord[] };

@@ -71,6 +71,9 @@ export class Recorder {
     /** Set when the program registers the same URN twice (the engine rejects that too). */
     readonly errors: string[] = [];
 
+    /** Called with each record as it is registered (default providers before the resource that needs them). */
+    onRecord?: (record: ResourceRecord) => void;
+
     constructor(private readonly opts: RecorderOptions) {}
 
     /**
@@ -131,6 +134,7 @@ export class Recorder {
         }
         this.byUrn.set(record.urn, record);
         this.records.push(record);
+        this.onRecord?.(record);
     }
 
     private register(req: Any, monitor: Any): Any {
