@@ -3,7 +3,8 @@
  * token itself is never stored). An entry is served only while
  *   - the current time is before the token's `exp` (never beyond it), and
  *   - the key that verified it is still in the current JWKS (checked by the caller).
- * Eviction is insertion-ordered (oldest first) once `maxEntries` is reached.
+ * Eviction is insertion-ordered (oldest insertion first), so at most
+ * `maxEntries` tokens are held.
  */
 import * as crypto from "node:crypto";
 import type { KeyEntry } from "./jwks";
@@ -26,8 +27,13 @@ export const hashToken: HashFn =
 
 export class TokenCache {
   private readonly entries = new Map<string, CachedToken>();
+  /** Insertion order for eviction, as a ring of digests (no iterator per insert). */
+  private readonly ring: Array<string | undefined>;
+  private next = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(private readonly maxEntries: number) {
+    this.ring = new Array<string | undefined>(maxEntries);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -45,12 +51,11 @@ export class TokenCache {
 
   set(digest: string, entry: CachedToken, nowMs: number): void {
     if (this.maxEntries === 0 || entry.expiresAtMs <= nowMs) return;
-    if (this.entries.has(digest)) this.entries.delete(digest);
-    while (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
+    // Evict the oldest insertion (it may already be gone: expired or pruned).
+    const oldest = this.ring[this.next];
+    if (oldest !== undefined && oldest !== digest) this.entries.delete(oldest);
+    this.ring[this.next] = digest;
+    this.next = this.next + 1 === this.maxEntries ? 0 : this.next + 1;
     this.entries.set(digest, entry);
   }
 

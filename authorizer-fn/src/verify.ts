@@ -80,18 +80,26 @@ function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
   return aud.some((a) => audiences.includes(a));
 }
 
-function readScopes(payload: JWTPayload): string[] {
-  const out: string[] = [];
+const EMPTY: readonly string[] = Object.freeze([]);
+
+function normalizeScopeString(value: string): string {
+  // The common case ("a b c") is returned as is; odd spacing is normalised.
+  if (value.indexOf("  ") === -1 && value.charCodeAt(0) !== 32 && value.charCodeAt(value.length - 1) !== 32) return value;
+  return value.split(" ").filter((s) => s !== "").join(" ");
+}
+
+/** `scope` (space-separated string) and/or `scp` (string or array of strings) as one space-separated string. */
+function readScopes(payload: JWTPayload): string {
   const { scope, scp } = payload as { scope?: unknown; scp?: unknown };
-  for (const value of [scope, scp]) {
+  let out = "";
+  for (let i = 0; i < 2; i++) {
+    const value = i === 0 ? scope : scp;
     if (value === undefined) continue;
-    if (typeof value === "string") {
-      for (const s of value.split(" ")) if (s !== "") out.push(s);
-    } else if (Array.isArray(value) && value.every((s) => typeof s === "string")) {
-      for (const s of value) if (s !== "") out.push(s);
-    } else {
-      deny("claim_invalid");
-    }
+    let part: string;
+    if (typeof value === "string") part = normalizeScopeString(value);
+    else if (Array.isArray(value) && value.every((s) => typeof s === "string")) part = normalizeScopeString(value.join(" "));
+    else return deny("claim_invalid");
+    if (part !== "") out = out === "" ? part : `${out} ${part}`;
   }
   return out;
 }
@@ -238,10 +246,12 @@ export class TokenVerifier {
       deny("audience_mismatch");
     }
 
-    const scopes = readScopes(payload);
+    const scope = readScopes(payload);
     const context: Record<string, string> = { sub, iss: config.issuer };
-    if (scopes.length > 0) context.scope = scopes.join(" ");
+    if (scope !== "") context.scope = scope;
     if (clientId !== undefined) context.client_id = clientId;
-    return Object.freeze({ sub, scopes, context: Object.freeze(context) });
+    // The scope list is only needed for AUTH_SCOPES checks.
+    const scopes = config.scopes !== undefined && scope !== "" ? Object.freeze(scope.split(" ")) : EMPTY;
+    return { sub, scopes, context: Object.freeze(context) };
   }
 }
