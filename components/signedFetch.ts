@@ -4,7 +4,11 @@
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from "@smithy/types";
+
+// Types taken from the signer itself, so this file depends only on the packages components/package.json declares.
+type SignerInit = ConstructorParameters<typeof SignatureV4>[0];
+type HttpRequest = Awaited<ReturnType<SignatureV4["sign"]>>;
+type Credentials = SignerInit["credentials"];
 
 export interface SignedFetchOptions {
     method?: string;
@@ -14,7 +18,7 @@ export interface SignedFetchOptions {
     /** Region of the API. Default: taken from an `*.execute-api.<region>.amazonaws.com` host, else AWS_REGION / AWS_DEFAULT_REGION. */
     region?: string;
     /** Credentials or a provider. Default: the AWS SDK's default credential chain. */
-    credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+    credentials?: Credentials;
     /** Service to sign for (default `execute-api`). */
     service?: string;
     /** Signing time (tests). */
