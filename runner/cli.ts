@@ -76,9 +76,17 @@ class CheckError extends Error {
     }
 }
 
-function programFailureMessage(f: ProgramFailure, programDir: string): string {
+function programFailureMessage(f: ProgramFailure, programDir: string, stack: string): string {
     const where = f.file ? `${displayPath(f.file)}${f.line !== undefined ? `:${f.line}${f.column !== undefined ? `:${f.column}` : ""}` : ""}` : "";
     const at = where ? `${where}: ` : "";
+    const missing = /^Missing required configuration variable '([^']+)'/.exec(f.message);
+    if (missing) {
+        const key = missing[1];
+        return (
+            `${at}the program requires the configuration value '${key}', which stack "${stack}" does not set: add it to ` +
+            `${displayPath(path.join(programDir, `Pulumi.${stack}.yaml`))} (\`pulumi config set ${key} <value>\`) or pass --config ${key}=<value>.`
+        );
+    }
     switch (f.kind) {
         case "compile":
             return `the program in ${displayPath(programDir)} does not compile: ${at}${f.message}`;
@@ -306,7 +314,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
                 throw new CheckError({
                     tool,
                     kind: f.kind,
-                    message: programFailureMessage(f, project.dir),
+                    message: programFailureMessage(f, project.dir, project.stack),
                     file: f.file,
                     line: f.line,
                     column: f.column,

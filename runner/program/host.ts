@@ -341,6 +341,9 @@ function send(msg: HostMessage): void {
 
 let answered = false;
 
+// The runner went away (Ctrl-C, crash): nothing is listening for the answer any more.
+process.on("disconnect", () => process.exit(answered ? 0 : 1));
+
 process.once("message", (req: HostRequest) => {
     // The event loop ran dry while the program was still pending: an awaited promise can never settle.
     process.once("beforeExit", () => {

@@ -291,6 +291,25 @@ describe("authguard check: command line", function () {
         assert.equal(cli(["check", "examples/secure-api", "--mode", "later"]).status, 2);
     });
 
+    it("a missing required config value names the key, the stack file and --config; --config then sets it", async () => {
+        const dir = temp.make("needs-config", {
+            "Pulumi.yaml": pulumiYaml("needs-config"),
+            "index.ts": `import * as pulumi from "@pulumi/pulumi";\nconst domain = new pulumi.Config().require("domain");\nexport const url = \`https://\${domain}\`;\n`,
+        });
+        const missing = await runCheck({ programDir: dir, mode: "preview", policyPack: MINIMAL_PACK });
+        assert.equal(missing.ok, false);
+        assert.ok(!missing.ok);
+        assert.equal(missing.failure.line, 2);
+        assert.ok(
+            missing.failure.message.includes(`the program requires the configuration value 'needs-config:domain', which stack "dev" does not set`) &&
+                missing.failure.message.includes(`${path.join(dir, "Pulumi.dev.yaml")} (\`pulumi config set needs-config:domain <value>\`) or pass --config needs-config:domain=<value>`),
+            missing.failure.message,
+        );
+        const set = await runCheck({ programDir: dir, mode: "preview", policyPack: MINIMAL_PACK, config: { domain: "api.example.com" } });
+        assert.ok(set.ok, set.ok ? "" : set.failure.message);
+        assert.equal(set.program.records[0].outputs.url, "https://api.example.com");
+    });
+
     it("runs a third-party pack: the published @pulumi/awsguard", () => {
         const r = cli(["check", "examples/insecure-api", "--mode", "up", "--format", "json", "--policy-pack", "bench/check/awsguard-pack"]);
         assert.equal(r.status, 0, r.stderr);
