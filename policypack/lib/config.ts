@@ -72,3 +72,37 @@ export function readEndpointAuthConfig(config: Partial<EndpointAuthConfig>): End
         allowApiKeyOnly: config.allowApiKeyOnly ?? false,
     };
 }
+
+/** What enforcement level `remediate` sets instead of NONE on an open method or route. */
+export interface RemediationConfig {
+    remediationAuthorization: string;
+    remediationAuthorizerId?: string;
+}
+
+/** Config schema for the remediation target; `types` are the authorization types the resource accepts. */
+export function remediationSchema(types: readonly string[], what: string): PolicyConfigSchema["properties"] {
+    const needsId = types.filter((t) => t !== "AWS_IAM").join(" and ");
+    return {
+        remediationAuthorization: {
+            type: "string",
+            enum: [...types],
+            default: "AWS_IAM",
+            description: `What enforcement level \`remediate\` sets on open ${what}. ${needsId} need remediationAuthorizerId.`,
+        },
+        remediationAuthorizerId: {
+            type: "string",
+            minLength: 1,
+            description: `The authorizer id set with remediationAuthorization ${needsId}.`,
+        },
+    };
+}
+
+export function readRemediationConfig(config: Partial<RemediationConfig>): RemediationConfig {
+    return { remediationAuthorization: config.remediationAuthorization ?? "AWS_IAM", remediationAuthorizerId: config.remediationAuthorizerId };
+}
+
+/** The authorization to set, or undefined when the config asks for an authorizer type but names no authorizer. */
+export function remediationTarget(config: RemediationConfig): { type: string; authorizerId?: string } | undefined {
+    if (config.remediationAuthorization === "AWS_IAM") return { type: "AWS_IAM" };
+    return config.remediationAuthorizerId ? { type: config.remediationAuthorization, authorizerId: config.remediationAuthorizerId } : undefined;
+}

@@ -10,7 +10,15 @@
 // NONE to AWS_IAM (or the configured type), which fails closed, and never touches a method that may be allowlisted.
 import { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy, ResourceValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry, mayCoverWithoutPath } from "../lib/allowlist";
-import { EndpointAuthConfig, endpointAuthSchema, readEndpointAuthConfig } from "../lib/config";
+import {
+    EndpointAuthConfig,
+    endpointAuthSchema,
+    readEndpointAuthConfig,
+    readRemediationConfig,
+    RemediationConfig,
+    remediationSchema,
+    remediationTarget,
+} from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { methodPath, owningRestApi } from "../lib/rest-paths";
 import { StackIndex } from "../lib/stack-index";
@@ -19,30 +27,13 @@ import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-method-requires-authorization";
 
-interface Config extends EndpointAuthConfig {
-    remediationAuthorization: "AWS_IAM" | "CUSTOM" | "COGNITO_USER_POOLS";
-    remediationAuthorizerId?: string;
-}
+type Config = EndpointAuthConfig & RemediationConfig;
 
 export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> = {
     name,
     description: "REST API methods (aws.apigateway.Method) must require authorization: IAM, a Cognito user pool or a Lambda authorizer.",
     enforcementLevel: "mandatory",
-    configSchema: {
-        ...endpointAuthSchema({
-            remediationAuthorization: {
-                type: "string",
-                enum: ["AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"],
-                default: "AWS_IAM",
-                description: "What enforcement level `remediate` sets on open methods. CUSTOM and COGNITO_USER_POOLS need remediationAuthorizerId.",
-            },
-            remediationAuthorizerId: {
-                type: "string",
-                minLength: 1,
-                description: "The authorizer id set with remediationAuthorization CUSTOM or COGNITO_USER_POOLS.",
-            },
-        }),
-    },
+    configSchema: endpointAuthSchema(remediationSchema(["AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"], "methods")),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const index = new StackIndex(args.resources);
@@ -67,19 +58,16 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         const endpoint = { method: httpMethod, name: args.name, urn: args.urn };
         const mayBeAllowlisted = config.publicRoutes.some((entry) => mayCoverWithoutPath(entry, endpoint));
         if (mayBeAllowlisted) return undefined;
-        if (config.remediationAuthorization !== "AWS_IAM" && !config.remediationAuthorizerId) return undefined;
-        args.props.authorization = config.remediationAuthorization;
-        if (config.remediationAuthorization !== "AWS_IAM") args.props.authorizerId = config.remediationAuthorizerId;
+        const target = remediationTarget(config);
+        if (!target) return undefined;
+        args.props.authorization = target.type;
+        if (target.authorizerId) args.props.authorizerId = target.authorizerId;
         return args.props;
     },
 };
 
 function readConfig(raw: Partial<Config>): Config {
-    return {
-        ...readEndpointAuthConfig(raw),
-        remediationAuthorization: raw.remediationAuthorization ?? "AWS_IAM",
-        remediationAuthorizerId: raw.remediationAuthorizerId,
-    };
+    return { ...readEndpointAuthConfig(raw), ...readRemediationConfig(raw) };
 }
 
 type Judgement = { kind: "ok" } | { kind: "open"; message: string } | { kind: "unknown"; reason: string };

@@ -11,7 +11,15 @@
 // routes whose key alone proves they need it (`METHOD /path` and `$connect`) and are not allowlisted.
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry, parseRouteKey } from "../lib/allowlist";
-import { EndpointAuthConfig, endpointAuthSchema, readEndpointAuthConfig } from "../lib/config";
+import {
+    EndpointAuthConfig,
+    endpointAuthSchema,
+    readEndpointAuthConfig,
+    readRemediationConfig,
+    RemediationConfig,
+    remediationSchema,
+    remediationTarget,
+} from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { authorizationType, protocolFromRouteKey, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
@@ -20,29 +28,14 @@ import { asString, CouldNotVerify, raw } from "../lib/values";
 
 export const name = "apigw-route-requires-authorization";
 
-interface Config extends EndpointAuthConfig {
-    remediationAuthorization: "AWS_IAM" | "CUSTOM" | "JWT";
-    remediationAuthorizerId?: string;
-}
+type Config = EndpointAuthConfig & RemediationConfig;
 
 export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> = {
     name,
     description:
         "API Gateway v2 routes (aws.apigatewayv2.Route) must require authorization: every HTTP API route, and $connect on WebSocket APIs.",
     enforcementLevel: "mandatory",
-    configSchema: endpointAuthSchema({
-        remediationAuthorization: {
-            type: "string",
-            enum: ["AWS_IAM", "CUSTOM", "JWT"],
-            default: "AWS_IAM",
-            description: "What enforcement level `remediate` sets on open routes. CUSTOM and JWT need remediationAuthorizerId.",
-        },
-        remediationAuthorizerId: {
-            type: "string",
-            minLength: 1,
-            description: "The authorizer id set with remediationAuthorization CUSTOM or JWT.",
-        },
-    }),
+    configSchema: endpointAuthSchema(remediationSchema(["AWS_IAM", "CUSTOM", "JWT"], "routes")),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const index = new StackIndex(args.resources);
@@ -76,19 +69,16 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         if (findAllowlistEntry(config.publicRoutes, { method: parsed?.method, path: parsed?.path, routeKey, name: args.name, urn: args.urn })) {
             return undefined;
         }
-        if (config.remediationAuthorization !== "AWS_IAM" && !config.remediationAuthorizerId) return undefined;
-        args.props.authorizationType = config.remediationAuthorization;
-        if (config.remediationAuthorization !== "AWS_IAM") args.props.authorizerId = config.remediationAuthorizerId;
+        const target = remediationTarget(config);
+        if (!target) return undefined;
+        args.props.authorizationType = target.type;
+        if (target.authorizerId) args.props.authorizerId = target.authorizerId;
         return args.props;
     },
 };
 
 function readConfig(raw: Partial<Config>): Config {
-    return {
-        ...readEndpointAuthConfig(raw),
-        remediationAuthorization: raw.remediationAuthorization ?? "AWS_IAM",
-        remediationAuthorizerId: raw.remediationAuthorizerId,
-    };
+    return { ...readEndpointAuthConfig(raw), ...readRemediationConfig(raw) };
 }
 
 function needsAuthorization(protocol: "HTTP" | "WEBSOCKET", routeKey: string | undefined, config: EndpointAuthConfig): boolean {
