@@ -91,7 +91,7 @@ function programFailureMessage(f: ProgramFailure, programDir: string, stack: str
         case "compile":
             return `the program in ${displayPath(programDir)} does not compile: ${at}${f.message}`;
         case "runtime":
-            return `the program in ${displayPath(programDir)} threw an error: ${at}${f.message}. Fix the program (run with --verbose for the stack trace).`;
+            return `the program in ${displayPath(programDir)} threw an error: ${at}${f.message.replace(/\.$/, "")}. Fix the program (run with --verbose for the stack trace).`;
         case "invoke":
             return `${at}${f.message}.`;
         case "module":

@@ -229,7 +229,6 @@ async function run(req: HostRequest): Promise<HostMessage> {
     const startupMs = Date.now() - started;
 
     // Uncaught errors fail the program, as they fail `pulumi preview`.
-    const uncaught: unknown[] = [];
     const onUncaught = (err: unknown) => {
         uncaught.push(err);
     };
@@ -340,23 +339,28 @@ function send(msg: HostMessage): void {
 }
 
 let answered = false;
+/** Errors nobody caught (uncaught exceptions, unhandled rejections) while the program ran. */
+const uncaught: unknown[] = [];
 
 // The runner went away (Ctrl-C, crash): nothing is listening for the answer any more.
 process.on("disconnect", () => process.exit(answered ? 0 : 1));
 
 process.once("message", (req: HostRequest) => {
-    // The event loop ran dry while the program was still pending: an awaited promise can never settle.
+    // The IPC channel must not keep the process alive: when the program has nothing left to run but has not
+    // finished, the event loop empties and "beforeExit" reports it (as the language host would simply exit).
+    (process as unknown as { channel?: { unref(): void } }).channel?.unref();
     process.once("beforeExit", () => {
         if (!answered) {
-            send({
-                kind: "failure",
-                failure: {
-                    kind: "runtime",
-                    message: "the program never finished: it awaits a promise that can never settle (nothing left to run)",
-                    file: req.main,
-                },
-                records: [],
-            });
+            // Typically an error nobody caught stopped a registration the program's outputs wait for.
+            const failure: ProgramFailure =
+                uncaught.length > 0
+                    ? classifyError(uncaught[0], req.programDir)
+                    : {
+                          kind: "runtime",
+                          message: "the program never finished: it awaits a promise that can never settle (nothing left to run)",
+                          file: req.main,
+                      };
+            send({ kind: "failure", failure, records: [] });
         }
     });
     run(req).then(send, (err: unknown) => {

@@ -259,6 +259,21 @@ describe("runner: broken programs fail clearly", function () {
         assert.match(e.failure.message, /never finished: it awaits a promise that can never settle/);
     });
 
+    it("an error nobody catches inside a registration fails the program instead of hanging", async () => {
+        // CallbackFunction serializes its closure and needs the program's package.json, which this program lacks:
+        // the SDK's rejection is unhandled and the stack's outputs wait forever on the failed resource.
+        const dir = temp.make("uncaught", {
+            "Pulumi.yaml": pulumiYaml("uncaught"),
+            "index.ts": `import * as aws from "@pulumi/aws";\nconst fn = new aws.lambda.CallbackFunction("cb", { callback: async () => 1 });\nexport const name = fn.name;\n`,
+        });
+        for (let d = dir; path.dirname(d) !== d; d = path.dirname(d)) {
+            assert.equal(fs.existsSync(path.join(d, "package.json")), false, `this test needs no package.json above ${dir}`);
+        }
+        const e = await failure(dir, { timeoutMs: 120_000 });
+        assert.equal(e.failure.kind, "runtime", "reported as the program's error, not as a timeout");
+        assert.match(e.failure.message, /error serializing property "code": Failed to find package.json/);
+    });
+
     it("a missing @pulumi/pulumi, a missing directory and a broken Pulumi.yaml name what to fix", async () => {
         const noSdk = temp.make("nosdk", { "Pulumi.yaml": pulumiYaml("nosdk"), "index.ts": `export {};\n` }, { linkModules: false });
         const e1 = await failure(noSdk);
