@@ -5,7 +5,7 @@ import * as path from "path";
 // The authorizer's own configuration validator: the environment built here is checked by the exact code that reads it
 // at cold start, so a setting the function would refuse (and deny every request with) fails at preview instead.
 import { loadConfig } from "../authorizer-fn/src/config";
-import { checkTags, typeToken } from "./internal/common";
+import { checkTags, requireArgs, typeToken } from "./internal/common";
 import { Problems, q } from "./internal/errors";
 import { JwtAuthorizerFunctionArgs } from "./types";
 
@@ -31,10 +31,7 @@ interface FnPlan {
 
 function plan(name: string, args: JwtAuthorizerFunctionArgs): FnPlan {
     const problems = new Problems(COMPONENT, name);
-    if (!args || typeof args !== "object") {
-        problems.add(undefined, "needs args with `issuer` and `audiences`");
-        problems.throwIfAny();
-    }
+    requireArgs(problems, args, "`issuer` and `audiences`");
     for (const field of ["jwksUri", "algorithms", "requiredClaims", "routeScopes", "tokenSources", "httpResponse", "tokenUse", "codePath"] as const) {
         if (pulumi.Output.isInstance(args[field])) problems.add(field, "must be a plain value known at preview");
     }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { authorizerArn, routeArn, routeKeyArn } from "./internal/arns";
-import { checkDefaultAuth, ResolvedAuthorizer, ResolvedRouteAuth, resolveAuthorizers, resolveRouteAuth } from "./internal/auth";
+import { checkDefaultAuth, ResolvedAuthorizer, resolveApiAuthorizers } from "./internal/auth";
 import {
     checkCustomDomain,
     checkTags,
@@ -9,25 +9,20 @@ import {
     invokePermission,
     publicRoutesOutput,
     requireHandlers,
+    requireArgs,
     requireObject,
     requirePlain,
     routeAuthOutput,
     typeToken,
 } from "./internal/common";
-import { methodsFor, PREFLIGHT_REASON, ResolvedCors, resolveCors } from "./internal/cors";
+import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
 import { Problems, q } from "./internal/errors";
-import { checkHandlerKey, functionRef } from "./internal/handlers";
-import { findParameterConflict, ParsedRoute, parseRouteKey, Slugger } from "./internal/routes";
-import { PublicRoute, RouteAuth, RouteArgs, SecureHttpApiArgs } from "./types";
+import { functionRef } from "./internal/handlers";
+import { PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
+import { PublicRoute, RouteAuth, SecureHttpApiArgs } from "./types";
 
 const COMPONENT = "SecureHttpApi";
 const STAGE = "$default";
-
-interface PlannedRoute {
-    parsed: ParsedRoute;
-    args?: RouteArgs;
-    auth: ResolvedRouteAuth;
-}
 
 interface HttpPlan {
     routes: PlannedRoute[];
@@ -37,10 +32,7 @@ interface HttpPlan {
 
 function plan(name: string, args: SecureHttpApiArgs): HttpPlan {
     const problems = new Problems(COMPONENT, name);
-    if (!args || typeof args !== "object") {
-        problems.add(undefined, "needs args with `routes` and `handlers`");
-        problems.throwIfAny();
-    }
+    requireArgs(problems, args, "`routes` and `handlers`");
     requirePlain(problems, { routes: args.routes, authorizers: args.authorizers, defaultAuth: args.defaultAuth, cors: args.cors });
     if (args.resourcePolicy !== undefined) {
         problems.add("resourcePolicy", "HTTP APIs do not support resource policies; use SecureRestApi (REGIONAL or PRIVATE) to restrict callers by account, VPC or IP");
@@ -53,41 +45,20 @@ function plan(name: string, args: SecureHttpApiArgs): HttpPlan {
     const hasRoutes = requireObject(problems, "routes", args.routes, true);
     requireHandlers(problems, args.handlers);
     if (args.authorizers !== undefined) requireObject(problems, "authorizers", args.authorizers, false);
-    const authorizers = resolveAuthorizers("HTTP", pulumi.Output.isInstance(args.authorizers) ? undefined : args.authorizers, args.handlers, problems);
-    const declared = new Set(pulumi.Output.isInstance(args.authorizers) ? [] : Object.keys(args.authorizers ?? {}));
+    const { authorizers, declared } = resolveApiAuthorizers("HTTP", args.authorizers, args.handlers, problems);
     checkDefaultAuth(args.defaultAuth, declared, problems);
     const cors = resolveCors(pulumi.Output.isInstance(args.cors) ? undefined : args.cors, problems);
 
-    const routes: PlannedRoute[] = [];
-    if (hasRoutes) {
-        const entries = Object.entries(args.routes);
-        if (entries.length === 0) problems.add("routes", "needs at least one route");
-        const seen = new Map<string, string>();
-        for (const [key, route] of entries) {
-            const where = `route ${q(key)}`;
-            const parsed = parseRouteKey(key, { allowDefault: true });
-            if (typeof parsed === "string") {
-                problems.add(where, parsed);
-                continue;
-            }
-            const canonical = parsed.method ? `${parsed.method} ${parsed.path}` : parsed.key;
-            if (seen.has(canonical)) problems.add(where, `duplicates route ${q(seen.get(canonical)!)}`);
-            seen.set(canonical, key);
-            if (!route || typeof route !== "object") {
-                problems.add(where, "must be an object with `handler` and `auth`");
-                continue;
-            }
-            checkHandlerKey(args.handlers, route.handler, where, problems);
-            const auth = resolveRouteAuth("HTTP", key, route, args.defaultAuth, authorizers, problems, { declared });
-            if (!auth) continue;
-            if (cors && parsed.method === "OPTIONS" && auth.kind !== "public") {
-                problems.add(where, "with CORS configured, OPTIONS requests are browser preflights that carry no credentials: an authorizer here rejects them; make the route public or drop it (API Gateway answers preflight itself)");
-            }
-            routes.push({ parsed, args: route, auth });
-        }
-        const conflict = findParameterConflict(routes.filter((r) => r.parsed.path).map((r) => r.parsed.path!));
-        if (conflict) problems.add("routes", conflict);
-    }
+    const routes = hasRoutes
+        ? planRouteTable("HTTP", args, authorizers, declared, problems, {
+              allowDefault: true,
+              check: (r, where) => {
+                  if (cors && r.parsed.method === "OPTIONS" && r.auth.kind !== "public") {
+                      problems.add(where, "with CORS configured, OPTIONS requests are browser preflights that carry no credentials: an authorizer here rejects them; make the route public or drop it (API Gateway answers preflight itself)");
+                  }
+              },
+          })
+        : [];
     problems.throwIfAny();
 
     // Preflight: an authorized ANY route (or $default) would also receive OPTIONS requests and reject them. A public
@@ -99,11 +70,7 @@ function plan(name: string, args: SecureHttpApiArgs): HttpPlan {
             const path = r.parsed.key === "$default" ? "/{proxy+}" : r.parsed.method === "ANY" ? r.parsed.path! : undefined;
             if (path === undefined || optionsPaths.has(path)) continue;
             optionsPaths.add(path);
-            const key = `OPTIONS ${path}`;
-            routes.push({
-                parsed: { key, method: "OPTIONS", path, segments: path === "/" ? [] : path.slice(1).split("/") },
-                auth: { kind: "public", authorizationType: "NONE", publicReason: PREFLIGHT_REASON, generated: true },
-            });
+            routes.push(preflightRoute(path));
         }
     }
     return { routes, authorizers, cors };

@@ -1,39 +1,35 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { authorizerArn, routeArn } from "./internal/arns";
-import { checkDefaultAuth, ResolvedAuthorizer, ResolvedRouteAuth, resolveAuthorizers, resolveRouteAuth } from "./internal/auth";
+import { checkDefaultAuth, ResolvedAuthorizer, resolveApiAuthorizers } from "./internal/auth";
 import {
     checkCustomDomain,
+    checkStageName,
     checkTags,
     domainUrl,
     invokePermission,
     publicRoutesOutput,
     requireHandlers,
+    requireArgs,
     requireObject,
     requirePlain,
     routeAuthOutput,
     typeToken,
 } from "./internal/common";
-import { methodsFor, PREFLIGHT_REASON, ResolvedCors, resolveCors } from "./internal/cors";
+import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
 import { Problems, q } from "./internal/errors";
-import { checkHandlerKey, FunctionRef, functionRef } from "./internal/handlers";
+import { FunctionRef, functionRef } from "./internal/handlers";
 import { behaviourHash } from "./internal/hash";
 import { buildResourcePolicy } from "./internal/resourcePolicy";
-import { findParameterConflict, ParsedRoute, parseRouteKey, pathPrefixes, Slugger } from "./internal/routes";
-import { ApiKeysArgs, PublicRoute, RouteArgs, RouteAuth, SecureRestApiArgs } from "./types";
+import { MethodRoute, pathPrefixes, PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
+import { ApiKeysArgs, PublicRoute, RouteAuth, SecureRestApiArgs } from "./types";
 
 const COMPONENT = "SecureRestApi";
 const ENDPOINT_TYPES = ["EDGE", "REGIONAL", "PRIVATE"];
 const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"];
 
-interface PlannedRoute {
-    parsed: ParsedRoute & { method: NonNullable<ParsedRoute["method"]>; path: string };
-    args?: RouteArgs;
-    auth: ResolvedRouteAuth;
-}
-
 interface RestPlan {
-    routes: PlannedRoute[];
+    routes: PlannedRoute<MethodRoute>[];
     authorizers: Map<string, ResolvedAuthorizer>;
     cors?: ResolvedCors;
     endpointType: string;
@@ -57,10 +53,7 @@ function checkApiKeys(problems: Problems, k: ApiKeysArgs | undefined): void {
 
 function plan(name: string, args: SecureRestApiArgs): RestPlan {
     const problems = new Problems(COMPONENT, name);
-    if (!args || typeof args !== "object") {
-        problems.add(undefined, "needs args with `routes` and `handlers`");
-        problems.throwIfAny();
-    }
+    requireArgs(problems, args, "`routes` and `handlers`");
     requirePlain(problems, {
         routes: args.routes,
         authorizers: args.authorizers,
@@ -75,47 +68,26 @@ function plan(name: string, args: SecureRestApiArgs): RestPlan {
     const endpointType = args.endpointType ?? "REGIONAL";
     if (!ENDPOINT_TYPES.includes(endpointType)) problems.add("endpointType", `${q(String(endpointType))} is not one of ${ENDPOINT_TYPES.join(", ")}`);
     if (endpointType === "PRIVATE" && args.customDomain) problems.add("customDomain", "is not supported for PRIVATE APIs by this component");
-    const stageName = args.stageName ?? "v1";
-    if (typeof stageName !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) problems.add("stageName", "must be 1-128 letters, digits, - or _");
+    const stageName = checkStageName(problems, args.stageName, "v1");
     checkApiKeys(problems, args.apiKeys);
 
     const hasRoutes = requireObject(problems, "routes", args.routes, true);
     requireHandlers(problems, args.handlers);
-    const plainAuthorizers = pulumi.Output.isInstance(args.authorizers) ? undefined : args.authorizers;
-    const authorizers = resolveAuthorizers("REST", plainAuthorizers, args.handlers, problems);
-    const declared = new Set(Object.keys(plainAuthorizers ?? {}));
+    const { authorizers, declared } = resolveApiAuthorizers("REST", args.authorizers, args.handlers, problems);
     checkDefaultAuth(args.defaultAuth, declared, problems);
     const cors = resolveCors(pulumi.Output.isInstance(args.cors) ? undefined : args.cors, problems);
 
-    const routes: PlannedRoute[] = [];
+    // REST APIs refuse `$default`, so every planned route has a method and a path.
+    let routes: PlannedRoute<MethodRoute>[] = [];
     if (hasRoutes) {
-        const entries = Object.entries(args.routes);
-        if (entries.length === 0) problems.add("routes", "needs at least one route");
-        const seen = new Map<string, string>();
-        for (const [key, route] of entries) {
-            const where = `route ${q(key)}`;
-            const parsed = parseRouteKey(key, { allowDefault: false });
-            if (typeof parsed === "string") {
-                problems.add(where, parsed);
-                continue;
-            }
-            const canonical = `${parsed.method} ${parsed.path}`;
-            if (seen.has(canonical)) problems.add(where, `duplicates route ${q(seen.get(canonical)!)}`);
-            seen.set(canonical, key);
-            if (!route || typeof route !== "object") {
-                problems.add(where, "must be an object with `handler` and `auth`");
-                continue;
-            }
-            checkHandlerKey(args.handlers, route.handler, where, problems);
-            const auth = resolveRouteAuth("REST", key, route, args.defaultAuth, authorizers, problems, { declared });
-            if (!auth) continue;
-            if (parsed.method === "OPTIONS" && cors) {
-                problems.add(where, "CORS is configured, so the component generates the public OPTIONS preflight method for this path; remove this route");
-            }
-            routes.push({ parsed: parsed as PlannedRoute["parsed"], args: route, auth });
-        }
-        const conflict = findParameterConflict(routes.map((r) => r.parsed.path));
-        if (conflict) problems.add("routes", conflict);
+        routes = planRouteTable("REST", args, authorizers, declared, problems, {
+            allowDefault: false,
+            check: (r, where) => {
+                if (r.parsed.method === "OPTIONS" && cors) {
+                    problems.add(where, "CORS is configured, so the component generates the public OPTIONS preflight method for this path; remove this route");
+                }
+            },
+        }) as PlannedRoute<MethodRoute>[];
         const keyed = routes.filter((r) => r.auth.apiKeyRequired);
         if (keyed.length > 0 && !args.apiKeys) {
             problems.add(`route ${q(keyed[0].parsed.key)}`, "requires an API key but `apiKeys` is not set: without a usage plan covering the stage every request is refused");
@@ -127,15 +99,7 @@ function plan(name: string, args: SecureRestApiArgs): RestPlan {
 
     // CORS preflight: one public MOCK OPTIONS method per path that has routes.
     if (cors) {
-        const byPath = new Map<string, string[]>();
-        for (const r of routes) byPath.set(r.parsed.path, [...(byPath.get(r.parsed.path) ?? []), r.parsed.method]);
-        for (const path of byPath.keys()) {
-            const key = `OPTIONS ${path}`;
-            routes.push({
-                parsed: { key, method: "OPTIONS", path, segments: path === "/" ? [] : path.slice(1).split("/") },
-                auth: { kind: "public", authorizationType: "NONE", publicReason: PREFLIGHT_REASON, generated: true, apiKeyRequired: false },
-            });
-        }
+        for (const path of new Set(routes.map((r) => r.parsed.path))) routes.push(preflightRoute(path, false));
     }
     return { routes, authorizers, cors, endpointType, stageName, policy, apiKeys: args.apiKeys };
 }

@@ -1,14 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { authorizerArn, manageConnectionsArn, routeKeyArn } from "./internal/arns";
-import { ResolvedAuthorizer, ResolvedRouteAuth, resolveAuthorizers, resolveRouteAuth } from "./internal/auth";
+import { ResolvedAuthorizer, ResolvedRouteAuth, resolveApiAuthorizers, resolveRouteAuth } from "./internal/auth";
 import {
     checkCustomDomain,
+    checkStageName,
     checkTags,
     domainUrl,
     invokePermission,
     publicRoutesOutput,
     requireHandlers,
+    requireArgs,
     requireObject,
     requirePlain,
     routeAuthOutput,
@@ -38,10 +40,7 @@ interface WsPlan {
 
 function plan(name: string, args: SecureWebSocketApiArgs): WsPlan {
     const problems = new Problems(COMPONENT, name);
-    if (!args || typeof args !== "object") {
-        problems.add(undefined, "needs args with `routes` and `handlers`");
-        problems.throwIfAny();
-    }
+    requireArgs(problems, args, "`routes` and `handlers`");
     requirePlain(problems, { routes: args.routes, authorizers: args.authorizers, stageName: args.stageName, routeSelectionExpression: args.routeSelectionExpression });
     for (const unsupported of ["resourcePolicy", "apiKeys", "cors", "defaultAuth"]) {
         if ((args as unknown as Record<string, unknown>)[unsupported] !== undefined) {
@@ -50,17 +49,14 @@ function plan(name: string, args: SecureWebSocketApiArgs): WsPlan {
     }
     checkCustomDomain(problems, args.customDomain);
     checkTags(problems, args.tags);
-    const stageName = args.stageName ?? "live";
-    if (typeof stageName !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) problems.add("stageName", "must be 1-128 letters, digits, - or _");
+    const stageName = checkStageName(problems, args.stageName, "live");
     const routeSelectionExpression = args.routeSelectionExpression ?? "$request.body.action";
     if (typeof routeSelectionExpression !== "string" || !/^\$request\.body\.[A-Za-z0-9_.]+$|^\$request\.header\.[A-Za-z0-9-]+$|^\$context\.[A-Za-z0-9_.]+$/.test(routeSelectionExpression)) {
         problems.add("routeSelectionExpression", "must look like $request.body.<field>");
     }
     const hasRoutes = requireObject(problems, "routes", args.routes, true);
     requireHandlers(problems, args.handlers);
-    const plainAuthorizers = pulumi.Output.isInstance(args.authorizers) ? undefined : args.authorizers;
-    const authorizers = resolveAuthorizers("WEBSOCKET", plainAuthorizers, args.handlers, problems);
-    const declared = new Set(Object.keys(plainAuthorizers ?? {}));
+    const { authorizers, declared } = resolveApiAuthorizers("WEBSOCKET", args.authorizers, args.handlers, problems);
 
     const routes: PlannedRoute[] = [];
     if (hasRoutes) {

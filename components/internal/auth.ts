@@ -230,6 +230,20 @@ export function resolveAuthorizers(
     return out;
 }
 
+/**
+ * `resolveAuthorizers` on an API's `authorizers` argument as given, with the names it declares (so a route naming a
+ * declared but invalid authorizer is not reported twice). An Output (refused by requirePlain) counts as none.
+ */
+export function resolveApiAuthorizers(
+    api: ApiKind,
+    authorizers: { [name: string]: AuthorizerArgs } | undefined,
+    handlers: unknown,
+    problems: Problems,
+): { authorizers: Map<string, ResolvedAuthorizer>; declared: Set<string> } {
+    const plain = pulumi.Output.isInstance(authorizers) ? undefined : authorizers;
+    return { authorizers: resolveAuthorizers(api, plain, handlers, problems), declared: new Set(Object.keys(plain ?? {})) };
+}
+
 /** The authorization type written on a route/method for a resolved decision. */
 export function authorizationTypeFor(api: ApiKind, kind: ResolvedRouteAuth["kind"]): string {
     switch (kind) {

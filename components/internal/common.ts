@@ -11,6 +11,14 @@ export function typeToken(component: string): string {
     return `${PACKAGE}:index:${component}`;
 }
 
+/** Stops at once when the args are not an object (nothing else can be checked); `needs` names the required fields. */
+export function requireArgs(problems: Problems, args: unknown, needs: string): void {
+    if (!args || typeof args !== "object") {
+        problems.add(undefined, `needs args with ${needs}`);
+        problems.throwIfAny();
+    }
+}
+
 /**
  * Inputs that must be plain (known at preview). Through the multi-language provider a value that carries a secret
  * or a resource reference arrives wrapped in an Output; say so instead of failing obscurely.
@@ -49,6 +57,13 @@ export function checkCustomDomain(problems: Problems, cd: CustomDomainArgs | und
     if (cd.basePath !== undefined && !/^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(cd.basePath)) {
         problems.add("customDomain", `basePath ${q(cd.basePath)} must be path segments without leading or trailing /`);
     }
+}
+
+/** The stage name, `fallback` when not given; records a problem when it is not one API Gateway accepts. */
+export function checkStageName(problems: Problems, stageName: string | undefined, fallback: string): string {
+    const name = stageName ?? fallback;
+    if (typeof name !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(name)) problems.add("stageName", "must be 1-128 letters, digits, - or _");
+    return name;
 }
 
 export function checkTags(problems: Problems, tags: unknown): void {

@@ -2,7 +2,7 @@
 // OPTIONS methods) components. Preflight requests carry no credentials, so they must never reach an authorizer.
 import { CorsArgs } from "../types";
 import { Problems, q } from "./errors";
-import { HTTP_METHODS } from "./routes";
+import { HTTP_METHODS, MethodRoute, pathSegments, PlannedRoute } from "./routes";
 
 export interface ResolvedCors {
     allowOrigins: string[];
@@ -66,4 +66,15 @@ export function methodsFor(methods: Iterable<string>): string[] {
     }
     set.add("OPTIONS");
     return HTTP_METHODS.filter((m) => set.has(m));
+}
+
+/**
+ * The public OPTIONS route the component generates for `path` so that preflights, which carry no credentials, never
+ * reach an authorizer. `apiKeyRequired` is REST's explicit `false` (HTTP APIs have no API keys: undefined).
+ */
+export function preflightRoute(path: string, apiKeyRequired?: boolean): PlannedRoute<MethodRoute> {
+    return {
+        parsed: { key: `OPTIONS ${path}`, method: "OPTIONS", path, segments: pathSegments(path) },
+        auth: { kind: "public", authorizationType: "NONE", publicReason: PREFLIGHT_REASON, generated: true, apiKeyRequired },
+    };
 }
