@@ -1,0 +1,123 @@
+// Reporters on a hand-built report: ordering, grouping, remediation summaries, secrets, failure documents.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import Ajv from "ajv";
+import AjvDraft04 from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { PolicyViolation } from "../../runner/analyzer";
+import { SECRET_SIG, SIG_KEY } from "../../runner/model";
+import { CheckReport, SCHEMA_FILES, exitCodeOf, renderFailureText, renderText, toJsonReport, toSarif } from "../../runner/report";
+
+const ROOT = "urn:pulumi:dev::demo::pulumi:pulumi:Stack::demo-dev";
+const API = "urn:pulumi:dev::demo::aws:apigatewayv2/api:Api::api";
+const ROUTE = "urn:pulumi:dev::demo::aws:apigatewayv2/route:Route::open";
+
+function violation(policyName: string, urn: string, level: "advisory" | "mandatory", severity?: string): PolicyViolation {
+    return {
+        packName: "pack",
+        packVersion: "1.0.0",
+        policyName,
+        description: `${policyName} description`,
+        message: `${policyName} description\nwhat is wrong with ${urn.split("::").pop()}`,
+        enforcementLevel: level,
+        urn,
+        severity,
+        stage: urn === ROOT ? "analyzeStack" : "analyze",
+    };
+}
+
+function report(): CheckReport {
+    return {
+        tool: { name: "authguard", version: "9.9.9" },
+        mode: "preview",
+        program: { dir: "/work/demo", project: "demo", stack: "dev", main: "/work/demo/index.ts", pulumiSdkVersion: "3.248.0" },
+        policyPack: {
+            name: "pack",
+            version: "1.0.0",
+            path: "pack",
+            policies: ["a-policy", "b-policy", "c-policy", "stack-policy"].map((name) => ({
+                name,
+                displayName: name,
+                description: `${name} description`,
+                enforcementLevel: "mandatory" as const,
+                severity: name === "c-policy" ? "high" : undefined,
+            })),
+        },
+        resources: [
+            { urn: ROOT, type: "pulumi:pulumi:Stack", name: "demo-dev", custom: false },
+            { urn: API, type: "aws:apigatewayv2/api:Api", name: "api", custom: true, parent: ROOT, source: { file: "/work/demo/index.ts", line: 3, column: 13 } },
+            { urn: ROUTE, type: "aws:apigatewayv2/route:Route", name: "open", custom: true, parent: ROOT, source: { file: "/work/demo/index.ts", line: 7, column: 1 } },
+        ],
+        violations: [
+            violation("stack-policy", ROOT, "advisory"),
+            violation("b-policy", ROUTE, "advisory"),
+            violation("a-policy", ROUTE, "mandatory"),
+            violation("c-policy", ROUTE, "mandatory", "high"),
+            violation("a-policy", API, "advisory"),
+        ],
+        remediations: [
+            {
+                policyName: "a-policy",
+                urn: ROUTE,
+                before: { authorizationType: "NONE", token: { [SIG_KEY]: SECRET_SIG, value: "hunter2" } },
+                after: { authorizationType: "AWS_IAM", token: { [SIG_KEY]: SECRET_SIG, value: "hunter2" } },
+            },
+        ],
+    };
+}
+
+describe("runner: reporters", () => {
+    it("text: groups by resource in registration order, engine order within a group, remediations summarized", () => {
+        const text = renderText(report(), { cwd: "/work" });
+        const lines = text.split("\n");
+        const items = lines.filter((l) => l.startsWith("        - ["));
+        assert.deepEqual(items, [
+            "        - [remediate]  a-policy  (1 resource)",
+            "        - [advisory]  stack-policy  (pulumi:pulumi:Stack: demo-dev)",
+            "        - [advisory]  a-policy  (aws:apigatewayv2:Api: api)",
+            "        - [mandatory] [severity: high]  c-policy  (aws:apigatewayv2:Route: open)",
+            "        - [mandatory]  a-policy  (aws:apigatewayv2:Route: open)",
+            "        - [advisory]  b-policy  (aws:apigatewayv2:Route: open)",
+        ]);
+        assert.ok(text.includes("          what is wrong with open\n"), "messages indented by 10 spaces");
+        assert.ok(text.includes("          at demo/index.ts:7:1\n"));
+        assert.match(text, /Summary: 2 mandatory, 3 advisory violations on 3 of 3 resources \(pack@v1\.0\.0\)\./);
+        assert.doesNotMatch(text, /hunter2/);
+        assert.equal(exitCodeOf(report()), 1);
+    });
+
+    it("JSON: remediations list changed property names, never values; schema-valid", () => {
+        const doc = toJsonReport(report(), "/work");
+        assert.deepEqual(doc.remediations, [{ policy: "a-policy", urn: ROUTE, changedProperties: ["authorizationType"] }]);
+        assert.doesNotMatch(JSON.stringify(doc), /hunter2/);
+        assert.deepEqual(
+            doc.violations.map((v) => `${v.resourceName}:${v.policy}`),
+            ["demo-dev:stack-policy", "api:a-policy", "open:c-policy", "open:a-policy", "open:b-policy"],
+        );
+        assert.deepEqual(doc.violations[2].location, { file: "demo/index.ts", line: 7, column: 1 });
+        const ajv = new Ajv({ allErrors: true, strict: true });
+        addFormats(ajv);
+        const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILES.json, "utf8")));
+        assert.equal(validate(doc), true, JSON.stringify(validate.errors));
+    });
+
+    it("SARIF: severity and security-severity on rules, file outside the working directory as a file URI", () => {
+        const log = toSarif(report(), "/elsewhere");
+        const run = log.runs[0] as { tool: { driver: { rules: Array<{ id: string; properties: Record<string, unknown> }> } }; results: Array<Record<string, any>> };
+        const c = run.tool.driver.rules.find((r) => r.id === "c-policy")!;
+        assert.equal(c.properties.severity, "high");
+        assert.equal(c.properties["security-severity"], "8.0");
+        const routeResult = run.results.find((r) => r.properties.urn === ROUTE)!;
+        assert.deepEqual(routeResult.locations[0].physicalLocation.artifactLocation, { uri: "file:///work/demo/index.ts" });
+        const ajv = new AjvDraft04({ allErrors: true, strict: false });
+        addFormats(ajv);
+        const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILES.sarif, "utf8")));
+        assert.equal(validate(log), true, JSON.stringify(validate.errors));
+    });
+
+    it("failure text is one paragraph; details only when verbose", () => {
+        const failure = { tool: { name: "authguard", version: "1" }, kind: "runtime", message: "x.ts:3:1: boom", details: "Error: boom\n    at x (x.ts:3:1)" };
+        assert.equal(renderFailureText(failure), "authguard check failed: x.ts:3:1: boom\n");
+        assert.match(renderFailureText(failure, { verbose: true }), /\n {4}at x \(x\.ts:3:1\)/);
+    });
+});
