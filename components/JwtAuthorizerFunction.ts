@@ -5,7 +5,7 @@ import * as path from "path";
 // The authorizer's own configuration validator: the environment built here is checked by the exact code that reads it
 // at cold start, so a setting the function would refuse (and deny every request with) fails at preview instead.
 import { loadConfig } from "../authorizer-fn/src/config";
-import { checkTags, requireArgs, typeToken } from "./internal/common";
+import { checkTags, requireArgs, setOutputs, typeToken } from "./internal/common";
 import { Problems, q } from "./internal/errors";
 import { JwtAuthorizerFunctionArgs } from "./types";
 
@@ -191,21 +191,16 @@ export class JwtAuthorizerFunction extends pulumi.ComponentResource {
             { parent: this, dependsOn: [rolePolicy, logGroup] },
         );
 
-        this.function = fn;
-        this.functionArn = fn.arn;
-        this.functionName = fn.name;
-        this.invokeArn = fn.invokeArn;
-        this.roleArn = role.arn;
-        this.logGroupName = logGroup.name;
-        this.routeScoped = pulumi.output(p.routeScoped);
-        this.registerOutputs({
-            function: fn,
-            functionArn: this.functionArn,
-            functionName: this.functionName,
-            invokeArn: this.invokeArn,
-            roleArn: this.roleArn,
-            logGroupName: this.logGroupName,
-            routeScoped: this.routeScoped,
-        });
+        this.registerOutputs(
+            setOutputs(this, {
+                function: fn,
+                functionArn: fn.arn,
+                functionName: fn.name,
+                invokeArn: fn.invokeArn,
+                roleArn: role.arn,
+                logGroupName: logGroup.name,
+                routeScoped: pulumi.output(p.routeScoped),
+            }),
+        );
     }
 }

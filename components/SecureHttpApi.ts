@@ -1,23 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { authorizerArn, routeArn, routeKeyArn } from "./internal/arns";
+import { routeArn, routeKeyArn } from "./internal/arns";
 import { checkDefaultAuth, ResolvedAuthorizer, resolveApiAuthorizers } from "./internal/auth";
 import {
     checkCustomDomain,
     checkTags,
-    domainUrl,
-    invokePermission,
-    publicRoutesOutput,
-    requireHandlers,
+    ChildContext,
+    createAuthorizers,
+    createV2Route,
     requireArgs,
+    requireHandlers,
     requireObject,
     requirePlain,
-    routeAuthOutput,
+    RouteRecords,
+    setOutputs,
     typeToken,
+    v2CustomDomain,
 } from "./internal/common";
 import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
-import { Problems, q } from "./internal/errors";
-import { functionRef } from "./internal/handlers";
+import { Problems } from "./internal/errors";
 import { PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
 import { PublicRoute, RouteAuth, SecureHttpApiArgs } from "./types";
 
@@ -97,8 +98,7 @@ export class SecureHttpApi extends pulumi.ComponentResource {
     constructor(name: string, args: SecureHttpApiArgs, opts?: pulumi.ComponentResourceOptions) {
         const p = plan(name, args);
         super(typeToken(COMPONENT), name, {}, opts);
-        const problems = new Problems(COMPONENT, name);
-        const slugs = new Slugger();
+        const ctx: ChildContext = { name, parent: this, slugs: new Slugger(), handlers: args.handlers, problems: new Problems(COMPONENT, name) };
         const cors = p.cors;
 
         const api = new aws.apigatewayv2.Api(
@@ -122,12 +122,9 @@ export class SecureHttpApi extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const authorizerIds = new Map<string, pulumi.Output<string>>();
-        for (const a of p.authorizers.values()) {
-            const slug = slugs.get(`authorizer-${a.name}`);
-            const fn = a.type === "lambda" ? functionRef(args.handlers, a.handler!, `authorizer ${q(a.name)}`, problems) : undefined;
-            const authorizer = new aws.apigatewayv2.Authorizer(
-                `${name}-${slug}`,
+        const authorizers = createAuthorizers(ctx, api.executionArn, p.authorizers, (resourceName, a, fn) =>
+            new aws.apigatewayv2.Authorizer(
+                resourceName,
                 a.type === "lambda"
                     ? {
                           apiId: api.id,
@@ -147,87 +144,26 @@ export class SecureHttpApi extends pulumi.ComponentResource {
                           jwtConfiguration: { issuer: a.issuer, audiences: a.audiences },
                       },
                 { parent: this },
-            );
-            authorizerIds.set(a.name, authorizer.id);
-            if (fn) invokePermission(`${name}-${slug}-invoke`, fn.arn, authorizerArn(api.executionArn, authorizer.id), this);
-        }
+            ),
+        );
 
-        const routeAuth = new Map<string, RouteAuth>();
-        const iamArns: { [route: string]: pulumi.Output<string> } = {};
+        const records = new RouteRecords();
         for (const r of p.routes) {
-            const slug = slugs.get(r.parsed.key);
-            const a = r.auth;
             const arn = r.parsed.method ? routeArn(api.executionArn, STAGE, r.parsed.method, r.parsed.path!) : routeKeyArn(api.executionArn, STAGE, r.parsed.key);
-            let target: pulumi.Output<string> | undefined;
-            if (r.args) {
-                const fn = functionRef(args.handlers, r.args.handler, `route ${q(r.parsed.key)}`, problems);
-                const integration = new aws.apigatewayv2.Integration(
-                    `${name}-integration-${slug}`,
-                    {
-                        apiId: api.id,
-                        integrationType: "AWS_PROXY",
-                        integrationMethod: "POST",
-                        integrationUri: fn.invokeArn,
-                        payloadFormatVersion: "2.0",
-                    },
-                    { parent: this },
-                );
-                target = pulumi.interpolate`integrations/${integration.id}`;
-                invokePermission(`${name}-invoke-${slug}`, fn.arn, arn, this);
-            }
-            new aws.apigatewayv2.Route(
-                `${name}-route-${slug}`,
-                {
-                    apiId: api.id,
-                    routeKey: r.parsed.key,
-                    target,
-                    authorizationType: a.authorizationType,
-                    authorizerId: a.authorizer ? authorizerIds.get(a.authorizer) : undefined,
-                    authorizationScopes: a.authorizationType === "JWT" ? a.scopes : undefined,
-                },
-                { parent: this },
-            );
-            routeAuth.set(r.parsed.key, a);
-            if (a.kind === "iam") iamArns[r.parsed.key] = arn;
+            createV2Route(ctx, api.id, authorizers, { key: r.parsed.key, handler: r.args?.handler, auth: r.auth, arn, payloadFormatVersion: "2.0" });
+            records.add(r.parsed.key, r.auth, arn);
         }
 
         const stage = new aws.apigatewayv2.Stage(`${name}-stage`, { apiId: api.id, name: STAGE, autoDeploy: true, tags: args.tags }, { parent: this });
+        const url = args.customDomain ? v2CustomDomain(ctx, args.customDomain, api.id, stage.id, args.tags, "https") : stage.invokeUrl;
 
-        let url: pulumi.Output<string> = stage.invokeUrl;
-        const cd = args.customDomain;
-        if (cd) {
-            const domain = cd.certificateArn
-                ? new aws.apigatewayv2.DomainName(
-                      `${name}-domain`,
-                      {
-                          domainName: cd.domainName,
-                          domainNameConfiguration: { certificateArn: cd.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
-                          tags: args.tags,
-                      },
-                      { parent: this },
-                  )
-                : undefined;
-            new aws.apigatewayv2.ApiMapping(
-                `${name}-mapping`,
-                { apiId: api.id, domainName: domain ? domain.domainName : cd.domainName, stage: stage.id, apiMappingKey: cd.basePath },
-                { parent: this },
-            );
-            url = pulumi.output(domainUrl(cd.domainName, cd.basePath, "https"));
-        }
-
-        this.url = url;
-        this.apiId = api.id;
-        this.executionArn = api.executionArn;
-        this.routeAuth = pulumi.output(routeAuthOutput(routeAuth));
-        this.publicRoutes = pulumi.output(publicRoutesOutput(routeAuth, `${name}-route-*`));
-        this.iamRouteArns = pulumi.output(iamArns);
-        this.registerOutputs({
-            url: this.url,
-            apiId: this.apiId,
-            executionArn: this.executionArn,
-            routeAuth: this.routeAuth,
-            publicRoutes: this.publicRoutes,
-            iamRouteArns: this.iamRouteArns,
-        });
+        this.registerOutputs(
+            setOutputs(this, {
+                url,
+                apiId: api.id,
+                executionArn: api.executionArn,
+                ...records.outputs(`${name}-route-*`),
+            }),
+        );
     }
 }

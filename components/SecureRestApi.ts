@@ -1,19 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { authorizerArn, routeArn } from "./internal/arns";
+import { routeArn } from "./internal/arns";
 import { checkDefaultAuth, ResolvedAuthorizer, resolveApiAuthorizers } from "./internal/auth";
 import {
+    authorizerIdOf,
     checkCustomDomain,
     checkStageName,
     checkTags,
+    ChildContext,
+    createAuthorizers,
     domainUrl,
     invokePermission,
-    publicRoutesOutput,
-    requireHandlers,
     requireArgs,
+    requireHandlers,
     requireObject,
     requirePlain,
-    routeAuthOutput,
+    RouteRecords,
+    setOutputs,
     typeToken,
 } from "./internal/common";
 import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
@@ -148,6 +151,7 @@ export class SecureRestApi extends pulumi.ComponentResource {
         super(typeToken(COMPONENT), name, {}, opts);
         const problems = new Problems(COMPONENT, name);
         const slugs = new Slugger();
+        const ctx: ChildContext = { name, parent: this, slugs, handlers: args.handlers, problems };
         const cors = p.cors;
         const isPrivate = p.endpointType === "PRIVATE";
 
@@ -181,13 +185,9 @@ export class SecureRestApi extends pulumi.ComponentResource {
         }
 
         // Authorizers and their invoke permissions.
-        const authorizerIds = new Map<string, pulumi.Output<string>>();
-        const authorizerHash: Record<string, pulumi.Input<unknown>> = {};
-        for (const a of p.authorizers.values()) {
-            const slug = slugs.get(`authorizer-${a.name}`);
-            const fn = a.type === "lambda" ? functionRef(args.handlers, a.handler!, `authorizer ${q(a.name)}`, problems) : undefined;
-            const authorizer = new aws.apigateway.Authorizer(
-                `${name}-${slug}`,
+        const authorizers = createAuthorizers(ctx, api.executionArn, p.authorizers, (resourceName, a, fn) =>
+            new aws.apigateway.Authorizer(
+                resourceName,
                 {
                     restApi: api.id,
                     name: a.name,
@@ -199,16 +199,14 @@ export class SecureRestApi extends pulumi.ComponentResource {
                     identityValidationExpression: a.tokenValidationRegex,
                 },
                 { parent: this },
-            );
-            authorizerIds.set(a.name, authorizer.id);
-            authorizerHash[a.name] = { id: authorizer.id, config: { ...a, issuer: undefined }, fn: fn?.arn };
-            if (fn) invokePermission(`${name}-${slug}-invoke`, fn.arn, authorizerArn(api.executionArn, authorizer.id), this);
-        }
+            ),
+        );
+        const authorizerHash: Record<string, pulumi.Input<unknown>> = {};
+        for (const [n, c] of authorizers) authorizerHash[n] = { id: c.id, config: { ...c.config, issuer: undefined }, fn: c.fn?.arn };
 
         // Methods, integrations and their permissions.
         const deploymentDeps: pulumi.Resource[] = [];
-        const routeAuth = new Map<string, RouteAuth>();
-        const iamArns: { [route: string]: pulumi.Output<string> } = {};
+        const records = new RouteRecords();
         const routeHash: Record<string, pulumi.Input<unknown>> = {};
         const methodsByPath = new Map<string, string[]>();
         for (const r of p.routes) if (r.args) methodsByPath.set(r.parsed.path, [...(methodsByPath.get(r.parsed.path) ?? []), r.parsed.method]);
@@ -223,29 +221,23 @@ export class SecureRestApi extends pulumi.ComponentResource {
                     resourceId,
                     httpMethod: r.parsed.method,
                     authorization: a.authorizationType,
-                    authorizerId: a.authorizer ? authorizerIds.get(a.authorizer) : undefined,
+                    authorizerId: authorizerIdOf(authorizers, a),
                     authorizationScopes: a.authorizationType === "COGNITO_USER_POOLS" ? a.scopes : undefined,
                     apiKeyRequired: a.apiKeyRequired === true,
                 },
                 { parent: this },
             );
             deploymentDeps.push(method);
-            routeAuth.set(r.parsed.key, a);
             const arn = routeArn(api.executionArn, p.stageName, r.parsed.method, r.parsed.path);
-            if (a.kind === "iam") iamArns[r.parsed.key] = arn;
+            records.add(r.parsed.key, a, arn);
+            // Every integration and response of the method names it the same way.
+            const ofMethod = { restApi: api.id, resourceId, httpMethod: method.httpMethod };
 
             if (r.args) {
                 const fn: FunctionRef = functionRef(args.handlers, r.args.handler, `route ${q(r.parsed.key)}`, problems);
                 const integration = new aws.apigateway.Integration(
                     `${name}-integration-${slug}`,
-                    {
-                        restApi: api.id,
-                        resourceId,
-                        httpMethod: method.httpMethod,
-                        type: "AWS_PROXY",
-                        integrationHttpMethod: "POST",
-                        uri: fn.invokeArn,
-                    },
+                    { ...ofMethod, type: "AWS_PROXY", integrationHttpMethod: "POST", uri: fn.invokeArn },
                     { parent: this },
                 );
                 deploymentDeps.push(integration);
@@ -268,34 +260,19 @@ export class SecureRestApi extends pulumi.ComponentResource {
             if (c.allowOrigins.length > 1 || c.allowOrigins[0] !== "*") headers["method.response.header.Vary"] = "'Origin'";
             const mock = new aws.apigateway.Integration(
                 `${name}-integration-${slug}`,
-                {
-                    restApi: api.id,
-                    resourceId,
-                    httpMethod: method.httpMethod,
-                    type: "MOCK",
-                    passthroughBehavior: "WHEN_NO_MATCH",
-                    requestTemplates: { "application/json": '{"statusCode": 204}' },
-                },
+                { ...ofMethod, type: "MOCK", passthroughBehavior: "WHEN_NO_MATCH", requestTemplates: { "application/json": '{"statusCode": 204}' } },
                 { parent: this },
             );
             const methodResponse = new aws.apigateway.MethodResponse(
                 `${name}-response-${slug}`,
-                {
-                    restApi: api.id,
-                    resourceId,
-                    httpMethod: method.httpMethod,
-                    statusCode: "204",
-                    responseParameters: Object.fromEntries(Object.keys(headers).map((h) => [h, true])),
-                },
+                { ...ofMethod, statusCode: "204", responseParameters: Object.fromEntries(Object.keys(headers).map((h) => [h, true])) },
                 { parent: this },
             );
             const template = preflightTemplate(c.allowOrigins);
             const integrationResponse = new aws.apigateway.IntegrationResponse(
                 `${name}-integration-response-${slug}`,
                 {
-                    restApi: api.id,
-                    resourceId,
-                    httpMethod: method.httpMethod,
+                    ...ofMethod,
                     statusCode: methodResponse.statusCode,
                     responseParameters: headers,
                     responseTemplates: template ? { "application/json": template } : undefined,
@@ -389,25 +366,16 @@ export class SecureRestApi extends pulumi.ComponentResource {
             url = pulumi.output(domainUrl(cd.domainName, cd.basePath, "https"));
         }
 
-        this.url = url;
-        this.apiId = api.id;
-        this.executionArn = api.executionArn;
-        this.stageName = stage.stageName;
-        this.routeAuth = pulumi.output(routeAuthOutput(routeAuth));
-        this.publicRoutes = pulumi.output(publicRoutesOutput(routeAuth, `${name}-method-*`));
-        this.iamRouteArns = pulumi.output(iamArns);
-        this.resourcePolicyJson = p.policy ?? pulumi.output(undefined);
-        this.apiKeyIds = pulumi.all(keyIds);
-        this.registerOutputs({
-            url: this.url,
-            apiId: this.apiId,
-            executionArn: this.executionArn,
-            stageName: this.stageName,
-            routeAuth: this.routeAuth,
-            publicRoutes: this.publicRoutes,
-            iamRouteArns: this.iamRouteArns,
-            resourcePolicyJson: this.resourcePolicyJson,
-            apiKeyIds: this.apiKeyIds,
-        });
+        this.registerOutputs(
+            setOutputs(this, {
+                url,
+                apiId: api.id,
+                executionArn: api.executionArn,
+                stageName: stage.stageName,
+                ...records.outputs(`${name}-method-*`),
+                resourcePolicyJson: p.policy ?? pulumi.output(undefined),
+                apiKeyIds: pulumi.all(keyIds),
+            }),
+        );
     }
 }

@@ -1,23 +1,25 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { authorizerArn, manageConnectionsArn, routeKeyArn } from "./internal/arns";
+import { manageConnectionsArn, routeKeyArn } from "./internal/arns";
 import { ResolvedAuthorizer, ResolvedRouteAuth, resolveApiAuthorizers, resolveRouteAuth } from "./internal/auth";
 import {
     checkCustomDomain,
     checkStageName,
     checkTags,
-    domainUrl,
-    invokePermission,
-    publicRoutesOutput,
-    requireHandlers,
+    ChildContext,
+    createAuthorizers,
+    createV2Route,
     requireArgs,
+    requireHandlers,
     requireObject,
     requirePlain,
-    routeAuthOutput,
+    RouteRecords,
+    setOutputs,
     typeToken,
+    v2CustomDomain,
 } from "./internal/common";
 import { Problems, q } from "./internal/errors";
-import { checkHandlerKey, functionRef } from "./internal/handlers";
+import { checkHandlerKey } from "./internal/handlers";
 import { behaviourHash } from "./internal/hash";
 import { Slugger } from "./internal/routes";
 import { PublicRoute, RouteArgs, RouteAuth, SecureWebSocketApiArgs } from "./types";
@@ -112,8 +114,7 @@ export class SecureWebSocketApi extends pulumi.ComponentResource {
     constructor(name: string, args: SecureWebSocketApiArgs, opts?: pulumi.ComponentResourceOptions) {
         const p = plan(name, args);
         super(typeToken(COMPONENT), name, {}, opts);
-        const problems = new Problems(COMPONENT, name);
-        const slugs = new Slugger();
+        const ctx: ChildContext = { name, parent: this, slugs: new Slugger(), handlers: args.handlers, problems: new Problems(COMPONENT, name) };
 
         const api = new aws.apigatewayv2.Api(
             name,
@@ -127,51 +128,26 @@ export class SecureWebSocketApi extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const authorizerIds = new Map<string, pulumi.Output<string>>();
-        const authorizerHash: Record<string, pulumi.Input<unknown>> = {};
-        for (const a of p.authorizers.values()) {
-            const slug = slugs.get(`authorizer-${a.name}`);
-            const fn = functionRef(args.handlers, a.handler!, `authorizer ${q(a.name)}`, problems);
-            const authorizer = new aws.apigatewayv2.Authorizer(
-                `${name}-${slug}`,
-                { apiId: api.id, name: a.name, authorizerType: "REQUEST", authorizerUri: fn.invokeArn, identitySources: a.identitySources },
+        // WebSocket APIs take Lambda REQUEST authorizers only (resolveAuthorizers refuses the other types).
+        const authorizers = createAuthorizers(ctx, api.executionArn, p.authorizers, (resourceName, a, fn) =>
+            new aws.apigatewayv2.Authorizer(
+                resourceName,
+                { apiId: api.id, name: a.name, authorizerType: "REQUEST", authorizerUri: fn!.invokeArn, identitySources: a.identitySources },
                 { parent: this },
-            );
-            authorizerIds.set(a.name, authorizer.id);
-            authorizerHash[a.name] = { id: authorizer.id, identitySources: a.identitySources, fn: fn.arn };
-            invokePermission(`${name}-${slug}-invoke`, fn.arn, authorizerArn(api.executionArn, authorizer.id), this);
-        }
+            ),
+        );
+        const authorizerHash: Record<string, pulumi.Input<unknown>> = {};
+        for (const [n, c] of authorizers) authorizerHash[n] = { id: c.id, identitySources: c.config.identitySources, fn: c.fn!.arn };
 
         const routeResources: pulumi.Resource[] = [];
-        const routeAuth = new Map<string, RouteAuth>();
-        const iamArns: { [route: string]: pulumi.Output<string> } = {};
+        const records = new RouteRecords();
         const routeHash: Record<string, pulumi.Input<unknown>> = {};
         for (const r of p.routes) {
-            const slug = slugs.get(r.key);
-            const a = r.auth;
-            const fn = functionRef(args.handlers, r.args.handler, `route ${q(r.key)}`, problems);
-            const integration = new aws.apigatewayv2.Integration(
-                `${name}-integration-${slug}`,
-                { apiId: api.id, integrationType: "AWS_PROXY", integrationMethod: "POST", integrationUri: fn.invokeArn },
-                { parent: this },
-            );
-            const route = new aws.apigatewayv2.Route(
-                `${name}-route-${slug}`,
-                {
-                    apiId: api.id,
-                    routeKey: r.key,
-                    target: pulumi.interpolate`integrations/${integration.id}`,
-                    authorizationType: a.authorizationType,
-                    authorizerId: a.authorizer ? authorizerIds.get(a.authorizer) : undefined,
-                },
-                { parent: this },
-            );
             const arn = routeKeyArn(api.executionArn, p.stageName, r.key);
-            invokePermission(`${name}-invoke-${slug}`, fn.arn, arn, this);
+            const { fn, integration, route } = createV2Route(ctx, api.id, authorizers, { key: r.key, handler: r.args.handler, auth: r.auth, arn });
             routeResources.push(integration, route);
-            routeAuth.set(r.key, a);
-            if (a.kind === "iam") iamArns[r.key] = arn;
-            routeHash[r.key] = { auth: a, handler: r.args.handler, fn: fn.arn };
+            records.add(r.key, r.auth, arn);
+            routeHash[r.key] = { auth: r.auth, handler: r.args.handler, fn: fn.arn };
         }
 
         const deployment = new aws.apigatewayv2.Deployment(
@@ -184,42 +160,17 @@ export class SecureWebSocketApi extends pulumi.ComponentResource {
             { parent: this, dependsOn: routeResources },
         );
         const stage = new aws.apigatewayv2.Stage(`${name}-stage`, { apiId: api.id, name: p.stageName, deploymentId: deployment.id, tags: args.tags }, { parent: this });
+        const url = args.customDomain ? v2CustomDomain(ctx, args.customDomain, api.id, stage.id, args.tags, "wss") : stage.invokeUrl;
 
-        let url: pulumi.Output<string> = stage.invokeUrl;
-        const cd = args.customDomain;
-        if (cd) {
-            const domain = cd.certificateArn
-                ? new aws.apigatewayv2.DomainName(
-                      `${name}-domain`,
-                      { domainName: cd.domainName, domainNameConfiguration: { certificateArn: cd.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }, tags: args.tags },
-                      { parent: this },
-                  )
-                : undefined;
-            new aws.apigatewayv2.ApiMapping(
-                `${name}-mapping`,
-                { apiId: api.id, domainName: domain ? domain.domainName : cd.domainName, stage: stage.id, apiMappingKey: cd.basePath },
-                { parent: this },
-            );
-            url = pulumi.output(domainUrl(cd.domainName, cd.basePath, "wss"));
-        }
-
-        this.url = url;
-        this.apiId = api.id;
-        this.executionArn = api.executionArn;
-        this.stageName = stage.name;
-        this.routeAuth = pulumi.output(routeAuthOutput(routeAuth));
-        this.publicRoutes = pulumi.output(publicRoutesOutput(routeAuth, `${name}-route-*`));
-        this.iamRouteArns = pulumi.output(iamArns);
-        this.manageConnectionsArn = manageConnectionsArn(api.executionArn, p.stageName);
-        this.registerOutputs({
-            url: this.url,
-            apiId: this.apiId,
-            executionArn: this.executionArn,
-            stageName: this.stageName,
-            routeAuth: this.routeAuth,
-            publicRoutes: this.publicRoutes,
-            iamRouteArns: this.iamRouteArns,
-            manageConnectionsArn: this.manageConnectionsArn,
-        });
+        this.registerOutputs(
+            setOutputs(this, {
+                url,
+                apiId: api.id,
+                executionArn: api.executionArn,
+                stageName: stage.name,
+                ...records.outputs(`${name}-route-*`),
+                manageConnectionsArn: manageConnectionsArn(api.executionArn, p.stageName),
+            }),
+        );
     }
 }
