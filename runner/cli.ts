@@ -8,6 +8,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
+import { ensureBundledPackBuilt } from "./pack-build";
 import {
     AnalyzerSession,
     PolicyConfigError,
@@ -228,6 +229,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     const tool = toolInfo();
     const started = Date.now();
     const packDir = path.resolve(opts.policyPack ?? DEFAULT_PACK_DIR);
+    try {
+        ensureBundledPackBuilt(packDir);
+    } catch (e) {
+        return { ok: false, failure: { tool, kind: "pack", message: (e as Error).message, file: packDir } };
+    }
     const packDisplay = opts.policyPack ? path.normalize(opts.policyPack) : displayPath(DEFAULT_PACK_DIR);
     const configFile = opts.policyPackConfig ? path.resolve(opts.policyPackConfig) : undefined;
     let pack: PolicyPackProcess | undefined;

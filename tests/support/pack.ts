@@ -4,6 +4,7 @@
 import * as path from "path";
 import { AnalysisResult, AnalyzerSession, parsePolicyPackConfig, PolicyPackProcess, PolicyViolation } from "../../runner/analyzer";
 import { ResourceRecord } from "../../runner/model";
+import { ensureBundledPackBuilt } from "../../runner/pack-build";
 import { PROJECT, STACK, StackBuilder } from "./stack";
 
 export const POLICYPACK_DIR = path.resolve(__dirname, "../../policypack");
@@ -12,6 +13,7 @@ export class PackHarness {
     private constructor(readonly process: PolicyPackProcess) {}
 
     static async start(packDir = POLICYPACK_DIR): Promise<PackHarness> {
+        ensureBundledPackBuilt(packDir);
         return new PackHarness(await PolicyPackProcess.start({ packDir, project: PROJECT, stack: STACK, dryRun: true }));
     }
 

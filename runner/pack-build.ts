@@ -1,0 +1,43 @@
+// This repository's policy pack runs from compiled JavaScript (policypack/bin), because the CLI's run-policy-pack
+// type-checks a TypeScript pack with ts-node at every start (4.7 s against 0.8 s measured). `npm ci` builds it
+// (the workspace's `prepare` script); this guard rebuilds it when a source is newer than the build, so neither the
+// runner nor the tests ever start a stale pack.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export const BUNDLED_PACK_DIR = path.resolve(__dirname, "..", "policypack");
+const BUILD_OUTPUT = path.join(BUNDLED_PACK_DIR, "bin", "index.js");
+
+/** Rebuilds the bundled pack when it is missing or older than any of its sources; other packs are left alone. */
+export function ensureBundledPackBuilt(packDir: string): void {
+    if (path.resolve(packDir) !== BUNDLED_PACK_DIR) return;
+    const built = mtime(BUILD_OUTPUT);
+    if (built !== undefined && newestSource(BUNDLED_PACK_DIR) <= built) return;
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [BUNDLED_PACK_DIR] });
+    try {
+        execFileSync(process.execPath, [tsc, "-p", path.join(BUNDLED_PACK_DIR, "tsconfig.json")], { stdio: "pipe" });
+    } catch (err) {
+        const out = (err as { stdout?: Buffer }).stdout?.toString() ?? "";
+        throw new Error(`building the policy pack in ${BUNDLED_PACK_DIR} failed:\n${out.trim() || (err as Error).message}`);
+    }
+}
+
+function newestSource(dir: string): number {
+    let newest = 0;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (entry.name === "node_modules" || entry.name === "bin") continue;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+        else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, mtime(full) ?? 0);
+    }
+    return newest;
+}
+
+function mtime(file: string): number | undefined {
+    try {
+        return fs.statSync(file).mtimeMs;
+    } catch {
+        return undefined;
+    }
+}
