@@ -10,7 +10,6 @@ import {
     createV2Route,
     requireArgs,
     requireHandlers,
-    requireObject,
     requirePlain,
     RouteRecords,
     setOutputs,
@@ -18,7 +17,7 @@ import {
     v2CustomDomain,
 } from "./internal/common";
 import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
-import { Problems } from "./internal/errors";
+import { Problems, requireObject } from "./internal/errors";
 import { PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
 import { PublicRoute, RouteAuth, SecureHttpApiArgs } from "./types";
 
@@ -45,7 +44,6 @@ function plan(name: string, args: SecureHttpApiArgs): HttpPlan {
     checkTags(problems, args.tags);
     const hasRoutes = requireObject(problems, "routes", args.routes, true);
     requireHandlers(problems, args.handlers);
-    if (args.authorizers !== undefined) requireObject(problems, "authorizers", args.authorizers, false);
     const { authorizers, declared } = resolveApiAuthorizers("HTTP", args.authorizers, args.handlers, problems);
     checkDefaultAuth(args.defaultAuth, declared, problems);
     const cors = resolveCors(pulumi.Output.isInstance(args.cors) ? undefined : args.cors, problems);

@@ -13,14 +13,13 @@ import {
     invokePermission,
     requireArgs,
     requireHandlers,
-    requireObject,
     requirePlain,
     RouteRecords,
     setOutputs,
     typeToken,
 } from "./internal/common";
 import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
-import { Problems, q } from "./internal/errors";
+import { Problems, q, requireObject } from "./internal/errors";
 import { FunctionRef, functionRef } from "./internal/handlers";
 import { behaviourHash } from "./internal/hash";
 import { buildResourcePolicy } from "./internal/resourcePolicy";

@@ -11,14 +11,13 @@ import {
     createV2Route,
     requireArgs,
     requireHandlers,
-    requireObject,
     requirePlain,
     RouteRecords,
     setOutputs,
     typeToken,
     v2CustomDomain,
 } from "./internal/common";
-import { Problems, q } from "./internal/errors";
+import { Problems, q, requireObject } from "./internal/errors";
 import { checkHandlerKey } from "./internal/handlers";
 import { behaviourHash } from "./internal/hash";
 import { Slugger } from "./internal/routes";

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AuthorizerArgs, RouteArgs, RouteAuth } from "../types";
 import { cognitoIssuer, parseUserPoolArn } from "./arns";
-import { Problems, q } from "./errors";
+import { Problems, q, requireObject } from "./errors";
 import { checkHandlerKey } from "./handlers";
 
 export type ApiKind = "HTTP" | "REST" | "WEBSOCKET";
@@ -240,7 +240,8 @@ export function resolveApiAuthorizers(
     handlers: unknown,
     problems: Problems,
 ): { authorizers: Map<string, ResolvedAuthorizer>; declared: Set<string> } {
-    const plain = pulumi.Output.isInstance(authorizers) ? undefined : authorizers;
+    let plain = pulumi.Output.isInstance(authorizers) ? undefined : authorizers;
+    if (plain !== undefined && !requireObject(problems, "authorizers", plain, false)) plain = undefined;
     return { authorizers: resolveAuthorizers(api, plain, handlers, problems), declared: new Set(Object.keys(plain ?? {})) };
 }
 

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CustomDomainArgs, PublicRoute, RouteAuth } from "../types";
 import { authorizerArn } from "./arns";
 import { compactRouteAuth, ResolvedAuthorizer } from "./auth";
-import { Problems, q } from "./errors";
+import { Problems, q, requireObject } from "./errors";
 import { FunctionRef, functionRef } from "./handlers";
 import { Slugger } from "./routes";
 
@@ -33,18 +33,6 @@ export function requirePlain(problems: Problems, values: Record<string, unknown>
             problems.add(field, "must be a plain value known at preview (no secrets or resource references; functions go in `handlers`)");
         }
     }
-}
-
-export function requireObject(problems: Problems, field: string, value: unknown, required: boolean): boolean {
-    if (value === undefined || value === null) {
-        if (required) problems.add(field, "is required");
-        return false;
-    }
-    if (typeof value !== "object" || Array.isArray(value) || pulumi.Output.isInstance(value)) {
-        problems.add(field, "must be a map");
-        return false;
-    }
-    return true;
 }
 
 /** `handlers` is a map, or an Output of one (resource references inside a map arrive wrapped through the provider). */

@@ -39,3 +39,16 @@ export class Problems {
 export function q(value: string): string {
     return JSON.stringify(value);
 }
+
+/** A plain map argument: reports `is required` or `must be a map` and returns whether the value can be read. */
+export function requireObject(problems: Problems, field: string, value: unknown, required: boolean): boolean {
+    if (value === undefined || value === null) {
+        if (required) problems.add(field, "is required");
+        return false;
+    }
+    if (typeof value !== "object" || Array.isArray(value) || pulumi.Output.isInstance(value)) {
+        problems.add(field, "must be a map");
+        return false;
+    }
+    return true;
+}

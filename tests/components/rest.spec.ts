@@ -319,6 +319,7 @@ describe("SecureRestApi", () => {
             ["a bad endpoint type", () => ({ ...args(f), endpointType: "INTERNAL" as never }), /endpointType: "INTERNAL" is not one of EDGE, REGIONAL, PRIVATE/],
             ["a custom domain on a PRIVATE API", () => ({ ...args(f), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-1"], customDomain: { domainName: "api.example.com" } }), /customDomain: is not supported for PRIVATE APIs/],
             ["a bad stage name", () => ({ ...args(f), stageName: "v 1" }), /stageName: must be 1-128 letters/],
+            ["authorizers given as a list", () => ({ ...args(f), authorizers: [{ type: "cognito", userPoolArn: POOL }] as never }), /- authorizers: must be a map\n/],
         ];
         for (const [what, make, expected] of cases) {
             it(what, async () => {

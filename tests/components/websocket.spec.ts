@@ -105,6 +105,7 @@ describe("SecureWebSocketApi", () => {
             ["scopes on $connect", () => ({ ...args(f), routes: { $connect: { handler: "chat", auth: "bundled", scopes: ["chat"] } } }), /does not apply scopes for Lambda authorizer/],
             ["a resource policy", () => ({ ...args(f), resourcePolicy: {} } as never), /resourcePolicy: is not supported on WebSocket APIs/],
             ["a bad route key", () => ({ ...args(f), routes: { ...args(f).routes, "send message": { handler: "chat" } } }), /route "send message": is not a WebSocket route key/],
+            ["authorizers given as a list", () => ({ ...args(f), authorizers: [{ type: "lambda", handler: "auth" }] as never }), /authorizers: must be a map/],
         ];
         for (const [what, make, expected] of cases) {
             it(what, async () => {
