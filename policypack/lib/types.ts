@@ -30,3 +30,13 @@ export const T = {
 } as const;
 
 export type TypeToken = (typeof T)[keyof typeof T];
+
+/**
+ * Tags a validateResource/remediateResource function with the one type it judges, as the SDK's
+ * `validateResourceOfType` does with a resource class. The SDK then skips it for every other type without
+ * deserializing the resource's properties, which is most of Analyze's cost on a large stack.
+ */
+export function forType<F extends (...args: never[]) => unknown>(type: TypeToken, fn: F): F {
+    (fn as unknown as { __pulumiType: string }).__pulumiType = type;
+    return fn;
+}

@@ -32,7 +32,7 @@ import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
 import { StackIndex } from "../lib/stack-index";
-import { T } from "../lib/types";
+import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-api-key-hygiene";
@@ -61,11 +61,10 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "val
             },
         },
     },
-    validateResource: (args: ResourceValidationArgs) => {
-        if (args.type !== T.apiKey) return;
+    validateResource: forType(T.apiKey, (args: ResourceValidationArgs) => {
         const value = (raw(args.props) as Record<string, unknown>).value;
         valueSetInInputs.set(args.urn, value !== undefined && value !== null && value !== "");
-    },
+    }),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const exempt = args.getConfig<{ exemptKeys?: Exemption[] }>().exemptKeys ?? [];
         const index = new StackIndex(args.resources);

@@ -2,11 +2,11 @@
 //
 // `aws.apigatewayv2.Api` with `target` uses quick create: API Gateway makes a `$default` route and integration
 // itself, with no authorization, and no Route resource exists for any route policy or reviewer to see.
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationPolicy, ResourceValidationArgs, ReportViolation } from "@pulumi/policy";
 import { findAllowlistEntry } from "../lib/allowlist";
 import { publicRoutesSchema, PublicRouteEntry } from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
-import { T } from "../lib/types";
+import { forType, T } from "../lib/types";
 import { raw } from "../lib/values";
 
 export const name = "apigw-http-api-quick-create";
@@ -16,8 +16,7 @@ export const policy: ResourceValidationPolicy = {
     description: "HTTP APIs must not use quick create (`target`), which adds an unauthenticated $default route no Route resource shows.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { publicRoutes: publicRoutesSchema } },
-    validateResource: (args, reportViolation) => {
-        if (args.type !== T.v2Api) return;
+    validateResource: forType(T.v2Api, (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const props = raw(args.props) as Record<string, unknown>;
         // Set at all, even to a value unknown during preview, means quick create.
         if (props.target === undefined || props.target === null || props.target === "") return;
@@ -37,5 +36,5 @@ export const policy: ResourceValidationPolicy = {
                 alternative: allowlistHint(name, "$default"),
             }),
         );
-    },
+    }),
 };

@@ -12,10 +12,10 @@
 //     unexpected identity provider.
 // A resource policy: `pulumi up` stops the authorizer before it is created. A value unknown during preview (an
 // issuer interpolated from a user pool id) is reported as "could not verify" (advisory) and checked when known.
-import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { globMatch } from "../lib/allowlist";
 import { formatFinding, q } from "../lib/messages";
-import { T } from "../lib/types";
+import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-jwt-authorizer-config";
@@ -39,8 +39,7 @@ export const policy: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: (args: ResourceValidationArgs, reportViolation) => {
-        if (args.type !== T.v2Authorizer) return;
+    validateResource: forType(T.v2Authorizer, (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const props = raw(args.props) as Record<string, unknown>;
         if (isUnknown(props.authorizerType)) throw new CouldNotVerify([`${args.urn}: authorizerType is unknown during preview`]);
         if (asString(props.authorizerType)?.toUpperCase() !== "JWT") return;
@@ -101,5 +100,5 @@ export const policy: ResourceValidationPolicy = {
             );
         }
         if (unverified.length > 0) throw new CouldNotVerify([`${args.urn}: ${unverified.join("; ")}`]);
-    },
+    }),
 };

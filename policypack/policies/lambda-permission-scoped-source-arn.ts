@@ -20,7 +20,7 @@ import { openScope } from "../lib/execute-api-arn";
 import { API_GATEWAY_PRINCIPALS } from "../lib/invoke-permission";
 import { formatFinding, q } from "../lib/messages";
 import { StackIndex } from "../lib/stack-index";
-import { T } from "../lib/types";
+import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "lambda-permission-scoped-source-arn";
@@ -32,8 +32,7 @@ export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "val
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
     validateStack: validateUnknownSourceArns,
-    validateResource: (args: ResourceValidationArgs, reportViolation) => {
-        if (args.type !== T.lambdaPermission) return;
+    validateResource: forType(T.lambdaPermission, (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const props = raw(args.props) as Record<string, unknown>;
         if (isUnknown(props.principal)) {
             // Account principals need no sourceArn; only a well-scoped sourceArn is fine whatever the principal.
@@ -96,7 +95,7 @@ export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "val
                 fix: fixCode(args.name, fnCode.code),
             }),
         );
-    },
+    }),
 };
 
 /** API Gateway resources whose ARNs carry the region, account and API id a sourceArn is built from. */

@@ -22,7 +22,7 @@ import {
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { methodPath, owningRestApi } from "../lib/rest-paths";
 import { StackIndex } from "../lib/stack-index";
-import { T } from "../lib/types";
+import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-method-requires-authorization";
@@ -45,8 +45,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         }
         if (unverified.length > 0) throw new CouldNotVerify(unverified);
     },
-    remediateResource: (args: ResourceValidationArgs) => {
-        if (args.type !== T.method) return undefined;
+    remediateResource: forType(T.method, (args: ResourceValidationArgs) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const props = raw(args.props) as Record<string, unknown>;
         const httpMethod = asString(props.httpMethod)?.toUpperCase();
@@ -63,7 +62,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         args.props.authorization = target.type;
         if (target.authorizerId) args.props.authorizerId = target.authorizerId;
         return args.props;
-    },
+    }),
 };
 
 function readConfig(raw: Partial<Config>): Config {

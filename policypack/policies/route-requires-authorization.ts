@@ -23,7 +23,7 @@ import {
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { authorizationType, protocolFromRouteKey, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
-import { T } from "../lib/types";
+import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, raw } from "../lib/values";
 
 export const name = "apigw-route-requires-authorization";
@@ -57,8 +57,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         }
         if (unverified.length > 0) throw new CouldNotVerify(unverified);
     },
-    remediateResource: (args: ResourceValidationArgs) => {
-        if (args.type !== T.v2Route) return undefined;
+    remediateResource: forType(T.v2Route, (args: ResourceValidationArgs) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const props = raw(args.props) as Record<string, unknown>;
         const routeKey = asString(props.routeKey);
@@ -74,7 +73,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         args.props.authorizationType = target.type;
         if (target.authorizerId) args.props.authorizerId = target.authorizerId;
         return args.props;
-    },
+    }),
 };
 
 function readConfig(raw: Partial<Config>): Config {
