@@ -32,9 +32,10 @@ export const T = {
 export type TypeToken = (typeof T)[keyof typeof T];
 
 /**
- * Tags a validateResource/remediateResource function with the one type it judges, as the SDK's
- * `validateResourceOfType` does with a resource class. The SDK then skips it for every other type without
- * deserializing the resource's properties, which is most of Analyze's cost on a large stack.
+ * Tags a validation or remediation function with the one type it judges, as the SDK's `validateResourceOfType` does
+ * with a resource class. The SDK then skips a resource validation or remediation for every other type without
+ * deserializing the resource's properties, and a stack validation when the stack holds no resource of that type
+ * (otherwise it deserializes the whole stack once per stack policy).
  */
 export function forType<F extends (...args: never[]) => unknown>(type: TypeToken, fn: F): F {
     (fn as unknown as { __pulumiType: string }).__pulumiType = type;

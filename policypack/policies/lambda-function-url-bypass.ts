@@ -25,7 +25,7 @@ import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
 import { authorizationType, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
-import { T } from "../lib/types";
+import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "lambda-function-url-bypass";
@@ -42,7 +42,7 @@ export const policy: StackValidationPolicy = {
         "A Lambda function behind an authorized API Gateway route must not also have a function URL with authorizationType NONE, which bypasses the authorizer.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { publicRoutes: publicRoutesSchema } },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+    validateStack: forType(T.lambdaFunctionUrl, (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const urls = args.resources.filter((r) => r.type === T.lambdaFunctionUrl);
         if (urls.length === 0) return;
         const publicRoutes = args.getConfig<{ publicRoutes?: PublicRouteEntry[] }>().publicRoutes ?? [];
@@ -77,7 +77,7 @@ export const policy: StackValidationPolicy = {
             reportViolation(message(url, link.ref, hit), url.urn);
         }
         if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+    }),
 };
 
 function reasonOf(link: LambdaLink): string {

@@ -31,7 +31,7 @@ export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "val
         "Lambda permissions for API Gateway must have a sourceArn naming one API (region, account and API id not wildcarded), so no other API or account can invoke the function.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateStack: validateUnknownSourceArns,
+    validateStack: forType(T.lambdaPermission, validateUnknownSourceArns),
     validateResource: forType(T.lambdaPermission, (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const props = raw(args.props) as Record<string, unknown>;
         if (isUnknown(props.principal)) {

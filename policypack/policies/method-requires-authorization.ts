@@ -34,7 +34,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
     description: "REST API methods (aws.apigateway.Method) must require authorization: IAM, a Cognito user pool or a Lambda authorizer.",
     enforcementLevel: "mandatory",
     configSchema: endpointAuthSchema(remediationSchema(["AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"], "methods")),
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+    validateStack: forType(T.method, (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const index = new StackIndex(args.resources);
         const unverified: string[] = [];
@@ -44,7 +44,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
             else if (result.kind === "unknown") unverified.push(`${method.urn}: ${result.reason}`);
         }
         if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+    }),
     remediateResource: forType(T.method, (args: ResourceValidationArgs) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const props = raw(args.props) as Record<string, unknown>;

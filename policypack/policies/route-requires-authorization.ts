@@ -36,7 +36,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         "API Gateway v2 routes (aws.apigatewayv2.Route) must require authorization: every HTTP API route, and $connect on WebSocket APIs.",
     enforcementLevel: "mandatory",
     configSchema: endpointAuthSchema(remediationSchema(["AWS_IAM", "CUSTOM", "JWT"], "routes")),
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+    validateStack: forType(T.v2Route, (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const index = new StackIndex(args.resources);
         const unverified: string[] = [];
@@ -56,7 +56,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
             reportViolation(openRouteMessage(route.name, route.urn, facts.routeKey ?? "", facts.protocol!, facts.api?.name), route.urn);
         }
         if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+    }),
     remediateResource: forType(T.v2Route, (args: ResourceValidationArgs) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const props = raw(args.props) as Record<string, unknown>;
