@@ -11,6 +11,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
+import { pathToFileURL } from "url";
 import { ResourceRecord } from "../model";
 import { HostMessage, HostRequest, ProgramFailure, SdkInfo } from "./protocol";
 import { Recorder } from "./recorder";
@@ -173,6 +174,14 @@ async function run(req: HostRequest): Promise<HostMessage> {
     if (typeof ResourceClass?.callsites === "function") {
         ResourceClass.callsites = fastCallsites;
     }
+    // SDKs before the request carried a stack trace (3.150–3.19x) send only `Resource.sourcePosition()`: the frame
+    // right after the constructor chain, which for a resource made inside a library (CallbackFunction's role, a
+    // component's children) is a node_modules file; 3.150's version parses a stack header it no longer gets and finds
+    // nothing at all. Answer with the frame the Recorder would pick from a full stack trace, so every SDK version
+    // points a resource at the same program line.
+    if (typeof resproto.RegisterResourceRequest?.prototype?.setStacktrace !== "function" && typeof ResourceClass?.sourcePosition === "function") {
+        ResourceClass.sourcePosition = () => programSourcePosition(req.programDir);
+    }
 
     const loggedErrors: string[] = [];
     const originalError = log.error;
@@ -317,6 +326,38 @@ function fastCallsites(): Array<{ file?: string; line?: number; column?: number 
         }
         return { file, line, column };
     });
+}
+
+const RUNNER_DIR = path.resolve(__dirname, "..");
+
+function within(dir: string, file: string): boolean {
+    const rel = path.relative(dir, file);
+    return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
+/**
+ * `Resource.sourcePosition()` for SDKs whose requests carry no stack trace: the first frame in the program directory
+ * outside node_modules, else the first frame outside node_modules and the runner (a program's own library elsewhere
+ * on disk), as Recorder.sourceOf picks it from a full stack trace.
+ */
+function programSourcePosition(programDir: string): { uri: string; line: number; column: number } | undefined {
+    let fallback: { file: string; line: number; column: number } | undefined;
+    for (const site of fastCallsites()) {
+        if (!site.file || !site.line || !site.column || !path.isAbsolute(site.file)) {
+            continue;
+        }
+        const inModules = site.file.split(path.sep).includes("node_modules");
+        if (inModules || within(RUNNER_DIR, site.file)) {
+            continue;
+        }
+        const position = { file: site.file, line: site.line, column: site.column };
+        if (within(programDir, site.file)) {
+            fallback = position;
+            break;
+        }
+        fallback = fallback ?? position;
+    }
+    return fallback ? { uri: pathToFileURL(fallback.file).toString(), line: fallback.line, column: fallback.column } : undefined;
 }
 
 function send(msg: HostMessage): void {
