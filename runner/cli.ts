@@ -83,9 +83,11 @@ function programFailureMessage(f: ProgramFailure, programDir: string, stack: str
     const missing = /^Missing required configuration variable '([^']+)'/.exec(f.message);
     if (missing) {
         const key = missing[1];
+        // requireSecret: the SDK's own message (kept in the stack) asks for `pulumi config set --secret`.
+        const secret = (f.stack ?? "").includes(`config set --secret ${key} `);
         return (
-            `${at}the program requires the configuration value '${key}', which stack "${stack}" does not set: add it to ` +
-            `${displayPath(path.join(programDir, `Pulumi.${stack}.yaml`))} (\`pulumi config set ${key} <value>\`) or pass --config ${key}=<value>.`
+            `${at}the program requires the ${secret ? "secret " : ""}configuration value '${key}', which stack "${stack}" does not set: add it to ` +
+            `${displayPath(path.join(programDir, `Pulumi.${stack}.yaml`))} (\`pulumi config set${secret ? " --secret" : ""} ${key} <value>\`) or pass --config ${key}=<value>.`
         );
     }
     switch (f.kind) {
