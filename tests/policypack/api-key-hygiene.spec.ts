@@ -1,17 +1,13 @@
 import { strict as assert } from "assert";
 import { secret } from "../../runner/model";
 import { API_KEY_SCHEME, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { method, restApi, restResource, StackBuilder, UNKNOWN } from "../support/stack";
 
 const POLICY = "apigw-api-key-hygiene";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     describe("fixed key values", () => {
         it("flags a value the program supplies, secret-wrapped on the wire as @pulumi/aws always sends it", async () => {

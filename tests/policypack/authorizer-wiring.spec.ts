@@ -1,22 +1,15 @@
 import { strict as assert } from "assert";
-import { AnalysisResult } from "../../runner/analyzer";
 import { MODES, World } from "../support/invoke";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { policyHelpers, usePack, violationsOf } from "../support/pack";
 import { StackBuilder, UNKNOWN } from "../support/stack";
 
 const POLICY = "apigw-authorizer-wiring";
 const POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
+    const { run, mine, message } = policyHelpers(pack, POLICY);
 
-    const run = (w: World): Promise<AnalysisResult> => pack.analyze(w.s, { dryRun: w.mode === "preview" });
-    const mine = (r: AnalysisResult) => findings(r, { policy: POLICY });
-    const message = (r: AnalysisResult, name: string) => violationsOf(r, POLICY).find((v) => v.urn.endsWith(`::${name}`))!.message;
 
     for (const mode of MODES) {
         describe(mode, () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { StackBuilder, UNKNOWN } from "../support/stack";
 
 const POLICY = "apigw-component-route-authorization";
@@ -9,11 +9,7 @@ const lambdaAuthorizer = { parameterName: "Authorization", identitySource: ["met
 const cognitoAuthorizer = { parameterName: "Authorization", providerARNs: [UNKNOWN] };
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     it("lists every open route of a RestAPI component in one violation on the component", async () => {
         const s = new StackBuilder();
@@ -96,11 +92,7 @@ describe(POLICY, () => {
 });
 
 describe(`${POLICY}: swaggerString`, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     const swagger = (security: unknown) =>
         JSON.stringify({

@@ -1,22 +1,19 @@
 import { strict as assert } from "assert";
 import { apiMapping, basePathMapping, MTLS, restApiOfType, restDomain, v2Domain } from "../support/exposure";
 import { httpApiWithBody, openapi3, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { AnalysisResult } from "../../runner/analyzer";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { StackBuilder, UNKNOWN, v2Api } from "../support/stack";
 
 const ADVISORY = "apigw-default-endpoint-disabled";
 const MANDATORY = "apigw-default-endpoint-disabled-mtls";
 
-function both(result: Awaited<ReturnType<PackHarness["analyze"]>>): string[] {
+function both(result: AnalysisResult): string[] {
     return [...findings(result, { policy: ADVISORY }), ...findings(result, { policy: MANDATORY })];
 }
 
 describe(`${ADVISORY} / ${MANDATORY}`, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     it("advises disabling the default endpoint of an API mapped to a custom domain, naming the mapping and the fix", async () => {
         const s = new StackBuilder();

@@ -1,7 +1,7 @@
 // The false positives peer scanners are known for (shared/research/policy_anchors.md), as a table of cases with the
 // verdict authguard must give. "open" = mandatory violation from the named policy; "clean" = none.
 import { strict as assert } from "assert";
-import { findings, PackHarness } from "../support/pack";
+import { findings, usePack } from "../support/pack";
 import { method, restApi, restResource, route, StackBuilder, v2Api } from "../support/stack";
 
 interface Case {
@@ -92,11 +92,7 @@ const cases: Case[] = [
 ];
 
 describe("false positives of peer scanners: authguard's verdicts", () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     for (const c of cases) {
         it(`${c.name} → ${c.expect}`, async () => {

@@ -1,15 +1,11 @@
 import { strict as assert } from "assert";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { StackBuilder, UNKNOWN, v2Api } from "../support/stack";
 
 const POLICY = "apigw-http-api-quick-create";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     it("fails an HTTP API with a target, including a target unknown during preview", async () => {
         const s = new StackBuilder();

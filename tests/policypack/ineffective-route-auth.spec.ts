@@ -1,15 +1,11 @@
 import { strict as assert } from "assert";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { method, restApi, route, StackBuilder, v2Api } from "../support/stack";
 
 const POLICY = "apigw-ineffective-route-auth";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     it("warns (advisory) about authorization on WebSocket routes other than $connect", async () => {
         const s = new StackBuilder();

@@ -1,23 +1,16 @@
 import { strict as assert } from "assert";
-import { AnalysisResult } from "../../runner/analyzer";
 import { PropertyValue } from "../../runner/model";
 import { Ref, World } from "../support/invoke";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { policyHelpers, usePack } from "../support/pack";
 import { StackBuilder, UNKNOWN } from "../support/stack";
 
 const POLICY = "apigw-jwt-authorizer-config";
 const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
+    const { run, mine, message } = policyHelpers(pack, POLICY);
 
-    const run = (w: World, config?: object): Promise<AnalysisResult> => pack.analyze(w.s, { dryRun: w.mode === "preview", config });
-    const mine = (r: AnalysisResult) => findings(r, { policy: POLICY });
-    const message = (r: AnalysisResult, name: string) => violationsOf(r, POLICY).find((v) => v.urn.endsWith(`::${name}`))!.message;
 
     function jwt(w: World, name: string, jwtConfiguration: PropertyValue | Ref | undefined, identitySources: PropertyValue | undefined = ["$request.header.Authorization"]) {
         const api = w.s.resources.find((r) => r.name === "http") ?? w.v2Api("http", "HTTP");

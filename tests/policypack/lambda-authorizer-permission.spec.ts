@@ -6,20 +6,15 @@ import { StackIndex } from "../../policypack/lib/stack-index";
 import { AuthorizerNeedingPermission, judgeAuthorizer } from "../../policypack/policies/lambda-authorizer-permission";
 import { AnalysisResult } from "../../runner/analyzer";
 import { asPolicyResources, invokeArn, Mode, MODES, World } from "../support/invoke";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { policyHelpers, usePack, violationsOf } from "../support/pack";
 import { StackBuilder, UNKNOWN } from "../support/stack";
 
 const POLICY = "apigw-lambda-authorizer-permission";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
+    const { run, mine } = policyHelpers(pack, POLICY);
 
-    const run = (w: World, config?: object): Promise<AnalysisResult> => pack.analyze(w.s, { dryRun: w.mode === "preview", config });
-    const mine = (r: AnalysisResult) => findings(r, { policy: POLICY });
     /** The resources listed in this policy's "could not verify" advisory. */
     const unverified = (r: AnalysisResult) =>
         violationsOf(r, POLICY)

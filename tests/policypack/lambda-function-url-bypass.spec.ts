@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { functionUrl, lambdaFunction } from "../support/exposure";
 import { lambdaAuthorizerScheme, openapi3, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { method, restApi, restResource, route, StackBuilder, UNKNOWN, v2Api } from "../support/stack";
 import { ResourceRecord } from "../../runner/model";
 
@@ -23,11 +23,7 @@ function v2Integration(s: StackBuilder, name: string, api: ResourceRecord, fn: R
 }
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     it("fails a NONE function URL on a function behind an authorized REST method, naming both and the fix", async () => {
         const s = new StackBuilder();

@@ -2,20 +2,15 @@ import { strict as assert } from "assert";
 import { AnalysisResult } from "../../runner/analyzer";
 import { ResourceRecord } from "../../runner/model";
 import { Mode, MODES, World } from "../support/invoke";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, policyHelpers, usePack, violationsOf } from "../support/pack";
 import { StackBuilder } from "../support/stack";
 
 const POLICY = "apigw-lambda-integration-permission";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
+    const { run, mine } = policyHelpers(pack, POLICY);
 
-    const run = (w: World): Promise<AnalysisResult> => pack.analyze(w.s, { dryRun: w.mode === "preview" });
-    const mine = (r: AnalysisResult) => findings(r, { policy: POLICY });
     const unverified = (r: AnalysisResult) =>
         violationsOf(r, POLICY)
             .filter((v) => v.message.includes("could not verify"))

@@ -1,20 +1,14 @@
 import { strict as assert } from "assert";
-import { AnalysisResult } from "../../runner/analyzer";
 import { World } from "../support/invoke";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { policyHelpers, usePack, violationsOf } from "../support/pack";
 import { StackBuilder } from "../support/stack";
 
 const POLICY = "lambda-permission-scoped-source-arn";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
+    const { run, mine } = policyHelpers(pack, POLICY);
 
-    const run = (w: World): Promise<AnalysisResult> => pack.analyze(w.s, { dryRun: w.mode === "preview" });
-    const mine = (r: AnalysisResult) => findings(r, { policy: POLICY });
 
     it("flags API Gateway permissions with no sourceArn, or one wildcarding region, account or API id", async () => {
         const w = new World(new StackBuilder(), "up");

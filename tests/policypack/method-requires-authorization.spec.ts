@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { method, restApi, restResource, StackBuilder, UNKNOWN } from "../support/stack";
 
 const POLICY = "apigw-method-requires-authorization";
@@ -15,11 +15,7 @@ function petsApi() {
 }
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     it("fails an open method and names the URN, the endpoint, why and the fix", async () => {
         const { s, api, pets } = petsApi();

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { lambdaFunction } from "../support/exposure";
 import { awsApigatewaySwagger, lambdaAuthorizerScheme, restApiUp, swagger2 } from "../support/openapi";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { StackBuilder } from "../support/stack";
 
 const POLICY = "apigw-lambda-authorizer-permission";
@@ -34,11 +34,7 @@ function permission(s: StackBuilder, fn: ReturnType<typeof lambdaFunction>, sour
 }
 
 describe(`${POLICY} (authorizers in OpenAPI bodies)`, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     it("fails a body-declared Lambda authorizer API Gateway may not invoke, on the API's URN", async () => {
         const { s, api } = bodyWithAuthorizer(lambdaAuthorizerScheme());

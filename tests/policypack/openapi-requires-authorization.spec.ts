@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { readEndpointAuthConfig } from "../../policypack/lib/config";
 import { bodyLambdaAuthorizers, findOpenOperations, parseOpenApiBody } from "../../policypack/lib/openapi";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import {
     API_KEY_SCHEME,
     awsApigatewaySwagger,
@@ -61,11 +61,7 @@ components:
 `;
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     it("passes a Swagger 2 body whose root requirement names a Lambda authorizer", async () => {
         const s = new StackBuilder();

@@ -3,18 +3,14 @@ import { parsePolicyDocument } from "../../policypack/lib/iam-policy";
 import { judgeDocument } from "../../policypack/lib/resource-policy";
 import { allowAnyone, denyUnless, policyDoc, restApiOfType, restApiPolicy, vpcEndpoint } from "../support/exposure";
 import { lambdaIntegration, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { method, StackBuilder, UNKNOWN } from "../support/stack";
 
 const POLICY = "apigw-resource-policy";
 const IAM_POLICY = "apigw-resource-policy-iam";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     describe("private endpoints", () => {
         it("fails a PRIVATE API with no resource policy, with the fix", async () => {
@@ -167,11 +163,7 @@ describe(POLICY, () => {
 });
 
 describe(IAM_POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     function iamApi(policy?: object) {
         const s = new StackBuilder();

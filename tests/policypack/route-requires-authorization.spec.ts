@@ -1,15 +1,11 @@
 import { strict as assert } from "assert";
-import { findings, PackHarness, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../support/pack";
 import { route, StackBuilder, UNKNOWN, v2Api } from "../support/stack";
 
 const POLICY = "apigw-route-requires-authorization";
 
 describe(POLICY, () => {
-    let pack: PackHarness;
-    before(async () => {
-        pack = await PackHarness.start();
-    });
-    after(async () => pack?.close());
+    const pack = usePack();
 
     describe("HTTP APIs", () => {
         it("fails every open route, $default included, and names URN, route, why and fix", async () => {

@@ -45,3 +45,35 @@ export function findings(result: AnalysisResult, filter: { policy?: string; leve
 export function violationsOf(result: AnalysisResult, policy: string): PolicyViolation[] {
     return result.violations.filter((v) => v.policyName === policy);
 }
+
+/**
+ * Starts the pack once for the enclosing `describe` (before/after hooks) and returns an `analyze` bound to it, so a
+ * spec file needs no start/stop scaffolding of its own.
+ */
+export function usePack(packDir = POLICYPACK_DIR): Pick<PackHarness, "analyze"> {
+    let harness: PackHarness | undefined;
+    before(async () => {
+        harness = await PackHarness.start(packDir);
+    });
+    after(async () => harness?.close());
+    return {
+        analyze: (stack, opts) => {
+            if (!harness) throw new Error("the policy pack did not start (see the before hook's error)");
+            return harness.analyze(stack, opts);
+        },
+    };
+}
+
+/** Shorthands for specs of one policy: run a stack in its mode, that policy's findings, a resource's message. */
+export function policyHelpers(pack: Pick<PackHarness, "analyze">, policy: string) {
+    return {
+        run: (w: { s: StackBuilder; mode: "preview" | "up" }, config?: object): Promise<AnalysisResult> =>
+            pack.analyze(w.s, { dryRun: w.mode === "preview", config }),
+        mine: (r: AnalysisResult): string[] => findings(r, { policy }),
+        message: (r: AnalysisResult, name: string): string => {
+            const v = violationsOf(r, policy).find((x) => x.urn.endsWith(`::${name}`));
+            if (!v) throw new Error(`no ${policy} violation on a resource named ${name}`);
+            return v.message;
+        },
+    };
+}
