@@ -43,10 +43,10 @@ export const policy: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { publicRoutes: publicRoutesSchema } },
     validateStack: forType(T.lambdaFunctionUrl, (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const urls = args.resources.filter((r) => r.type === T.lambdaFunctionUrl);
+        const index = new StackIndex(args.resources);
+        const urls = index.ofType(T.lambdaFunctionUrl);
         if (urls.length === 0) return;
         const publicRoutes = args.getConfig<{ publicRoutes?: PublicRouteEntry[] }>().publicRoutes ?? [];
-        const index = new StackIndex(args.resources);
         const { fronted, maybeFronted } = frontedFunctions(index);
         const byKey = new Map<string, Fronted[]>();
         for (const f of fronted) {
