@@ -19,7 +19,7 @@ import {
     Remediation,
     loadPolicyPackConfig,
 } from "./analyzer";
-import { PropertyMap, ResourceRecord } from "./model";
+import { ResourceRecord } from "./model";
 import { ProgramFailure, ProgramRun, ProgramRunError, RunMode, loadProject, ProjectError, runProgram } from "./program";
 import {
     CheckFailure,
@@ -121,8 +121,8 @@ class StreamingAnalysis {
     private error: unknown;
     private hasError = false;
     private idle: Array<() => void> = [];
-    /** URN → inputs after remediation, for the AnalyzeStack view. */
-    private readonly remediated = new Map<string, PropertyMap>();
+    /** URN → the record after remediation, for the AnalyzeStack view. */
+    private readonly remediated = new Map<string, ResourceRecord>();
     /** Wall time during which at least one Remediate/Analyze call was in flight. */
     busyMs = 0;
     private busySince = 0;
@@ -175,22 +175,9 @@ class StreamingAnalysis {
     }
 
     private async analyzeOne(record: ResourceRecord): Promise<{ violations: PolicyViolation[]; remediations: Remediation[] }> {
-        const session = await this.session;
-        const violations: PolicyViolation[] = [];
-        const remediations: Remediation[] = [];
-        let current = record;
-        if ([...session.levels.values()].includes("remediate")) {
-            const result = await session.remediate(current);
-            violations.push(...result.violations);
-            remediations.push(...result.remediations);
-            if (result.remediations.length > 0) {
-                const inputs = result.remediations[result.remediations.length - 1].after;
-                this.remediated.set(record.urn, inputs);
-                current = { ...current, inputs };
-            }
-        }
-        violations.push(...(await session.analyze(current)));
-        return { violations, remediations };
+        const result = await (await this.session).processResource(record);
+        if (result.record !== record) this.remediated.set(record.urn, result.record);
+        return result;
     }
 
     /** Waits for every queued call, ignoring errors. */
@@ -219,10 +206,7 @@ class StreamingAnalysis {
 
     /** The records as AnalyzeStack sees them: final outputs, with remediated inputs applied. */
     forStack(records: ResourceRecord[]): ResourceRecord[] {
-        return records.map((r) => {
-            const after = this.remediated.get(r.urn);
-            return after ? { ...r, inputs: after, outputs: { ...r.outputs, ...after } } : r;
-        });
+        return records.map((r) => this.remediated.get(r.urn) ?? r);
     }
 }
 

@@ -192,22 +192,13 @@ export class AnalyzerSession {
     async analyzeAll(resources: ResourceRecord[]): Promise<AnalysisResult> {
         const violations: PolicyViolation[] = [];
         const remediations: Remediation[] = [];
-        const remediating = [...this.levels.values()].includes("remediate");
         const analyzeStart = Date.now();
         const analyzed: ResourceRecord[] = [];
         for (const resource of resources) {
-            let current = resource;
-            if (remediating) {
-                const result = await this.remediate(current);
-                violations.push(...result.violations);
-                remediations.push(...result.remediations);
-                if (result.remediations.length > 0) {
-                    const inputs = result.remediations[result.remediations.length - 1].after;
-                    current = { ...current, inputs, outputs: { ...current.outputs, ...inputs } };
-                }
-            }
-            violations.push(...(await this.analyze(current)));
-            analyzed.push(current);
+            const result = await this.processResource(resource);
+            violations.push(...result.violations);
+            remediations.push(...result.remediations);
+            analyzed.push(result.record);
         }
         const analyzeMs = Date.now() - analyzeStart;
         const stackStart = Date.now();
@@ -219,6 +210,27 @@ export class AnalyzerSession {
             logs: this.pack.logs,
             timings: { startMs: 0, configureMs: this.configureMs, analyzeMs, analyzeStackMs: Date.now() - stackStart },
         };
+    }
+
+    /**
+     * One resource as the step generator handles it: Remediate (when any policy is at level remediate), apply the
+     * result in memory, then Analyze. `record` is the resource as AnalyzeStack must see it afterwards.
+     */
+    async processResource(resource: ResourceRecord): Promise<{ violations: PolicyViolation[]; remediations: Remediation[]; record: ResourceRecord }> {
+        const violations: PolicyViolation[] = [];
+        const remediations: Remediation[] = [];
+        let record = resource;
+        if ([...this.levels.values()].includes("remediate")) {
+            const result = await this.remediate(resource);
+            violations.push(...result.violations);
+            remediations.push(...result.remediations);
+            if (result.remediations.length > 0) {
+                const inputs = result.remediations[result.remediations.length - 1].after;
+                record = { ...resource, inputs, outputs: { ...resource.outputs, ...inputs } };
+            }
+        }
+        violations.push(...(await this.analyze(record)));
+        return { violations, remediations, record };
     }
 
     /** The engine's teardown call; @pulumi/policy answers UNIMPLEMENTED, which is fine. */

@@ -328,3 +328,31 @@ describe("authguard check: command line", function () {
         assert.ok(sarifValidator()(toSarifFailure(failure, REPO)));
     });
 });
+
+describe("authguard check: remediation while the program runs", function () {
+    this.timeout(300_000);
+    const temp = new TempPrograms();
+    after(() => temp.cleanup());
+
+    it("applies remediations in memory before Analyze and AnalyzeStack, as a preview does", async () => {
+        const dir = temp.make("remediate-config", {
+            "policy.json": JSON.stringify({
+                "apigw-method-requires-authorization": "remediate",
+                "apigw-route-requires-authorization": "remediate",
+            }),
+        }, { linkModules: false });
+        const outcome = await runCheck({ programDir: path.join(EXAMPLES, "insecure-api"), mode: "up", policyPackConfig: path.join(dir, "policy.json") });
+        assert.ok(outcome.ok, outcome.ok ? "" : outcome.failure.message);
+        const remediated = outcome.report.remediations.map((r) => `${r.policyName} ${r.urn.split("::").pop()}=${r.after.authorization ?? r.after.authorizationType}`).sort();
+        assert.deepEqual(remediated, [
+            "apigw-method-requires-authorization orders-get=AWS_IAM",
+            "apigw-method-requires-authorization orders-post=AWS_IAM",
+            "apigw-route-requires-authorization chat-connect=AWS_IAM",
+            "apigw-route-requires-authorization items-get=AWS_IAM",
+            "apigw-route-requires-authorization items-post=AWS_IAM",
+        ]);
+        // Fixed in memory, so the stack policies no longer see them; `$default` cannot be remediated without its API.
+        const open = findingsOf(outcome).filter((f) => /apigw-(method|route)-requires-authorization /.test(f));
+        assert.deepEqual(open, [`mandatory apigw-route-requires-authorization ${I}aws:apigatewayv2/route:Route::items-default`]);
+    });
+});
