@@ -2,6 +2,7 @@
 // stays linear in the number of resources. Links come from property dependencies (they are present in preview, when
 // IDs and ARNs are still unknown) and, where values are known, from ARNs and names.
 import { PolicyResource } from "@pulumi/policy";
+import { T } from "./types";
 import { asString, raw } from "./values";
 
 export interface Reference {
@@ -65,7 +66,7 @@ export class StackIndex {
                     if (v) this.valueIndex.set(v, r);
                 }
                 // Only APIs: a Stage's or Deployment's executionArn carries the same API id.
-                const apiId = r.type === REST_API || r.type === V2_API ? apiIdFromExecutionArn(asString(props.executionArn)) : undefined;
+                const apiId = r.type === T.restApi || r.type === T.v2Api ? apiIdFromExecutionArn(asString(props.executionArn)) : undefined;
                 if (apiId) this.valueIndex.set(apiId, r);
             }
         }
@@ -92,7 +93,7 @@ export class StackIndex {
     lambdaFunctionsByName(name: string): PolicyResource[] {
         if (!this.functionNames) {
             this.functionNames = new Map();
-            for (const fn of this.ofType(LAMBDA_FUNCTION)) {
+            for (const fn of this.ofType(T.lambdaFunction)) {
                 const props = raw(fn.props) as Record<string, unknown>;
                 const names = new Set<string>();
                 const own = asString(props.name);
@@ -120,9 +121,9 @@ export class StackIndex {
         for (const r of this.resources) {
             const props = raw(r.props) as Record<string, unknown>;
             const apiId = apiIdFromExecutionArn(asString(props.executionArn));
-            if (apiId && (r.type === REST_API || r.type === V2_API)) learn(r.urn, apiId);
+            if (apiId && (r.type === T.restApi || r.type === T.v2Api)) learn(r.urn, apiId);
             const authorizerArn = /\/authorizers\/([^/]+)$/.exec(asString(props.arn) ?? "");
-            if (authorizerArn && r.type === REST_AUTHORIZER) learn(r.urn, authorizerArn[1]);
+            if (authorizerArn && r.type === T.authorizer) learn(r.urn, authorizerArn[1]);
             for (const [property, targets] of Object.entries(r.propertyDependencies)) {
                 if (targets.length !== 1) continue;
                 const value = asString(props[property]);
@@ -144,12 +145,6 @@ export class StackIndex {
         return this.ids;
     }
 }
-
-// Type tokens used here (kept local so this module has no import cycle with types.ts users).
-const LAMBDA_FUNCTION = "aws:lambda/function:Function";
-const REST_API = "aws:apigateway/restApi:RestApi";
-const V2_API = "aws:apigatewayv2/api:Api";
-const REST_AUTHORIZER = "aws:apigateway/authorizer:Authorizer";
 
 /**
  * Whether a property holds the id of a resource of `type`: `restApi` of a RestApi, `<thing>Id` of a type named
