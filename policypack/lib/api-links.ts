@@ -74,11 +74,3 @@ export function restEndpointTypes(api: PolicyResource): string[] | "unknown" {
     const names = list.filter((t): t is string => typeof t === "string").map((t) => t.toUpperCase());
     return names.length > 0 ? names : ["EDGE"];
 }
-
-/** A Pulumi resource name as a TypeScript variable in generated fix code: `orders-rest` → `ordersRest`. */
-export function codeName(name: string): string {
-    const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-    if (words.length === 0) return "resource";
-    const id = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join("");
-    return /^[0-9]/.test(id) ? `r${id}` : id;
-}

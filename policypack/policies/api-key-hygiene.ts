@@ -27,7 +27,8 @@
 //    cover a stage through `apiStages` (a dependency on the Stage, or the API plus the stage name).
 import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { globMatch } from "../lib/allowlist";
-import { ApiIds, codeName, linkedApi, programSetting } from "../lib/api-links";
+import { ApiIds, linkedApi, programSetting } from "../lib/api-links";
+import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
@@ -203,7 +204,7 @@ function usagePlanMessage(api: PolicyResource, ref: StageRef, endpoints: string[
         urn: ref.stage.urn,
         fix:
             `const plan = new aws.apigateway.UsagePlan(${q(`${api.name}-plan`)}, {\n` +
-            `    apiStages: [{ apiId: ${codeName(api.name)}.id, stage: ${codeName(ref.stage.name)}.stageName }],\n` +
+            `    apiStages: [{ apiId: ${identifier(api.name)}.id, stage: ${identifier(ref.stage.name)}.stageName }],\n` +
             `    throttleSettings: { rateLimit: 10, burstLimit: 20 },\n` +
             `});\n` +
             `new aws.apigateway.UsagePlanKey(${q(`${api.name}-plan-key`)}, { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id });`,

@@ -9,7 +9,8 @@
 // by a Deny-unless statement). It is a separate policy from apigw-resource-policy because it is advisory while that
 // one is mandatory.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { ApiIds, codeName, linkedApi } from "../lib/api-links";
+import { ApiIds, linkedApi } from "../lib/api-links";
+import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { policySources, restApiPoliciesByApi, restrictsCallers } from "../lib/resource-policy";
@@ -80,7 +81,7 @@ function message(api: PolicyResource, methods: string[], hasPolicy: boolean): st
         urn: api.urn,
         fix:
             `new aws.apigateway.RestApiPolicy(${q(`${api.name}-policy`)}, {\n` +
-            `    restApiId: ${codeName(api.name)}.id,\n` +
+            `    restApiId: ${identifier(api.name)}.id,\n` +
             `    policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{\n` +
             `        Effect: "Allow", Principal: { AWS: [pulumi.interpolate\`arn:aws:iam::\${accountId}:root\`] },\n` +
             `        Action: "execute-api:Invoke", Resource: "execute-api:/*",\n` +

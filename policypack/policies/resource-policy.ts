@@ -17,7 +17,8 @@
 // The defence-in-depth check for IAM-protected APIs without an account-restricting policy is advisory and lives in
 // apigw-resource-policy-iam (one policy has one enforcement level).
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { ApiIds, codeName, restEndpointTypes } from "../lib/api-links";
+import { ApiIds, restEndpointTypes } from "../lib/api-links";
+import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { judgeDocument, policySources, restApiPoliciesByApi } from "../lib/resource-policy";
 import { StackIndex } from "../lib/stack-index";
@@ -71,7 +72,7 @@ function policyCode(api: PolicyResource, isPrivate: boolean): string {
         : `{ Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*",\n      Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-exampleorgid" } } }, // or NotIpAddress aws:SourceIp`;
     return (
         `new aws.apigateway.RestApiPolicy(${q(`${api.name}-policy`)}, {\n` +
-        `    restApiId: ${codeName(api.name)}.id,\n` +
+        `    restApiId: ${identifier(api.name)}.id,\n` +
         `    policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [\n` +
         `        { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },\n` +
         `        ${deny.replace(/\n/g, "\n        ")}\n` +
