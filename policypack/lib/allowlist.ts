@@ -1,5 +1,6 @@
 // Matching endpoints against the `publicRoutes` allowlist.
 import { PublicRouteEntry } from "./config";
+import { globMatch as starGlob } from "./execute-api-arn";
 
 /** What we know about an endpoint when matching it. */
 export interface Endpoint {
@@ -59,10 +60,5 @@ export function parseRouteKey(key: string): { method: string; path: string } | u
 
 /** Glob where `*` matches any run of characters (including `/` and `:`), everything else literally. */
 export function globMatch(pattern: string, value: string): boolean {
-    const re = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
-    return re.test(value);
-}
-
-function escapeRegExp(s: string): string {
-    return s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+    return starGlob(pattern, value, { singleChar: false });
 }

@@ -106,9 +106,13 @@ export function covers(pattern: string, parts: readonly ArnPart[]): Tri {
     return all ? "yes" : "unknown";
 }
 
-/** Glob with `*` (any run, including `/` and `:`) and `?` (one character); everything else literal. */
-export function globMatch(pattern: string, value: string): boolean {
+/**
+ * Glob with `*` (any run, including `/` and `:`) and `?` (one character); everything else literal and case-sensitive.
+ * `singleChar: false` makes `?` literal too (the allowlist's globs).
+ */
+export function globMatch(pattern: string, value: string, opts: { singleChar?: boolean } = {}): boolean {
     // Iterative matcher with single-star backtracking: linear-ish, no regular expression built per call.
+    const any = opts.singleChar !== false;
     let p = 0;
     let v = 0;
     let starP = -1;
@@ -118,7 +122,7 @@ export function globMatch(pattern: string, value: string): boolean {
         if (c === "*") {
             starP = p++;
             starV = v;
-        } else if (p < pattern.length && (c === "?" || c === value[v])) {
+        } else if (p < pattern.length && ((any && c === "?") || c === value[v])) {
             p++;
             v++;
         } else if (starP >= 0) {

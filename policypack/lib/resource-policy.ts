@@ -15,6 +15,7 @@
 //     Resource covers the Allow's: the "allow all, deny unless" pattern AWS and SAM generate.
 import { PolicyResource } from "@pulumi/policy";
 import { ApiIds, linkedApi, programSetting } from "./api-links";
+import { globMatch } from "./execute-api-arn";
 import { conditionsOn, describeStatement, isNegatedOperator, ParsedPolicy, parsePolicyDocument, PolicyStatement, statementCoversAction } from "./iam-policy";
 import { bodyResourcePolicy, parseOpenApiBody } from "./openapi";
 import { StackIndex } from "./stack-index";
@@ -100,10 +101,6 @@ function resourcePath(resource: string): string {
     return resource;
 }
 
-function glob(pattern: string, value: string): boolean {
-    return new RegExp(`^${pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`).test(value);
-}
-
 /** Whether every resource of `allow` is inside some resource of `deny` (`unknown` when a value is not known). */
 function denyCovers(deny: PolicyStatement, allow: PolicyStatement): boolean | "unknown" {
     if (deny.notResources) return false;
@@ -111,7 +108,7 @@ function denyCovers(deny: PolicyStatement, allow: PolicyStatement): boolean | "u
     if (denied.some((r) => r === "*" || resourcePath(r) === "*")) return true;
     if (denied.some(isUnknown) || (allow.resources ?? []).some(isUnknown)) return "unknown";
     const allowed = allow.notResources ? ["*"] : allow.resources ?? ["*"];
-    return allowed.every((a) => denied.some((d) => glob(resourcePath(d), resourcePath(a))));
+    return allowed.every((a) => denied.some((d) => globMatch(resourcePath(d), resourcePath(a))));
 }
 
 /** Problems with one parsed document on an API that is (or is not) PRIVATE. Empty when it is fine. */

@@ -30,6 +30,13 @@ describe("lib/execute-api-arn", () => {
         assert.ok(globMatch("a*b*c", "aXbYbZc"));
     });
 
+    it("allowlist globs (singleChar: false) treat ? literally and * as any run, including none", () => {
+        assert.ok(!globMatch("GET /a?c", "GET /abc", { singleChar: false }));
+        assert.ok(globMatch("GET /a?c", "GET /a?c", { singleChar: false }));
+        assert.ok(globMatch("urn:*::api*", "urn:pulumi:dev::api", { singleChar: false }));
+        assert.ok(!globMatch("api-*", "API-orders", { singleChar: false }));
+    });
+
     it("judges a pattern against an ARN with unknown parts: yes whatever they are, no whatever they are, unknown otherwise", () => {
         const withHoles = ["arn:", hole("partition"), ":execute-api:", hole("region"), ":", hole("account"), ":", hole("api id"), "/authorizers/", hole("authorizer id")];
         assert.equal(covers("arn:*:execute-api:*:*:*/authorizers/*", withHoles), "yes");
