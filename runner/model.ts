@@ -89,3 +89,31 @@ export function defaultOptions(): RecordedOptions {
 export function stackUrn(project: string, stack: string): string {
     return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
 }
+
+/** The qualified type of a URN (`parent$child` chain), the third `::` field. */
+export function urnQualifiedType(urn: string): string {
+    const parts = urn.split("::");
+    return parts.length >= 4 ? parts[2] : "";
+}
+
+/** The resource's own type token in a URN: the last `$`-separated part of the qualified type. */
+export function urnType(urn: string): string {
+    return urnQualifiedType(urn).split("$").pop() ?? "";
+}
+
+/** The resource name of a URN: everything after the fourth `::` separator. */
+export function urnName(urn: string): string {
+    const parts = urn.split("::");
+    return parts.length >= 4 ? parts.slice(3).join("::") : "";
+}
+
+/** Top-level keys starting with `__` (such as `__defaults`) are internal: the engine strips them for Analyze (SkipInternalKeys). */
+export function withoutInternalKeys(map: PropertyMap): PropertyMap {
+    const out: PropertyMap = {};
+    for (const [k, v] of Object.entries(map)) {
+        if (!k.startsWith("__")) {
+            out[k] = v;
+        }
+    }
+    return out;
+}

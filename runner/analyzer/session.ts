@@ -7,7 +7,7 @@ import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { PropertyMap, ResourceRecord, stackUrn } from "../model";
+import { PropertyMap, ResourceRecord, stackUrn, withoutInternalKeys } from "../model";
 import { LogEntry, PolicyPackError, PolicyPackProcess } from "./pack-process";
 import {
     EnforcementLevelName,
@@ -240,7 +240,7 @@ export class AnalyzerSession {
 
     async analyze(resource: ResourceRecord): Promise<PolicyViolation[]> {
         const req = new analyzerProto.AnalyzeRequest();
-        fillResource(req, resource, stripInternalKeys(resource.inputs));
+        fillResource(req, resource, withoutInternalKeys(resource.inputs));
         const res = await call<analyzerProto.AnalyzeResponse>(this.pack.client, "analyze", req, { urn: resource.urn });
         return res.getDiagnosticsList().map((d) => this.toViolation(d, resource.urn, "analyze"));
     }
@@ -280,7 +280,7 @@ export class AnalyzerSession {
         const known = new Set<string>();
         for (const resource of resources) {
             const r = new analyzerProto.AnalyzerResource();
-            fillResource(r, resource, stripInternalKeys(resource.outputs));
+            fillResource(r, resource, withoutInternalKeys(resource.outputs));
             r.setParent(resource.parent ?? "");
             r.setDependenciesList(resource.dependencies);
             const deps = r.getPropertydependenciesMap();
@@ -345,16 +345,9 @@ function fillResource(
         provider.setUrn(resource.provider.urn);
         provider.setType(resource.provider.type);
         provider.setName(resource.provider.name);
-        provider.setProperties(Struct.fromJavaScript(stripInternalKeys(resource.provider.properties) as never));
+        provider.setProperties(Struct.fromJavaScript(withoutInternalKeys(resource.provider.properties) as never));
         msg.setProvider(provider);
     }
-}
-
-/** Analyze drops top-level `__` keys such as `__defaults` (SkipInternalKeys); Remediate keeps them. */
-function stripInternalKeys(props: PropertyMap): PropertyMap {
-    const out: PropertyMap = {};
-    for (const [k, v] of Object.entries(props)) if (!k.startsWith("__")) out[k] = v;
-    return out;
 }
 
 type RpcName = "configureStack" | "getPluginInfo" | "getAnalyzerInfo" | "configure" | "analyze" | "analyzeStack" | "remediate" | "cancel";

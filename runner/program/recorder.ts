@@ -20,6 +20,9 @@ import {
     defaultOptions,
     isSecret,
     secret,
+    urnName,
+    urnType,
+    withoutInternalKeys,
 } from "../model";
 import { AwsContext, DEFAULT_REGION, autoName, awsContext, computeOutputs, token } from "./cloud";
 import {
@@ -30,9 +33,6 @@ import {
     packageOf,
     parseGoDuration,
     providerType,
-    urnName,
-    urnQualifiedType,
-    withoutInternalKeys,
 } from "./wire";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -304,10 +304,9 @@ export class Recorder {
         const cut = ref.lastIndexOf("::");
         const provUrn = cut > 0 ? ref.slice(0, cut) : ref;
         const rec = this.byUrn.get(provUrn);
-        const qualified = urnQualifiedType(provUrn);
         return {
             urn: provUrn,
-            type: rec?.type ?? qualified.split("$").pop() ?? qualified,
+            type: rec?.type ?? urnType(provUrn),
             name: rec?.name ?? urnName(provUrn),
             properties: withoutInternalKeys(rec?.inputs ?? {}),
         };

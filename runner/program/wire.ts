@@ -17,6 +17,7 @@ import {
     SIG_KEY,
     UNKNOWN,
     secret,
+    urnQualifiedType,
 } from "../model";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -126,31 +127,6 @@ export function collapseMap(obj: unknown): PropertyMap {
     return out;
 }
 
-/** Top-level keys starting with `__` are internal and stripped for `Analyze` (SkipInternalKeys). */
-export function withoutInternalKeys(map: PropertyMap): PropertyMap {
-    const out: PropertyMap = {};
-    for (const [k, v] of Object.entries(map)) {
-        if (!k.startsWith("__")) {
-            out[k] = v;
-        }
-    }
-    return out;
-}
-
-/** True when the value is or contains the unknown sentinel. */
-export function containsUnknown(v: PropertyValue | undefined): boolean {
-    if (v === UNKNOWN) {
-        return true;
-    }
-    if (Array.isArray(v)) {
-        return v.some(containsUnknown);
-    }
-    if (isObject(v)) {
-        return Object.values(v).some(containsUnknown);
-    }
-    return false;
-}
-
 const DURATION_UNITS: Record<string, number> = {
     ns: 1e-9,
     us: 1e-6,
@@ -189,18 +165,6 @@ export function parseGoDuration(text: string): number {
         throw new Error(`invalid duration "${text}" (expected a Go duration such as "5m" or "1h30m")`);
     }
     return sign * total;
-}
-
-/** The qualified type of a URN (`parent$child` chain), the third `::` field. */
-export function urnQualifiedType(urn: string): string {
-    const parts = urn.split("::");
-    return parts.length >= 4 ? parts[2] : "";
-}
-
-/** The resource name of a URN: everything after the fourth `::` separator. */
-export function urnName(urn: string): string {
-    const parts = urn.split("::");
-    return parts.length >= 4 ? parts.slice(3).join("::") : "";
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import * as path from "path";
 import { PackPolicyInfo, PolicyViolation, Remediation } from "../analyzer";
-import { ResourceRecord, SourcePosition } from "../model";
+import { ResourceRecord, SourcePosition, urnName, urnType } from "../model";
 
 export type CheckMode = "preview" | "up";
 
@@ -106,18 +106,6 @@ export function typeDisplayName(type: string): string {
     return type;
 }
 
-/** The resource name of a URN (everything after the fourth `::`). */
-export function urnResourceName(urn: string): string {
-    const parts = urn.split("::");
-    return parts.length >= 4 ? parts.slice(3).join("::") : "";
-}
-
-/** The type of a URN (the last `$`-separated part of the qualified type). */
-export function urnResourceType(urn: string): string {
-    const parts = urn.split("::");
-    return parts.length >= 4 ? (parts[2].split("$").pop() ?? "") : "";
-}
-
 /** A path relative to `base` with forward slashes when it lies inside `base`, else the absolute path. */
 export function displayPath(file: string, base: string = process.cwd()): string {
     const rel = path.relative(base, file);
@@ -175,8 +163,8 @@ export function groupByResource(report: CheckReport): ResourceGroup[] {
             const resource = resources.get(v.urn);
             g = {
                 urn: v.urn,
-                type: resource?.type ?? urnResourceType(v.urn),
-                name: resource?.name ?? urnResourceName(v.urn),
+                type: resource?.type ?? urnType(v.urn),
+                name: resource?.name ?? urnName(v.urn),
                 resource,
                 violations: [],
             };
