@@ -22,7 +22,8 @@ import type { JsonFetcher } from "./fetch";
 import type { Logger } from "./log";
 
 export const MAX_KEYS = 100;
-const MAX_KID_LENGTH = 256;
+/** Longest `kid` accepted, in a key set and in a token header. */
+export const MAX_KID_LENGTH = 256;
 
 /** One usable public key from the set, with its CryptoKey per allowed algorithm. */
 export interface KeyEntry {

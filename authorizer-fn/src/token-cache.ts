@@ -69,8 +69,4 @@ export class TokenCache {
       if (nowMs >= entry.expiresAtMs || !isCurrent(entry.keyEntry)) this.entries.delete(digest);
     }
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }

@@ -12,13 +12,12 @@ import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
 import type { AuthorizerConfig } from "./config";
 import { AuthError, type ReasonCode } from "./errors";
 import { countMemberNames, countParsedMembers, scanJson } from "./json-guard";
-import type { CryptoKey, JwksCache, KeyEntry } from "./jwks";
+import { MAX_KID_LENGTH, type CryptoKey, type JwksCache, type KeyEntry } from "./jwks";
 import { TokenCache, hashToken } from "./token-cache";
 
 export const MAX_TOKEN_LENGTH = 10 * 1024;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const FORBIDDEN_HEADERS = ["jku", "x5u", "jwk", "x5c", "b64"] as const;
-const MAX_KID_LENGTH = 256;
 const MAX_REMEMBERED_HEADERS = 64;
 
 /** What the rest of the authorizer may know about a verified token. */
