@@ -45,20 +45,29 @@ function ruleMatches(rule: ScopeRule, ref: RouteRef | undefined): boolean {
   return pathMatches(rule.segments, ref.segments);
 }
 
-/** The scopes a request needs, possibly none. */
-export function requiredScopes(config: ScopeConfig, req: NormalizedEvent): string[] {
-  const needed = new Set<string>();
-  let matched = false;
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * The scopes a request needs, possibly none. Each rule's scope list is already
+ * de-duplicated and frozen (config), so with at most one matching rule (the usual
+ * case) it is returned as is: a Set is built only to union two or more.
+ */
+export function requiredScopes(config: ScopeConfig, req: NormalizedEvent): readonly string[] {
+  let first: readonly string[] | undefined;
+  let union: Set<string> | undefined;
   for (const rule of config.rules) {
     const hit =
       rule.literal !== undefined
         ? req.routeKey === rule.literal
         : ruleMatches(rule, req.template) || ruleMatches(rule, req.concrete);
-    if (hit) {
-      matched = true;
-      for (const s of rule.scopes) needed.add(s);
+    if (!hit) continue;
+    if (first === undefined) {
+      first = rule.scopes;
+      continue;
     }
+    union ??= new Set(first);
+    for (const s of rule.scopes) union.add(s);
   }
-  if (!matched && config.fallback) for (const s of config.fallback) needed.add(s);
-  return [...needed];
+  if (union !== undefined) return [...union];
+  return first ?? config.fallback ?? NONE;
 }
