@@ -114,9 +114,13 @@ export const DEFAULTS = {
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]);
 const CLAIM_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
-const SCOPE_VALUE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/; // RFC 6749 scope-token
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
-const QUERY_NAME = /^[A-Za-z0-9_.~-]{1,128}$/;
+// Also used by the components (components/internal/auth.ts) for the API Gateway
+// side of the same settings, so both accept exactly the same names and scopes.
+/** RFC 6749 scope-token. */
+export const SCOPE_VALUE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
+/** RFC 9110 field-name (token). */
+export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
+export const QUERY_NAME = /^[A-Za-z0-9_.~-]{1,128}$/;
 const PATH_SEGMENT = /^(?:[A-Za-z0-9._~:@!$&'()*+,;=-]+|\{[A-Za-z0-9_.-]+\+?\})$/;
 
 /** Variable present but empty/whitespace is an error; absent returns undefined. */

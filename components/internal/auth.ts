@@ -2,6 +2,8 @@
 // here, on plain values, before anything is registered; what the components write on routes and methods is derived
 // from the resolved decisions, so the `routeAuth` output and the resources cannot disagree.
 import * as pulumi from "@pulumi/pulumi";
+// The authorizer function's grammar for header names, query parameter names and scopes: one source for both sides.
+import { HEADER_NAME, QUERY_NAME, SCOPE_VALUE } from "../../authorizer-fn/src/config";
 import { AuthorizerArgs, RouteArgs, RouteAuth } from "../types";
 import { cognitoIssuer, parseUserPoolArn } from "./arns";
 import { Problems, q, requireObject } from "./errors";
@@ -9,11 +11,8 @@ import { checkHandlerKey } from "./handlers";
 
 export type ApiKind = "HTTP" | "REST" | "WEBSOCKET";
 
-export const RESERVED_AUTH = ["iam", "public"] as const;
+const RESERVED_AUTH = ["iam", "public"] as const;
 const AUTHORIZER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
-const QUERY_NAME = /^[A-Za-z0-9_.~-]{1,128}$/;
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
 const MAX_TTL = 3600;
 const DEFAULT_TTL = 300;
 
@@ -91,7 +90,7 @@ function checkAudiences(audiences: unknown, where: string, problems: Problems, w
 }
 
 /** Validates the `authorizers` map for one API type and resolves defaults. */
-export function resolveAuthorizers(
+function resolveAuthorizers(
     api: ApiKind,
     authorizers: { [name: string]: AuthorizerArgs } | undefined,
     handlers: unknown,
@@ -246,7 +245,7 @@ export function resolveApiAuthorizers(
 }
 
 /** The authorization type written on a route/method for a resolved decision. */
-export function authorizationTypeFor(api: ApiKind, kind: ResolvedRouteAuth["kind"]): string {
+function authorizationTypeFor(api: ApiKind, kind: ResolvedRouteAuth["kind"]): string {
     switch (kind) {
         case "iam":
             return "AWS_IAM";
@@ -292,7 +291,7 @@ export function resolveRouteAuth(
     const where = `route ${q(routeKey)}`;
     if (route.scopes !== undefined) {
         if (!Array.isArray(route.scopes) || route.scopes.length === 0) problems.add(where, "scopes must be a non-empty list when given");
-        else for (const s of route.scopes) if (typeof s !== "string" || !SCOPE.test(s)) problems.add(where, `scope ${q(String(s))} is not a valid OAuth scope`);
+        else for (const s of route.scopes) if (typeof s !== "string" || !SCOPE_VALUE.test(s)) problems.add(where, `scope ${q(String(s))} is not a valid OAuth scope`);
     }
     if (route.apiKeyRequired !== undefined && api !== "REST") {
         problems.add(where, `apiKeyRequired is not supported on ${api === "HTTP" ? "HTTP APIs (no API keys or usage plans)" : "this WebSocket component"}; use SecureRestApi`);

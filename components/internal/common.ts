@@ -9,7 +9,7 @@ import { Problems, q, requireObject } from "./errors";
 import { FunctionRef, functionRef } from "./handlers";
 import { Slugger } from "./routes";
 
-export const PACKAGE = "authguard-components";
+const PACKAGE = "authguard-components";
 
 export function typeToken(component: string): string {
     return `${PACKAGE}:index:${component}`;

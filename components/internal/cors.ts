@@ -14,9 +14,9 @@ export interface ResolvedCors {
     maxAgeSeconds: number;
 }
 
-export const DEFAULT_CORS_HEADERS = ["Authorization", "Content-Type", "X-Amz-Date", "X-Amz-Security-Token", "X-Api-Key"];
+const DEFAULT_CORS_HEADERS = ["Authorization", "Content-Type", "X-Amz-Date", "X-Amz-Security-Token", "X-Api-Key"];
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'+.^_`|~-]{1,128}$/;
-export const PREFLIGHT_REASON = "CORS preflight";
+const PREFLIGHT_REASON = "CORS preflight";
 
 function checkOrigin(origin: string, where: string, problems: Problems): void {
     if (origin === "*") return;

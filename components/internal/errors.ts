@@ -2,7 +2,7 @@
 // component's name and the offending route or setting, before any resource (the component included) is registered.
 import * as pulumi from "@pulumi/pulumi";
 
-export class ComponentInputError extends pulumi.ResourceError {
+class ComponentInputError extends pulumi.ResourceError {
     constructor(component: string, name: string, where: string | undefined, message: string) {
         super(`${component} ${JSON.stringify(name)}: ${where ? `${where}: ` : ""}${message}`, undefined, true);
         this.name = "ComponentInputError";

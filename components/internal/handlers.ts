@@ -14,7 +14,7 @@ export interface FunctionRef {
 }
 
 /** The handler keys when they are known synchronously (a plain map), otherwise undefined. */
-export function knownHandlerKeys(handlers: unknown): string[] | undefined {
+function knownHandlerKeys(handlers: unknown): string[] | undefined {
     if (handlers === undefined || handlers === null) return [];
     if (pulumi.Output.isInstance(handlers) || typeof handlers !== "object") return undefined;
     return Object.keys(handlers as object);

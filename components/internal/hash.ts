@@ -3,7 +3,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 /** JSON with object keys sorted, so equal values always hash the same. */
-export function stableJson(value: unknown): string {
+function stableJson(value: unknown): string {
     if (value === undefined) return "null";
     if (value === null || typeof value !== "object") return JSON.stringify(value);
     if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
@@ -13,7 +13,7 @@ export function stableJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
 }
 
-export function sha256(text: string): string {
+function sha256(text: string): string {
     return createHash("sha256").update(text).digest("hex");
 }
 

@@ -12,7 +12,7 @@ const ALL = "execute-api:/*";
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
 const IPV6_CIDR = /^[0-9A-Fa-f:]+(\/(12[0-8]|1[01]\d|[1-9]?\d))?$/;
 
-export function isCidr(value: string): boolean {
+function isCidr(value: string): boolean {
     if (IPV4_CIDR.test(value)) return true;
     return value.includes(":") && IPV6_CIDR.test(value) && (value.match(/::/g) ?? []).length <= 1;
 }

@@ -62,7 +62,7 @@ export function pathSegments(path: string): string[] {
  * Two sibling path parameters with different names (`/pets/{id}` and `/pets/{petId}`) are refused by API Gateway.
  * Returns a message for the first conflict.
  */
-export function findParameterConflict(paths: string[]): string | undefined {
+function findParameterConflict(paths: string[]): string | undefined {
     const paramAt = new Map<string, string>();
     for (const p of paths) {
         const segments = pathSegments(p);
@@ -147,7 +147,7 @@ export function pathPrefixes(path: string): string[] {
  * A slug for resource names: `GET /pets/{id}` → `GET-pets-_id_`, `$default` → `default`, `$connect` → `connect`.
  * Slugs are made unique per component by `Slugger`.
  */
-export function slug(value: string): string {
+function slug(value: string): string {
     const s = value
         .replace(/^([A-Z]+ )?\/$/, "$1root")
         .replace(/^\$/, "")
