@@ -5,6 +5,7 @@ import * as path from "path";
 // The authorizer's own configuration validator: the environment built here is checked by the exact code that reads it
 // at cold start, so a setting the function would refuse (and deny every request with) fails at preview instead.
 import { loadConfig } from "../authorizer-fn/src/config";
+import { ConfigError } from "../authorizer-fn/src/errors";
 import { checkTags, requireArgs, setOutputs, typeToken } from "./internal/common";
 import { Problems, q } from "./internal/errors";
 import { JwtAuthorizerFunctionArgs } from "./types";
@@ -12,6 +13,20 @@ import { JwtAuthorizerFunctionArgs } from "./types";
 const COMPONENT = "JwtAuthorizerFunction";
 const PLACEHOLDER_AUDIENCE = "audience-known-at-deployment";
 const PLACEHOLDER_ISSUER = "https://issuer-known-at-deployment.invalid/";
+
+/** The argument each authorizer variable is built from, to name it in an error. */
+const FIELD_OF: Record<string, string> = {
+    AUTH_ISSUER: "issuer",
+    AUTH_AUDIENCE: "audiences",
+    AUTH_JWKS_URI: "jwksUri",
+    AUTH_ALGORITHMS: "algorithms",
+    AUTH_CLOCK_TOLERANCE_SECONDS: "clockToleranceSeconds",
+    AUTH_REQUIRED_CLAIMS: "requiredClaims",
+    AUTH_SCOPES: "routeScopes",
+    AUTH_TOKEN_SOURCE: "tokenSources",
+    AUTH_HTTP_RESPONSE: "httpResponse",
+    AUTH_TOKEN_USE: "tokenUse",
+};
 
 /** Where the bundled authorizer is: authorizer-fn/dist/index.js next to this package (built by `npm run build -w authorizer-fn`). */
 export function defaultAuthorizerBundle(): string {
@@ -56,8 +71,8 @@ function plan(name: string, args: JwtAuthorizerFunctionArgs): FnPlan {
             try {
                 loadConfig({ ...check, AUTH_ISSUER: issuer });
             } catch (e) {
-                const err = e as Error & { variable?: string; problem?: string };
-                if (err.variable === "AUTH_ISSUER") throw problems.error("issuer", `${err.problem ?? err.message} (the authorizer would deny every request)`);
+                if (!(e instanceof ConfigError)) throw e;
+                if (e.variable === "AUTH_ISSUER") throw problems.error("issuer", `${e.problem} (the authorizer would deny every request)`);
             }
             return issuer;
         });
@@ -83,21 +98,8 @@ function plan(name: string, args: JwtAuthorizerFunctionArgs): FnPlan {
         try {
             routeScoped = loadConfig(check).routeScoped;
         } catch (e) {
-            const err = e as Error & { variable?: string; problem?: string };
-            const field: Record<string, string> = {
-                AUTH_ISSUER: "issuer",
-                AUTH_AUDIENCE: "audiences",
-                AUTH_JWKS_URI: "jwksUri",
-                AUTH_ALGORITHMS: "algorithms",
-                AUTH_CLOCK_TOLERANCE_SECONDS: "clockToleranceSeconds",
-                AUTH_REQUIRED_CLAIMS: "requiredClaims",
-                AUTH_SCOPES: "routeScopes",
-                AUTH_TOKEN_SOURCE: "tokenSources",
-                AUTH_HTTP_RESPONSE: "httpResponse",
-                AUTH_TOKEN_USE: "tokenUse",
-            };
-            const variable = err.variable ?? "";
-            problems.add(field[variable] ?? variable, `${err.problem ?? err.message} (the authorizer would deny every request: ${variable} is invalid)`);
+            if (!(e instanceof ConfigError)) throw e;
+            problems.add(FIELD_OF[e.variable] ?? e.variable, `${e.problem} (the authorizer would deny every request: ${e.variable} is invalid)`);
         }
     }
 
