@@ -3,14 +3,14 @@
 import { PolicyResource } from "@pulumi/policy";
 import { q } from "./messages";
 import { StackIndex } from "./stack-index";
-import { asString, raw } from "./values";
+import { asString, isSet, raw } from "./values";
 
 export type AuthorizerLink = { kind: "none" } | { kind: "found"; authorizer: PolicyResource } | { kind: "unknown"; reason: string };
 
 export function linkedAuthorizer(index: StackIndex, r: PolicyResource, types: readonly string[]): AuthorizerLink {
     const props = raw(r.props) as Record<string, unknown>;
     const value = props.authorizerId;
-    if (value === undefined || value === null || value === "") return { kind: "none" };
+    if (!isSet(value)) return { kind: "none" };
     const [byDep] = index.dependenciesOf(r, "authorizerId", types);
     if (byDep) return { kind: "found", authorizer: byDep };
     const id = asString(value);

@@ -44,6 +44,11 @@ export function containsUnknown(value: unknown): boolean {
     return false;
 }
 
+/** Whether a property is given at all: not absent, null or the empty string (an unknown value counts as given). */
+export function isSet(value: unknown): boolean {
+    return value !== undefined && value !== null && value !== "";
+}
+
 export function asString(value: unknown): string | undefined {
     return typeof value === "string" && !isUnknown(value) ? value : undefined;
 }

@@ -34,7 +34,7 @@ import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { asString, CouldNotVerify, isSet, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-api-key-hygiene";
 
@@ -63,8 +63,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "val
         },
     },
     validateResource: forType(T.apiKey, (args: ResourceValidationArgs) => {
-        const value = (raw(args.props) as Record<string, unknown>).value;
-        valueSetInInputs.set(args.urn, value !== undefined && value !== null && value !== "");
+        valueSetInInputs.set(args.urn, isSet((raw(args.props) as Record<string, unknown>).value));
     }),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const exempt = args.getConfig<{ exemptKeys?: Exemption[] }>().exemptKeys ?? [];

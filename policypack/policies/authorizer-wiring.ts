@@ -14,12 +14,13 @@
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { AuthorizerLink, linkedAuthorizer } from "../lib/authorizers";
 import { apiOf } from "../lib/invoke-permission";
+import { Judgement, reportJudgements } from "../lib/judgement";
 import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { authorizationType, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { asString, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-authorizer-wiring";
 
@@ -31,18 +32,10 @@ export const policy: StackValidationPolicy = {
     configSchema: { properties: {} },
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const index = new StackIndex(args.resources);
-        const unverified: string[] = [];
-        const judge = (r: PolicyResource, j: Judgement) => {
-            if (j.kind === "violation") reportViolation(j.message, r.urn);
-            else if (j.kind === "unknown") unverified.push(`${r.urn}: ${j.reason}`);
-        };
-        for (const method of index.ofType(T.method)) judge(method, judgeMethod(index, method));
-        for (const route of index.ofType(T.v2Route)) judge(route, judgeRoute(index, route));
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
+        const judge = (r: PolicyResource) => (r.type === T.method ? judgeMethod(index, r) : judgeRoute(index, r));
+        reportJudgements([...index.ofType(T.method), ...index.ofType(T.v2Route)], (r) => r.urn, judge, reportViolation);
     },
 };
-
-type Judgement = { kind: "ok" } | { kind: "violation"; message: string } | { kind: "unknown"; reason: string };
 
 function judgeMethod(index: StackIndex, method: PolicyResource): Judgement {
     const props = raw(method.props) as Record<string, unknown>;

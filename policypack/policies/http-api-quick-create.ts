@@ -7,7 +7,7 @@ import { findAllowlistEntry } from "../lib/allowlist";
 import { publicRoutesSchema, PublicRouteEntry } from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { forType, T } from "../lib/types";
-import { raw } from "../lib/values";
+import { isSet, raw } from "../lib/values";
 
 export const name = "apigw-http-api-quick-create";
 
@@ -19,7 +19,7 @@ export const policy: ResourceValidationPolicy = {
     validateResource: forType(T.v2Api, (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const props = raw(args.props) as Record<string, unknown>;
         // Set at all, even to a value unknown during preview, means quick create.
-        if (props.target === undefined || props.target === null || props.target === "") return;
+        if (!isSet(props.target)) return;
         const publicRoutes = args.getConfig<{ publicRoutes?: PublicRouteEntry[] }>().publicRoutes ?? [];
         if (findAllowlistEntry(publicRoutes, { routeKey: "$default", name: args.name, urn: args.urn })) return;
         reportViolation(

@@ -14,14 +14,15 @@
 // an `AuthorizerNeedingPermission` (no `authorizer` resource, `authorizerId` unknown: the ARN then has a hole for it)
 // and add it to the list in `collect()`.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { executeApiPrefix, authorizerArn, InvokePermissionIndex, permissionCode, apiOf } from "../lib/invoke-permission";
+import { apiOf, authorizerArn, executeApiPrefix, foundText, InvokePermissionIndex, judgeInvokeTarget, permissionCode, roleAlternative } from "../lib/invoke-permission";
+import { Judgement, reportJudgements } from "../lib/judgement";
 import { identifier, LambdaLink, resolveLambdaProperty } from "../lib/lambda";
 import { openApiAuthorizers } from "../lib/openapi-authorizers";
 import { formatFinding, q } from "../lib/messages";
 import { owningApi } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { asString, isSet, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-lambda-authorizer-permission";
 
@@ -60,13 +61,7 @@ export const policy: StackValidationPolicy = {
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const index = new StackIndex(args.resources);
         const permissions = InvokePermissionIndex.of(index);
-        const unverified: string[] = [];
-        for (const record of collect(index)) {
-            const result = judgeAuthorizer(index, permissions, record);
-            if (result.kind === "violation") reportViolation(result.message, record.urn);
-            else if (result.kind === "unknown") unverified.push(`${record.urn}: ${result.reason}`);
-        }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
+        reportJudgements(collect(index), (record) => record.urn, (record) => judgeAuthorizer(index, permissions, record), reportViolation);
     },
 };
 
@@ -123,45 +118,30 @@ export function authorizerResources(index: StackIndex): AuthorizerNeedingPermiss
     return out;
 }
 
-type Judgement = { kind: "ok" } | { kind: "violation"; message: string } | { kind: "unknown"; reason: string };
-
 export function judgeAuthorizer(index: StackIndex, permissions: InvokePermissionIndex, record: AuthorizerNeedingPermission): Judgement {
-    if (record.usesCredentials) return { kind: "ok" };
-    if (record.fn.kind === "not-lambda") return { kind: "ok" };
-    if (record.fn.kind === "unknown") return { kind: "unknown", reason: `its Lambda function could not be resolved: ${record.fn.reason}` };
-    const fn = record.fn.ref;
-    const prefix = executeApiPrefix(index, record.api, record.apiId);
-    const verdict = permissions.judge({
+    const outcome = judgeInvokeTarget(permissions, record, (fn) => ({
         kind: "authorizer",
         fn,
         api: record.api,
         apiId: record.apiId,
         authorizer: record.authorizer,
-        presents: [authorizerArn(prefix, record.authorizerId)],
-    });
-    if (verdict.kind === "ok") return { kind: "ok" };
-    if (verdict.kind === "unknown") return { kind: "unknown", reason: verdict.reasons.join("; ") };
+        presents: [authorizerArn(executeApiPrefix(index, record.api, record.apiId), record.authorizerId)],
+    }));
+    if (outcome.kind !== "missing") return outcome;
+    const fn = outcome.fn;
     const apiCode = record.api ? `${identifier(record.api.name)}.executionArn` : "api.executionArn";
     const sourceArn = record.idCode
         ? `pulumi.interpolate\`\${${apiCode}}/authorizers/\${${record.idCode}}\``
         : `pulumi.interpolate\`\${${apiCode}}/authorizers/*\``;
-    const found = verdict.notes.length > 0 ? ` Found: ${verdict.notes.join("; ")}.` : ` No aws.lambda.Permission for API Gateway names this function.`;
-    const credentialsProp = record.apiKind === "REST" ? "authorizerCredentials" : "authorizerCredentialsArn";
     return {
         kind: "violation",
         message: formatFinding({
             problem:
-                `${record.label} calls ${fn.label}, but nothing lets API Gateway invoke it as ${verdict.uncovered[0]}.${found}`,
+                `${record.label} calls ${fn.label}, but nothing lets API Gateway invoke it as ${outcome.uncovered[0]}.${foundText(outcome.notes)}`,
             why: "API Gateway will answer 500 to every request on routes using it.",
             urn: record.urn,
             fix: permissionCode(`${record.name}-invoke`, fn, sourceArn),
-            alternative:
-                `let API Gateway assume a role instead: set \`${credentialsProp}: invokeRole.arn\` on the authorizer, where invokeRole trusts ` +
-                `apigateway.amazonaws.com and allows lambda:InvokeFunction on the function.`,
+            alternative: roleAlternative(record.apiKind === "REST" ? "authorizerCredentials" : "authorizerCredentialsArn", "authorizer"),
         }),
     };
-}
-
-function isSet(value: unknown): boolean {
-    return value !== undefined && value !== null && value !== "";
 }

@@ -17,14 +17,26 @@
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { parseRouteKey } from "../lib/allowlist";
 import { ArnPart } from "../lib/execute-api-arn";
-import { apiOf, executeApiPrefix, InvokePermissionIndex, methodArns, permissionCode, routeKeyArns, stageNames } from "../lib/invoke-permission";
+import {
+    apiOf,
+    executeApiPrefix,
+    foundText,
+    InvokePermissionIndex,
+    judgeInvokeTarget,
+    methodArns,
+    permissionCode,
+    roleAlternative,
+    routeKeyArns,
+    stageNames,
+} from "../lib/invoke-permission";
+import { Judgement, reportJudgements } from "../lib/judgement";
 import { identifier, LambdaLink, resolveLambdaProperty } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { methodPath } from "../lib/rest-paths";
 import { owningApi, protocolFromRouteKey } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { asString, isSet, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-lambda-integration-permission";
 
@@ -37,13 +49,8 @@ export const policy: StackValidationPolicy = {
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const index = new StackIndex(args.resources);
         const permissions = InvokePermissionIndex.of(index);
-        const unverified: string[] = [];
-        for (const target of [...restIntegrations(index), ...v2Integrations(index)]) {
-            const result = judgeIntegration(index, permissions, target);
-            if (result.kind === "violation") reportViolation(result.message, target.integration.urn);
-            else if (result.kind === "unknown") unverified.push(`${target.integration.urn}: ${result.reason}`);
-        }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
+        const targets = [...restIntegrations(index), ...v2Integrations(index)];
+        reportJudgements(targets, (t) => t.integration.urn, (t) => judgeIntegration(permissions, t), reportViolation);
     },
 };
 
@@ -146,37 +153,23 @@ function v2Integrations(index: StackIndex): IntegrationTarget[] {
     return out;
 }
 
-type Judgement = { kind: "ok" } | { kind: "violation"; message: string } | { kind: "unknown"; reason: string };
-
-function judgeIntegration(index: StackIndex, permissions: InvokePermissionIndex, t: IntegrationTarget): Judgement {
-    if (t.usesCredentials) return { kind: "ok" };
-    if (t.fn.kind === "not-lambda") return { kind: "ok" };
-    if (t.fn.kind === "unknown") return { kind: "unknown", reason: `its Lambda function could not be resolved: ${t.fn.reason}` };
-    const fn = t.fn.ref;
-    const verdict = permissions.judge({ kind: "integration", fn, api: t.api, apiId: t.apiId, presents: t.presents });
-    if (verdict.kind === "ok") return { kind: "ok" };
-    if (verdict.kind === "unknown") return { kind: "unknown", reason: verdict.reasons.join("; ") };
+function judgeIntegration(permissions: InvokePermissionIndex, t: IntegrationTarget): Judgement {
+    const outcome = judgeInvokeTarget(permissions, t, (fn) => ({ kind: "integration", fn, api: t.api, apiId: t.apiId, presents: t.presents }));
+    if (outcome.kind !== "missing") return outcome;
+    const { fn, uncovered } = outcome;
     const kindWord = t.apiKind === "WEBSOCKET" ? "WebSocket " : t.apiKind === "HTTP" ? "HTTP " : t.apiKind === "REST" ? "REST " : "";
     const apiWords = t.api ? ` on ${kindWord}API ${q(t.api.name)}` : "";
     const endpoints = t.endpoints.length === 1 ? t.endpoints[0] : `${t.endpoints.length} routes (${t.endpoints.slice(0, 3).join(", ")}${t.endpoints.length > 3 ? ", ..." : ""})`;
-    const shown = verdict.uncovered.slice(0, 2).join(", ") + (verdict.uncovered.length > 2 ? ` and ${verdict.uncovered.length - 2} more` : "");
-    const found = verdict.notes.length > 0 ? ` Found: ${verdict.notes.join("; ")}.` : ` No aws.lambda.Permission for API Gateway names this function.`;
+    const shown = uncovered.slice(0, 2).join(", ") + (uncovered.length > 2 ? ` and ${uncovered.length - 2} more` : "");
     const apiCode = t.api ? `${identifier(t.api.name)}.executionArn` : "api.executionArn";
-    const credentialsProp = t.apiKind === "REST" ? "credentials" : "credentialsArn";
     return {
         kind: "violation",
         message: formatFinding({
-            problem: `Lambda integration ${q(t.integration.name)} for ${endpoints}${apiWords} calls ${fn.label}, but nothing lets API Gateway invoke it as ${shown}.${found}`,
+            problem: `Lambda integration ${q(t.integration.name)} for ${endpoints}${apiWords} calls ${fn.label}, but nothing lets API Gateway invoke it as ${shown}.${foundText(outcome.notes)}`,
             why: "API Gateway will answer 500 Internal Server Error to every request that reaches this integration.",
             urn: t.integration.urn,
             fix: permissionCode(`${t.integration.name}-invoke`, fn, `pulumi.interpolate\`\${${apiCode}}${t.suggestedSuffix}\``),
-            alternative:
-                `let API Gateway assume a role instead: set \`${credentialsProp}: invokeRole.arn\` on the integration, where invokeRole trusts ` +
-                `apigateway.amazonaws.com and allows lambda:InvokeFunction on the function.`,
+            alternative: roleAlternative(t.apiKind === "REST" ? "credentials" : "credentialsArn", "integration"),
         }),
     };
-}
-
-function isSet(value: unknown): boolean {
-    return value !== undefined && value !== null && value !== "";
 }

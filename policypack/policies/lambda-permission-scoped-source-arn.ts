@@ -21,7 +21,7 @@ import { API_GATEWAY_PRINCIPALS } from "../lib/invoke-permission";
 import { formatFinding, q } from "../lib/messages";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { asString, CouldNotVerify, isSet, isUnknown, raw } from "../lib/values";
 
 export const name = "lambda-permission-scoped-source-arn";
 
@@ -134,8 +134,4 @@ function functionCode(props: Record<string, unknown>): { label: string; code: st
 
 function joinWords(words: string[]): string {
     return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
-}
-
-function isSet(value: unknown): boolean {
-    return value !== undefined && value !== null && value !== "";
 }

@@ -19,11 +19,12 @@ import {
     remediationSchema,
     remediationTarget,
 } from "../lib/config";
+import { Judgement, reportJudgements } from "../lib/judgement";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { methodPath, owningRestApi } from "../lib/rest-paths";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { asString, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-method-requires-authorization";
 
@@ -37,13 +38,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
     validateStack: forType(T.method, (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const index = new StackIndex(args.resources);
-        const unverified: string[] = [];
-        for (const method of index.ofType(T.method)) {
-            const result = judgeMethod(index, method, config);
-            if (result.kind === "open") reportViolation(result.message, method.urn);
-            else if (result.kind === "unknown") unverified.push(`${method.urn}: ${result.reason}`);
-        }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
+        reportJudgements(index.ofType(T.method), (m) => m.urn, (m) => judgeMethod(index, m, config), reportViolation);
     }),
     remediateResource: forType(T.method, (args: ResourceValidationArgs) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
@@ -69,8 +64,6 @@ function readConfig(raw: Partial<Config>): Config {
     return { ...readEndpointAuthConfig(raw), ...readRemediationConfig(raw) };
 }
 
-type Judgement = { kind: "ok" } | { kind: "open"; message: string } | { kind: "unknown"; reason: string };
-
 export function judgeMethod(index: StackIndex, method: PolicyResource, config: EndpointAuthConfig): Judgement {
     const props = raw(method.props) as Record<string, unknown>;
     if (isUnknown(props.httpMethod)) return { kind: "unknown", reason: "httpMethod is unknown" };
@@ -90,7 +83,7 @@ export function judgeMethod(index: StackIndex, method: PolicyResource, config: E
     const onApi = api ? ` on REST API ${q(api.name)}` : "";
     const apiKeyNote = props.apiKeyRequired === true ? " It requires an API key, but an API key is not authentication." : "";
     return {
-        kind: "open",
+        kind: "violation",
         message: formatFinding({
             problem: `Method ${endpoint}${onApi} has authorization NONE.${apiKeyNote}`,
             why: "Anyone who can reach the API can call it without credentials.",
