@@ -184,6 +184,10 @@ export class JwksCache {
       logger.jwksRefreshed(count);
       this.opts.onKeysChanged?.();
     } catch (err) {
+      // A discovered URL that failed is looked up again on the next attempt, so
+      // an identity provider that moved its key set is followed (re-checked
+      // against the issuer) instead of retried at the old address for ever.
+      if (phase === "jwks") this.discoveredUri = undefined;
       if (!prefetch) this.lastFailureAt = now();
       logger.jwksFailure(err instanceof JwksError ? err.kind : "network", phase);
       throw err;

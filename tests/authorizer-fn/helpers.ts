@@ -82,6 +82,8 @@ export class IdpServer {
   jwksHits = 0;
   discoveryHits = 0;
   discoveryOverride: Record<string, unknown> | undefined;
+  /** When set, the key set is served at this path instead of /jwks (which then answers 404). */
+  movedJwksPath: string | undefined;
   private server: http.Server | undefined;
   port = 0;
 
@@ -115,7 +117,7 @@ export class IdpServer {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(doc));
       return;
     }
-    if (path !== "/jwks") {
+    if (path !== (this.movedJwksPath ?? "/jwks")) {
       res.writeHead(404).end();
       return;
     }

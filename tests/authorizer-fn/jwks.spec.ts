@@ -27,6 +27,7 @@ describe("authorizer-fn JWKS handling", () => {
     idp.jwksHits = 0;
     idp.discoveryHits = 0;
     idp.discoveryOverride = undefined;
+    idp.movedJwksPath = undefined;
   });
 
   const allowed = (r: unknown): boolean => (r as any)?.policyDocument?.Statement?.[0]?.Effect === "Allow";
@@ -238,6 +239,32 @@ describe("authorizer-fn JWKS handling", () => {
       assert.ok(allowed(await outcome(authorizer, restTokenEvent(token))));
       assert.equal(idp.discoveryHits, 1);
       assert.equal(idp.jwksHits, 2);
+    });
+
+    it("a discovered jwks_uri that fails is discovered again on the next attempt (the IdP moved its keys)", async () => {
+      const clock = new Clock();
+      const env = baseEnv(idp, {
+        AUTH_ISSUER: idp.origin,
+        AUTH_JWKS_URI: undefined,
+        AUTH_JWKS_CACHE_MAX_AGE_SECONDS: "60",
+        AUTH_JWKS_COOLDOWN_SECONDS: "10",
+      });
+      const { authorizer, logger } = await makeAuthorizer(env, { now: clock.now });
+      const token = () => sign(a, { ...baseClaims(clock.now), iss: idp.origin });
+      assert.equal(idp.discoveryHits, 1);
+      idp.movedJwksPath = "/keys-v2";
+      idp.discoveryOverride = { issuer: idp.origin, jwks_uri: `${idp.origin}/keys-v2` };
+      clock.advance(61);
+      assert.ok(allowed(await outcome(authorizer, restTokenEvent(token()))), "stale keys serve while the old URL fails");
+      assert.equal(logger.records.filter((r) => r.kind === "jwksFailure").at(-1)?.jwks, "http_status");
+      assert.equal(idp.discoveryHits, 1, "the failing attempt used the URL discovered before");
+      clock.advance(6); // past the 5 s failure backoff
+      assert.ok(allowed(await outcome(authorizer, restTokenEvent(token()))));
+      assert.equal(idp.discoveryHits, 2, "the next attempt discovered the new jwks_uri");
+      assert.equal(logger.records.at(-1)?.kind, "jwksRefreshed");
+      clock.advance(61);
+      assert.ok(allowed(await outcome(authorizer, restTokenEvent(token()))));
+      assert.equal(idp.discoveryHits, 2, "a working discovered URL is kept");
     });
 
     it("a discovery document naming another issuer is refused", async () => {
