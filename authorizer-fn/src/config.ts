@@ -122,6 +122,8 @@ export const SCOPE_VALUE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
 export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 export const QUERY_NAME = /^[A-Za-z0-9_.~-]{1,128}$/;
 const PATH_SEGMENT = /^(?:[A-Za-z0-9._~:@!$&'()*+,;=-]+|\{[A-Za-z0-9_.-]+\+?\})$/;
+/** A `VERB /path` route key (verb in m[1], path in m[2]): AUTH_SCOPES keys, HTTP API route keys, the components' route tables. */
+export const VERB_PATH_KEY = /^([A-Za-z]+) (\/\S*)$/;
 
 /** Variable present but empty/whitespace is an error; absent returns undefined. */
 function optional(env: Env, name: string): string | undefined {
@@ -193,7 +195,7 @@ function parseAlgorithms(value: string): string[] {
 
 function parseRouteKey(key: string): Omit<ScopeRule, "scopes" | "key"> {
   if (/^\$[A-Za-z0-9_-]{1,64}$/.test(key)) return { literal: key };
-  const m = /^([A-Za-z]+) (\/\S*)$/.exec(key);
+  const m = VERB_PATH_KEY.exec(key);
   if (!m) throw new ConfigError("AUTH_SCOPES", "has a route key that is not '*', '$routeKey' or 'VERB /path'");
   const method = m[1].toUpperCase();
   if (!METHODS.has(method)) throw new ConfigError("AUTH_SCOPES", `has a route key with an unknown verb; allowed: ${[...METHODS].join(", ")}`);

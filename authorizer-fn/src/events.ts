@@ -8,6 +8,7 @@
  *   http-v2       {version:"2.0", type:"REQUEST", routeArn, routeKey, headers, ...}
  *   websocket     {type:"REQUEST", methodArn ".../$connect", requestContext:{eventType:"CONNECT"}}
  */
+import { VERB_PATH_KEY } from "./config";
 import { AuthError } from "./errors";
 import type { EventFormat } from "./log";
 import { parseExecuteApiArn, type ExecuteApiArn } from "./policy";
@@ -63,7 +64,7 @@ function templateFrom(method: unknown, path: unknown): RouteRef | undefined {
 
 function templateFromRouteKey(routeKey: unknown): RouteRef | undefined {
   if (typeof routeKey !== "string") return undefined;
-  const m = /^([A-Za-z]+) (\/\S*)$/.exec(routeKey);
+  const m = VERB_PATH_KEY.exec(routeKey);
   return m ? templateFrom(m[1], m[2]) : undefined;
 }
 

@@ -1,5 +1,6 @@
 // Route keys and paths: parsing, validation and the names of the resources created per route.
 import { createHash } from "crypto";
+import { VERB_PATH_KEY } from "../../authorizer-fn/src/config";
 import { RouteArgs } from "../types";
 import { ApiKind, ResolvedAuthorizer, ResolvedRouteAuth, resolveRouteAuth } from "./auth";
 import { Problems, q } from "./errors";
@@ -32,7 +33,7 @@ export function parseRouteKey(raw: string, opts: { allowDefault: boolean }): Par
     if (key === "$default") {
         return opts.allowDefault ? { key, segments: [] } : "$default is not a route of REST APIs; use ANY /{proxy+}";
     }
-    const m = /^([A-Za-z]+) (\/\S*)$/.exec(key);
+    const m = VERB_PATH_KEY.exec(key);
     if (!m) return `is not a route key: expected "METHOD /path" (e.g. "GET /pets/{id}")${opts.allowDefault ? " or $default" : ""}`;
     const method = m[1].toUpperCase();
     if (method !== m[1]) return `method must be upper case (${method})`;
