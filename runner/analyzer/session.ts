@@ -116,6 +116,9 @@ export async function runPolicyPack(opts: AnalyzeOptions): Promise<AnalysisResul
 
 /** A configured connection to one running pack. Exposed so tests can call single RPCs. */
 export class AnalyzerSession {
+    /** Whether any policy runs at level remediate: only then does a resource get a Remediate call. */
+    private readonly remediates: boolean;
+
     private constructor(
         readonly pack: PolicyPackProcess,
         readonly info: { name: string; version: string; policies: PackPolicyInfo[] },
@@ -123,7 +126,9 @@ export class AnalyzerSession {
         readonly levels: ReadonlyMap<string, EnforcementLevelName>,
         private readonly rootUrn: string,
         readonly configureMs: number,
-    ) {}
+    ) {
+        this.remediates = [...levels.values()].includes("remediate");
+    }
 
     static async open(pack: PolicyPackProcess, opts: Omit<AnalyzeOptions, "resources" | "packDir">): Promise<AnalyzerSession> {
         const started = Date.now();
@@ -220,7 +225,7 @@ export class AnalyzerSession {
         const violations: PolicyViolation[] = [];
         const remediations: Remediation[] = [];
         let record = resource;
-        if ([...this.levels.values()].includes("remediate")) {
+        if (this.remediates) {
             const result = await this.remediate(resource);
             violations.push(...result.violations);
             remediations.push(...result.remediations);
