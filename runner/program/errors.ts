@@ -2,19 +2,13 @@
 // it points at, so the CLI can print one clear paragraph (the raw stack is kept for --verbose only).
 
 import * as path from "path";
+import { FRAME_RE, isProgramFile } from "./frames";
 import { FailureKind, ProgramFailure } from "./protocol";
 
 interface Location {
     file: string;
     line?: number;
     column?: number;
-}
-
-const FRAME_RE = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?\s*$/;
-
-function isProgramFile(file: string, programDir: string): boolean {
-    const rel = path.relative(programDir, file);
-    return !rel.startsWith("..") && !path.isAbsolute(rel) && !file.split(path.sep).includes("node_modules");
 }
 
 /** The first stack frame inside the program directory (outside node_modules). */

@@ -17,6 +17,7 @@ import { HostMessage, HostRequest, ProgramFailure, SdkInfo } from "./protocol";
 import { Recorder } from "./recorder";
 import { UnknownInvokeError, answerInvoke, defaultInvokeContext } from "./invokes";
 import { classifyError, programFrame } from "./errors";
+import { FRAME_RE, pickProgramPosition } from "./frames";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -291,7 +292,6 @@ async function run(req: HostRequest): Promise<HostMessage> {
     return { kind: "result", records: recorder.records, sdk: sdkInfo, timings: { startupMs, runMs, cpuMs } };
 }
 
-const FRAME_RE = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?\s*$/;
 const TS_FILE = /\.(c|m)?tsx?$/;
 
 /** Resource.callsites(), as the SDK computes it, but source-mapping only the frames that need it. */
@@ -328,36 +328,16 @@ function fastCallsites(): Array<{ file?: string; line?: number; column?: number 
     });
 }
 
-const RUNNER_DIR = path.resolve(__dirname, "..");
-
-function within(dir: string, file: string): boolean {
-    const rel = path.relative(dir, file);
-    return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
-}
-
 /**
- * `Resource.sourcePosition()` for SDKs whose requests carry no stack trace: the first frame in the program directory
- * outside node_modules, else the first frame outside node_modules and the runner (a program's own library elsewhere
- * on disk), as Recorder.sourceOf picks it from a full stack trace.
+ * `Resource.sourcePosition()` for SDKs whose requests carry no stack trace: the frame Recorder.sourceOf would pick
+ * from a full stack trace (see pickProgramPosition).
  */
 function programSourcePosition(programDir: string): { uri: string; line: number; column: number } | undefined {
-    let fallback: { file: string; line: number; column: number } | undefined;
-    for (const site of fastCallsites()) {
-        if (!site.file || !site.line || !site.column || !path.isAbsolute(site.file)) {
-            continue;
-        }
-        const inModules = site.file.split(path.sep).includes("node_modules");
-        if (inModules || within(RUNNER_DIR, site.file)) {
-            continue;
-        }
-        const position = { file: site.file, line: site.line, column: site.column };
-        if (within(programDir, site.file)) {
-            fallback = position;
-            break;
-        }
-        fallback = fallback ?? position;
-    }
-    return fallback ? { uri: pathToFileURL(fallback.file).toString(), line: fallback.line, column: fallback.column } : undefined;
+    const positions = fastCallsites().filter(
+        (site): site is { file: string; line: number; column: number } => !!site.file && !!site.line && !!site.column && path.isAbsolute(site.file),
+    );
+    const position = pickProgramPosition(positions, programDir);
+    return position ? { uri: pathToFileURL(position.file).toString(), line: position.line, column: position.column } : undefined;
 }
 
 function send(msg: HostMessage): void {

@@ -24,7 +24,8 @@ import {
     urnType,
     withoutInternalKeys,
 } from "../model";
-import { AwsContext, DEFAULT_REGION, autoName, awsContext, computeOutputs, token } from "./cloud";
+import { AwsContext, DEFAULT_REGION, autoName, awsContext, computeOutputs, uuidFrom } from "./cloud";
+import { pickProgramPosition } from "./frames";
 import {
     collapseMap,
     defaultProviderName,
@@ -53,8 +54,6 @@ export interface RecorderOptions {
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
-/** The runner's own directory: frames in it are never a resource's source position. */
-const RUNNER_DIR = path.resolve(__dirname, "..");
 
 interface ClassShape {
     outputOnly: Set<string>;
@@ -223,7 +222,7 @@ export class Recorder {
         } else if (isProviderType(type)) {
             record.outputs = { ...inputs };
             state = inputs;
-            id = o.dryRun ? "" : uuidLike(urn);
+            id = o.dryRun ? "" : uuidFrom(urn);
         } else {
             const outputKeys = shape?.outputOnly ?? new Set<string>();
             if (o.dryRun) {
@@ -377,45 +376,40 @@ export class Recorder {
     /**
      * The request's source position when it points into the program (not node_modules); otherwise the first frame
      * of the request's stack trace that does, so a resource created by a library component points at the program
-     * line that created the component.
+     * line that created the component (see pickProgramPosition).
      */
     private sourceOf(req: Any): SourcePosition | undefined {
-        const candidates: Any[] = [];
-        const sp = typeof req.getSourceposition === "function" ? req.getSourceposition() : undefined;
-        if (sp) {
-            candidates.push(sp);
-        }
-        const st = typeof req.getStacktrace === "function" ? req.getStacktrace() : undefined;
-        if (st) {
-            for (const frame of st.getFramesList() as Any[]) {
-                const pc = frame.getPc();
-                if (pc) {
-                    candidates.push(pc);
-                }
+        return pickProgramPosition(requestPositions(req), this.opts.programDir);
+    }
+}
+
+/** The request's source position, then its stack trace's frames, as SourcePositions with absolute paths. */
+function* requestPositions(req: Any): Generator<SourcePosition> {
+    const candidates: Any[] = [];
+    const sp = typeof req.getSourceposition === "function" ? req.getSourceposition() : undefined;
+    if (sp) {
+        candidates.push(sp);
+    }
+    const st = typeof req.getStacktrace === "function" ? req.getStacktrace() : undefined;
+    if (st) {
+        for (const frame of st.getFramesList() as Any[]) {
+            const pc = frame.getPc();
+            if (pc) {
+                candidates.push(pc);
             }
         }
-        let fallback: SourcePosition | undefined;
-        for (const pos of candidates) {
-            const file = toPath(pos.getUri());
-            if (!file) {
-                continue;
-            }
-            const position: SourcePosition = { file, line: pos.getLine() };
-            const column = pos.getColumn();
-            if (column) {
-                position.column = column;
-            }
-            const inProgram = !path.relative(this.opts.programDir, file).startsWith("..");
-            const inModules = file.split(path.sep).includes("node_modules");
-            if (inProgram && !inModules) {
-                return position;
-            }
-            const inRunner = !path.relative(RUNNER_DIR, file).startsWith("..");
-            if (!fallback && !inModules && !inRunner) {
-                fallback = position;
-            }
+    }
+    for (const pos of candidates) {
+        const file = toPath(pos.getUri());
+        if (!file) {
+            continue;
         }
-        return fallback;
+        const position: SourcePosition = { file, line: pos.getLine() };
+        const column = pos.getColumn();
+        if (column) {
+            position.column = column;
+        }
+        yield position;
     }
 }
 
@@ -441,9 +435,4 @@ function plainString(v: PropertyValue | undefined): string | undefined {
         return plainString(v.value);
     }
     return undefined;
-}
-
-function uuidLike(seed: string): string {
-    const h = token(seed, 32, "0123456789abcdef");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
