@@ -337,7 +337,8 @@ function s3Bucket(c: ComputeContext): Computed {
     };
 }
 
-function uuidFrom(seed: string): string {
+/** A deterministic UUID-shaped string seeded by `seed`. */
+export function uuidFrom(seed: string): string {
     const h = hex(seed, 32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
@@ -356,11 +357,6 @@ function genericComputed(c: ComputeContext): Computed {
         values.arn = `arn:${c.aws.partition}:${service}:${c.aws.region}:${c.aws.account}:${kebabResourceName(c.type)}/${id}`;
     }
     return { id, values };
-}
-
-/** True when the type has a dedicated computer (realistic values), false when the generic fallback is used. */
-export function hasDedicatedOutputs(type: string): boolean {
-    return Object.prototype.hasOwnProperty.call(COMPUTERS, type);
 }
 
 /**
