@@ -8,7 +8,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { ensureBundledPackBuilt } from "./pack-build";
+import { BUNDLED_PACK_DIR, ensureBundledPackBuilt } from "./pack-build";
 import {
     AnalyzerSession,
     PolicyConfigError,
@@ -39,7 +39,8 @@ import {
 } from "./report";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
-export const DEFAULT_PACK_DIR = path.join(REPO_ROOT, "policypack");
+/** This repository's policy pack, the default --policy-pack. */
+export const DEFAULT_PACK_DIR = BUNDLED_PACK_DIR;
 
 function toolInfo(): { name: string; version: string } {
     try {
@@ -292,9 +293,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
         try {
             program = await runProgram({
                 programDir: project.dir,
+                project,
                 mode: opts.mode,
-                stack: project.stack,
-                config: opts.config,
                 organization: opts.organization,
                 timeoutMs: opts.timeoutMs,
                 onOutput: opts.onProgramOutput,

@@ -19,6 +19,8 @@ export type RunMode = "preview" | "up";
 
 export interface RunProgramOptions extends LoadProjectOptions {
     programDir: string;
+    /** The project, when the caller has already read it with loadProject (programDir, stack and config are then not read again). */
+    project?: ProjectInfo;
     mode: RunMode;
     organization?: string;
     /** Kill the program after this long (default 300 s). */
@@ -40,7 +42,7 @@ export interface ProgramRun {
     timings: {
         /** Wall time from spawning the host to receiving its answer. */
         totalMs: number;
-        /** Process start, SDK load, TypeScript registration (measured inside the host). */
+        /** totalMs minus runMs: process start, SDK load, TypeScript registration and sending the answer back. */
         startupMs: number;
         /** Program execution until every registration finished (measured inside the host). */
         runMs: number;
@@ -81,7 +83,7 @@ function childEnv(): NodeJS.ProcessEnv {
 export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     let project: ProjectInfo;
     try {
-        project = loadProject(opts.programDir, opts);
+        project = opts.project ?? loadProject(opts.programDir, opts);
     } catch (e) {
         if (e instanceof ProjectError) {
             throw new ProgramRunError({ kind: "unsupported", message: e.message, file: e.file }, undefined, "");
