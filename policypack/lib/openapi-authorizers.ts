@@ -10,16 +10,17 @@ import type { AuthorizerNeedingPermission } from "../policies/lambda-authorizer-
 import { lambdaLinkFromValue } from "./lambda";
 import { q } from "./messages";
 import { ApiKind, bodyLambdaAuthorizers, parseOpenApiBody } from "./openapi";
+import { apiProtocol } from "./routes";
 import { StackIndex } from "./stack-index";
 import { T } from "./types";
-import { asString, raw } from "./values";
+import { raw } from "./values";
 
 export function openApiAuthorizers(index: StackIndex): AuthorizerNeedingPermission[] {
     const out: AuthorizerNeedingPermission[] = [];
     for (const api of [...index.ofType(T.restApi), ...index.ofType(T.v2Api)]) {
         const props = raw(api.props) as Record<string, unknown>;
         const kind: ApiKind = api.type === T.restApi ? "REST" : "HTTP";
-        if (kind === "HTTP" && asString(props.protocolType)?.toUpperCase() === "WEBSOCKET") continue;
+        if (kind === "HTTP" && apiProtocol(api) === "WEBSOCKET") continue;
         const body = parseOpenApiBody(props.body);
         if (body.status !== "ok") continue;
         for (const a of bodyLambdaAuthorizers(body, kind)) {

@@ -25,7 +25,7 @@ export function routeFacts(index: StackIndex, route: PolicyResource): RouteFacts
     const routeKey = asString(props.routeKey);
     const api = owningApi(index, route);
     if (api) {
-        const protocol = asString((raw(api.props) as Record<string, unknown>).protocolType)?.toUpperCase();
+        const protocol = apiProtocol(api);
         if (protocol === "HTTP" || protocol === "WEBSOCKET") return { routeKey, protocol, protocolSource: "api", api };
     }
     const inferred = protocolFromRouteKey(routeKey);
@@ -52,8 +52,16 @@ export function owningApi(index: StackIndex, resource: PolicyResource): PolicyRe
     return byValue?.type === T.v2Api ? byValue : undefined;
 }
 
-/** The authorization type as API Gateway applies it: missing means NONE. */
-export function authorizationType(props: Record<string, unknown>): string | undefined {
-    if (isUnknown(props.authorizationType)) return undefined;
-    return (asString(props.authorizationType) ?? "NONE").toUpperCase();
+/**
+ * The authorization type as API Gateway applies it (upper case), undefined while unknown: missing means NONE.
+ * `property`: `authorizationType` on routes (and function URLs), `authorization` on REST methods.
+ */
+export function authorizationType(props: Record<string, unknown>, property: "authorizationType" | "authorization" = "authorizationType"): string | undefined {
+    if (isUnknown(props[property])) return undefined;
+    return (asString(props[property]) ?? "NONE").toUpperCase();
+}
+
+/** An API's protocolType (HTTP or WEBSOCKET, upper case) when it is known. */
+export function apiProtocol(api: PolicyResource): string | undefined {
+    return asString((raw(api.props) as Record<string, unknown>).protocolType)?.toUpperCase();
 }

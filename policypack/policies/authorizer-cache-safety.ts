@@ -18,7 +18,7 @@ import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPo
 import { linkedAuthorizer } from "../lib/authorizers";
 import { apiOf } from "../lib/invoke-permission";
 import { formatFinding, q } from "../lib/messages";
-import { owningApi } from "../lib/routes";
+import { apiProtocol, owningApi } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
 import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
@@ -91,8 +91,7 @@ function cacheFacts(index: StackIndex, a: PolicyResource): CacheFacts {
     if (type !== "TOKEN" && type !== "REQUEST") return { kind: "skip" };
     if (!rest) {
         const api = owningApi(index, a);
-        const protocol = api ? asString((raw(api.props) as Record<string, unknown>).protocolType)?.toUpperCase() : undefined;
-        if (protocol === "WEBSOCKET") return { kind: "skip" };
+        if (api && apiProtocol(api) === "WEBSOCKET") return { kind: "skip" };
     }
     const ttlValue = props.authorizerResultTtlInSeconds;
     if (isUnknown(ttlValue)) return { kind: "unknown", reason: "authorizerResultTtlInSeconds is unknown during preview" };

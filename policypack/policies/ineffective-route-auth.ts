@@ -11,7 +11,7 @@ import { formatFinding, q } from "../lib/messages";
 import { authorizationType, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
-import { asString, isUnknown, raw } from "../lib/values";
+import { isSet, raw } from "../lib/values";
 
 export const name = "apigw-ineffective-route-auth";
 
@@ -24,13 +24,13 @@ export const policy: StackValidationPolicy = {
         const index = new StackIndex(args.resources);
         for (const route of index.ofType(T.v2Route)) {
             const facts = routeFacts(index, route);
-            if (facts.protocol !== "WEBSOCKET" || facts.routeKey === "$connect") {
-                ignoredScopes(route, authorizationType(raw(route.props) as Record<string, unknown>), "JWT", `Route ${q(facts.routeKey ?? route.name)}`, reportViolation);
-                continue;
-            }
             const props = raw(route.props) as Record<string, unknown>;
             const type = authorizationType(props);
-            const hasAuthorizer = props.authorizerId !== undefined && props.authorizerId !== null && asString(props.authorizerId) !== "";
+            if (facts.protocol !== "WEBSOCKET" || facts.routeKey === "$connect") {
+                ignoredScopes(route, type, "JWT", `Route ${q(facts.routeKey ?? route.name)}`, reportViolation);
+                continue;
+            }
+            const hasAuthorizer = isSet(props.authorizerId);
             if ((type === undefined || type === "NONE") && !hasAuthorizer) continue;
             reportViolation(
                 formatFinding({
@@ -47,8 +47,7 @@ export const policy: StackValidationPolicy = {
             );
         }
         for (const method of index.ofType(T.method)) {
-            const props = raw(method.props) as Record<string, unknown>;
-            const type = isUnknown(props.authorization) ? undefined : (asString(props.authorization) ?? "NONE").toUpperCase();
+            const type = authorizationType(raw(method.props) as Record<string, unknown>, "authorization");
             ignoredScopes(method, type, "COGNITO_USER_POOLS", `Method ${q(method.name)}`, reportViolation);
         }
     },

@@ -19,7 +19,7 @@ import { Judgement, reportJudgements } from "../lib/judgement";
 import { identifier, LambdaLink, resolveLambdaProperty } from "../lib/lambda";
 import { openApiAuthorizers } from "../lib/openapi-authorizers";
 import { formatFinding, q } from "../lib/messages";
-import { owningApi } from "../lib/routes";
+import { apiProtocol, owningApi } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
 import { asString, isSet, isUnknown, raw } from "../lib/values";
@@ -98,7 +98,7 @@ export function authorizerResources(index: StackIndex): AuthorizerNeedingPermiss
         const type = isUnknown(props.authorizerType) ? undefined : asString(props.authorizerType)?.toUpperCase();
         if (type === "JWT") continue;
         const api = owningApi(index, a);
-        const protocol = api ? asString((raw(api.props) as Record<string, unknown>).protocolType)?.toUpperCase() : undefined;
+        const protocol = api ? apiProtocol(api) : undefined;
         const apiKind = protocol === "WEBSOCKET" ? "WEBSOCKET" : protocol === "HTTP" ? "HTTP" : undefined;
         out.push({
             source: "resource",

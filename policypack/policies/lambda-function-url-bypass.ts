@@ -23,7 +23,7 @@ import { LambdaLink, LambdaRef, lambdaLinkFromValue, refFromAlias, refFromFuncti
 import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
-import { authorizationType, routeFacts } from "../lib/routes";
+import { apiProtocol, authorizationType, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
@@ -111,9 +111,8 @@ function frontedFunctions(index: StackIndex): { fronted: Fronted[]; maybeFronted
             index.dependenciesOf(integration, "httpMethod", [T.method])[0] ?? methods.get(methodKey(integration, "restApi", "resourceId", props.httpMethod) ?? "");
         if (!method) continue;
         const mProps = raw(method.props) as Record<string, unknown>;
-        if (isUnknown(mProps.authorization)) continue;
-        const authorization = (asString(mProps.authorization) ?? "NONE").toUpperCase();
-        if (authorization === "NONE") continue;
+        const authorization = authorizationType(mProps, "authorization");
+        if (authorization === undefined || authorization === "NONE") continue;
         const path = methodPath(index, method);
         const verb = (asString(mProps.httpMethod) ?? "?").toUpperCase();
         add(resolveLambdaProperty(index, integration, "uri", "invoke-uri"), `serves Method ${verb} ${path ?? "(path unknown)"} with ${authorization} authorization`);
@@ -121,15 +120,11 @@ function frontedFunctions(index: StackIndex): { fronted: Fronted[]; maybeFronted
 
     // API Gateway v2 routes → integrations. WebSocket: every route counts once $connect is authorized.
     const wsAuthorized = new Set<string>();
-    const routes = index.ofType(T.v2Route);
-    for (const route of routes) {
-        const facts = routeFacts(index, route);
-        const type = authorizationType(raw(route.props) as Record<string, unknown>);
+    const routes = index.ofType(T.v2Route).map((route) => ({ route, facts: routeFacts(index, route), type: authorizationType(raw(route.props) as Record<string, unknown>) }));
+    for (const { facts, type } of routes) {
         if (facts.protocol === "WEBSOCKET" && facts.routeKey === "$connect" && facts.api && type !== undefined && type !== "NONE") wsAuthorized.add(facts.api.urn);
     }
-    for (const route of routes) {
-        const facts = routeFacts(index, route);
-        const type = authorizationType(raw(route.props) as Record<string, unknown>);
+    for (const { route, facts, type } of routes) {
         const authorized =
             facts.protocol === "WEBSOCKET" ? facts.api !== undefined && wsAuthorized.has(facts.api.urn) : type !== undefined && type !== "NONE";
         if (!authorized) continue;
@@ -146,7 +141,7 @@ function frontedFunctions(index: StackIndex): { fronted: Fronted[]; maybeFronted
     for (const api of [...index.ofType(T.restApi), ...index.ofType(T.v2Api)]) {
         const props = raw(api.props) as Record<string, unknown>;
         const kind = api.type === T.restApi ? "REST" : "HTTP";
-        if (kind === "HTTP" && asString(props.protocolType)?.toUpperCase() === "WEBSOCKET") continue;
+        if (kind === "HTTP" && apiProtocol(api) === "WEBSOCKET") continue;
         const body = parseOpenApiBody(props.body);
         if (body.status === "unknown") {
             for (const fn of index.dependenciesOf(api, "body", [T.lambdaFunction, T.lambdaAlias])) {

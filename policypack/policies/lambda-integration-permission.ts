@@ -33,7 +33,7 @@ import { Judgement, reportJudgements } from "../lib/judgement";
 import { identifier, LambdaLink, resolveLambdaProperty } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { methodPath } from "../lib/rest-paths";
-import { owningApi, protocolFromRouteKey } from "../lib/routes";
+import { apiProtocol, owningApi, protocolFromRouteKey } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
 import { asString, isSet, isUnknown, raw } from "../lib/values";
@@ -119,7 +119,7 @@ function v2Integrations(index: StackIndex): IntegrationTarget[] {
         const routes = index.referencesTo(integration, { types: [T.v2Route], property: "target" }).map((r) => r.resource);
         if (routes.length === 0) continue; // no route targets it: API Gateway never invokes it
         const api = owningApi(index, integration);
-        const protocol = api ? asString((raw(api.props) as Record<string, unknown>).protocolType)?.toUpperCase() : undefined;
+        const protocol = api ? apiProtocol(api) : undefined;
         const prefix = executeApiPrefix(index, api, asString(props.apiId));
         const stages = stageNames(index, api);
         const presents: ArnPart[][] = [];
