@@ -2,6 +2,7 @@
 // or an object (a body's `x-amazon-apigateway-policy`, `aws.iam.getPolicyDocument` output parsed back, a literal),
 // with `Statement` a single statement or an array, and every element that may be a string or a list given either
 // way. Keys are matched case-insensitively (`Effect`/`effect`), as are condition keys (IAM treats them so).
+import { globMatch } from "./execute-api-arn";
 import { containsUnknown, isUnknown } from "./values";
 
 export interface PrincipalSet {
@@ -159,8 +160,7 @@ function field(obj: Record<string, unknown>, name: string): unknown {
 
 /** IAM wildcard match (`*`, `?`), case-insensitive, as IAM compares actions. */
 export function iamGlob(pattern: string, value: string): boolean {
-    const re = new RegExp(`^${pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, "i");
-    return re.test(value);
+    return globMatch(pattern.toLowerCase(), value.toLowerCase());
 }
 
 /** Whether the statement applies to `action` (e.g. `execute-api:Invoke`) through Action or NotAction. */
