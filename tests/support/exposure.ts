@@ -1,7 +1,7 @@
 // Factories for exposure tests: resource policies, custom domains and mappings, API keys and usage plans, Lambda
 // functions and function URLs. Values follow the AWS formats a real update reports.
 import { PropertyMap, PropertyValue, ResourceRecord } from "../../runner/model";
-import { ACCOUNT, REGION } from "./openapi";
+import { ACCOUNT, functionArn, invokeUri, REGION } from "./openapi";
 import { StackBuilder, UNKNOWN } from "./stack";
 
 export type Statement = Record<string, PropertyValue>;
@@ -74,10 +74,10 @@ export function apiMapping(s: StackBuilder, name: string, api: ResourceRecord, d
 /** A function; its physical name is autonamed (`<name>-1a2b3c4`, known in preview as the provider's Check sets it). */
 export function lambdaFunction(s: StackBuilder, name: string, up = false): ResourceRecord {
     const physical = `${name}-1a2b3c4`;
-    const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${physical}`;
+    const arn = functionArn(physical);
     return s.add("aws:lambda/function:Function", name, { runtime: "nodejs20.x", handler: "index.handler", name: physical }, {}, {
         arn: up ? arn : UNKNOWN,
-        invokeArn: up ? `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations` : UNKNOWN,
+        invokeArn: up ? invokeUri(arn) : UNKNOWN,
         qualifiedArn: up ? `${arn}:$LATEST` : UNKNOWN,
     });
 }

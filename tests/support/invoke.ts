@@ -3,11 +3,10 @@
 // as property dependencies) and "up" (every value known and realistic, property dependencies still present).
 import { createHash } from "crypto";
 import { PropertyMap, PropertyValue, ResourceRecord } from "../../runner/model";
+import { ACCOUNT, functionArn, invokeUri, REGION } from "./openapi";
 import { StackBuilder, UNKNOWN } from "./stack";
 
 export type Mode = "preview" | "up";
-export const ACCOUNT = "123456789012";
-export const REGION = "us-east-1";
 
 /** A reference: the resource it depends on and the value it has once known. */
 export interface Ref {
@@ -73,7 +72,7 @@ export class World {
 
     fn(name: string, extra: Record<string, PropertyValue | Ref | undefined> = {}): ResourceRecord {
         const fnName = `${name}-${hex(name, 7)}`;
-        const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${fnName}`;
+        const arn = functionArn(fnName);
         return this.add("aws:lambda/function:Function", name, { name: fnName, runtime: "nodejs20.x", handler: "index.handler", ...extra }, () => ({
             arn,
             invokeArn: invokeArn(arn),
@@ -84,7 +83,7 @@ export class World {
     }
 
     alias(name: string, fn: ResourceRecord, aliasName = "live"): ResourceRecord {
-        const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${fn.inputs.name}:${aliasName}`;
+        const arn = functionArn(`${fn.inputs.name}:${aliasName}`);
         return this.add("aws:lambda/alias:Alias", name, { name: aliasName, functionName: this.ref(fn, "name"), functionVersion: "1" }, () => ({
             arn,
             invokeArn: invokeArn(arn),
@@ -229,9 +228,8 @@ export function isRef(v: unknown): v is Ref {
     return typeof v === "object" && v !== null && !Array.isArray(v) && "on" in v && "value" in v;
 }
 
-export function invokeArn(fnArn: string): string {
-    return `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations`;
-}
+/** The invoke URI of a function ARN (the same helper as the OpenAPI bodies use). */
+export const invokeArn = invokeUri;
 
 function hex(seed: string, n: number): string {
     return createHash("sha256").update(seed).digest("hex").slice(0, n);
