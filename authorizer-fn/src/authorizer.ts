@@ -117,7 +117,8 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     let format: EventFormat = "unknown";
     try {
       format = detectFormat(event);
-      const req = normalizeEvent(event, format, config?.scopes !== undefined);
+      // Route details are needed only by per-route scope rules (a lone `*` entry applies everywhere).
+      const req = normalizeEvent(event, format, config?.routeScoped === true);
       if (config === undefined || verifier === undefined) throw new AuthError("config_invalid");
       const token = extractToken(event as RawEvent, req.format, config.tokenSources);
       const verified = verifier.verify(token);
