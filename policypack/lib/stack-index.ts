@@ -3,6 +3,7 @@
 // IDs and ARNs are still unknown) and, where values are known, from ARNs and names.
 import { PolicyResource } from "@pulumi/policy";
 import { T } from "./types";
+import { parseExecuteApiArn } from "./execute-api-arn";
 import { asString, raw } from "./values";
 
 export interface Reference {
@@ -160,6 +161,5 @@ function namesIdOf(property: string, type: string): boolean {
 
 /** `arn:<partition>:execute-api:<region>:<account>:<apiId>[/...]` → apiId. */
 export function apiIdFromExecutionArn(arn: string | undefined): string | undefined {
-    const m = arn ? /^arn:[^:]+:execute-api:[^:]*:[^:]*:([^/]+)/.exec(arn) : null;
-    return m ? m[1] : undefined;
+    return (arn ? parseExecuteApiArn(arn)?.apiId : undefined) || undefined;
 }
