@@ -40,7 +40,7 @@ export function mayCoverWithoutPath(entry: PublicRouteEntry, endpoint: { method:
 }
 
 /** `GET /pets` matches GET on /pets; `ANY /pets` any method; `*` anything; a bare key (`$connect`) that key. */
-export function routeMatches(pattern: string, endpoint: Endpoint): boolean {
+function routeMatches(pattern: string, endpoint: Endpoint): boolean {
     const trimmed = pattern.trim();
     if (trimmed === "*") return true;
     const parsed = parseRouteKey(trimmed);

@@ -31,7 +31,7 @@ export function parseExecuteApiArn(arn: string): ExecuteApiArn | undefined {
     return { partition: m[1], region: m[2], account: m[3], apiId: m[4], resource: m[5] };
 }
 
-export function hasWildcard(s: string): boolean {
+function hasWildcard(s: string): boolean {
     return s.includes("*") || s.includes("?");
 }
 
@@ -61,7 +61,7 @@ export interface Hole {
 
 export type ArnPart = string | Hole;
 
-export function isHole(p: ArnPart): p is Hole {
+function isHole(p: ArnPart): p is Hole {
     return typeof p !== "string";
 }
 

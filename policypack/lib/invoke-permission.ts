@@ -55,7 +55,7 @@ export interface PermissionFacts {
     source: SourceFacts;
 }
 
-export function permissionFacts(index: StackIndex, p: PolicyResource): PermissionFacts {
+function permissionFacts(index: StackIndex, p: PolicyResource): PermissionFacts {
     const props = raw(p.props) as Record<string, unknown>;
     const principalText = asString(props.principal);
     const principal: PermissionFacts["principal"] = isUnknown(props.principal)
@@ -444,7 +444,7 @@ function unknownSuffixWhy(f: PermissionFacts, b: ApiBucket, need: InvokeNeed): s
  * (the text after its last one). Fully known ARNs look up each (prefix length, suffix length) shape the index holds
  * (usually one: `<executionArn>/` and `/<METHOD>/<path>`); ARNs with unknown parts fall back on the prefix alone.
  */
-export class PatternIndex {
+class PatternIndex {
     count = 0;
     private readonly byShape = new Map<string, PermissionFacts[]>();
     private readonly shapes = new Map<string, [number, number]>();
@@ -540,7 +540,7 @@ export function executeApiPrefix(index: StackIndex, api: PolicyResource | undefi
 }
 
 /** The region a resource lives in: its own `region` (aws 7), else its provider's, when known. */
-export function regionOf(r: PolicyResource): string | undefined {
+function regionOf(r: PolicyResource): string | undefined {
     const own = asString((raw(r.props) as Record<string, unknown>).region);
     if (own) return own;
     const provider = r.provider ? (raw(r.provider.props) as Record<string, unknown>) : undefined;

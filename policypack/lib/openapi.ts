@@ -30,7 +30,7 @@ export type ParsedBody =
     | { status: "ok"; doc: Readonly<Obj>; version: "swagger2" | "openapi3" };
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-export const ANY_METHOD_KEY = "x-amazon-apigateway-any-method";
+const ANY_METHOD_KEY = "x-amazon-apigateway-any-method";
 
 // Several policies read the same body in one run; parsing once per distinct text keeps that linear.
 const parseCache = new Map<string, ParsedBody>();
@@ -96,7 +96,7 @@ function isObj(v: unknown): v is Obj {
 }
 
 /** Follows local `$ref`s (`#/components/securitySchemes/x`); external refs and cycles are reported, not followed. */
-export function resolveRef(doc: Readonly<Obj>, value: unknown): { value?: unknown; error?: string } {
+function resolveRef(doc: Readonly<Obj>, value: unknown): { value?: unknown; error?: string } {
     let current = value;
     const seen = new Set<string>();
     while (isObj(current) && typeof current.$ref === "string") {
@@ -136,7 +136,7 @@ function schemeObject(doc: Readonly<Obj>, name: string): unknown {
 }
 
 /** What a named security scheme is to API Gateway. */
-export function classifyScheme(doc: Readonly<Obj>, name: string, apiKind: ApiKind): SchemeInfo {
+function classifyScheme(doc: Readonly<Obj>, name: string, apiKind: ApiKind): SchemeInfo {
     const rawScheme = schemeObject(doc, name);
     if (rawScheme === undefined) return { name, kind: "missing", authorizes: false, detail: `no security scheme named "${name}" is defined` };
     const resolved = resolveRef(doc, rawScheme);
@@ -392,7 +392,7 @@ export function bodyLambdaAuthorizers(body: unknown, apiKind: ApiKind = "REST"):
 }
 
 /** `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/<arn>/invocations` → `<arn>`. */
-export function lambdaArnFromInvokeUri(uri: string): string | undefined {
+function lambdaArnFromInvokeUri(uri: string): string | undefined {
     const m = /:lambda:path\/[^/]+\/functions\/(arn:[^/]+)\/invocations/.exec(uri);
     return m ? m[1] : undefined;
 }

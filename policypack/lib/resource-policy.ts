@@ -22,7 +22,7 @@ import { StackIndex } from "./stack-index";
 import { T } from "./types";
 import { isUnknown, raw } from "./values";
 
-export const INVOKE = "execute-api:Invoke";
+const INVOKE = "execute-api:Invoke";
 
 export interface PolicySource {
     /** `RestApi.policy`, `RestApiPolicy "name"`, `x-amazon-apigateway-policy in the body`. */
@@ -71,7 +71,7 @@ export function policySources(api: PolicyResource, attached: readonly PolicyReso
 
 /** Condition keys that say nothing about who the caller is. */
 const NOT_ABOUT_CALLER = new Set(["aws:securetransport", "aws:currenttime", "aws:epochtime", "aws:useragent", "aws:referer", "aws:requestedregion"]);
-export const VPC_KEYS = ["aws:sourcevpce", "aws:sourcevpc"];
+const VPC_KEYS = ["aws:sourcevpce", "aws:sourcevpc"];
 
 function positiveRestriction(stmt: PolicyStatement, keys?: readonly string[]): boolean {
     return stmt.conditions.some(

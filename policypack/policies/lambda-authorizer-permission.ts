@@ -66,12 +66,12 @@ export const policy: StackValidationPolicy = {
 };
 
 /** Every authorizer needing permission in the stack. OpenAPI-declared authorizers are appended here. */
-export function collect(index: StackIndex): AuthorizerNeedingPermission[] {
+function collect(index: StackIndex): AuthorizerNeedingPermission[] {
     return [...authorizerResources(index), ...openApiAuthorizers(index)];
 }
 
 /** Lambda authorizers declared as aws.apigateway.Authorizer / aws.apigatewayv2.Authorizer resources. */
-export function authorizerResources(index: StackIndex): AuthorizerNeedingPermission[] {
+function authorizerResources(index: StackIndex): AuthorizerNeedingPermission[] {
     const out: AuthorizerNeedingPermission[] = [];
     for (const a of index.ofType(T.authorizer)) {
         const props = raw(a.props) as Record<string, unknown>;

@@ -64,7 +64,7 @@ function readConfig(raw: Partial<Config>): Config {
     return { ...readEndpointAuthConfig(raw), ...readRemediationConfig(raw) };
 }
 
-export function judgeMethod(index: StackIndex, method: PolicyResource, config: EndpointAuthConfig): Judgement {
+function judgeMethod(index: StackIndex, method: PolicyResource, config: EndpointAuthConfig): Judgement {
     const props = raw(method.props) as Record<string, unknown>;
     if (isUnknown(props.httpMethod)) return { kind: "unknown", reason: "httpMethod is unknown" };
     if (isUnknown(props.authorization)) return { kind: "unknown", reason: "authorization is unknown" };
