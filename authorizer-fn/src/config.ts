@@ -4,7 +4,7 @@
  * ConfigError naming the variable; the handler then denies every request.
  */
 import { ConfigError } from "./errors";
-import { scanJson } from "./json-guard";
+import { isObject, scanJson } from "./json-guard";
 
 export type HttpResponseMode = "simple" | "iam";
 export type TokenUse = "access" | "id";
@@ -219,10 +219,10 @@ function parseScopes(value: string): ScopeConfig {
   } catch {
     throw new ConfigError("AUTH_SCOPES", "is not valid JSON");
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+  if (!isObject(parsed)) {
     throw new ConfigError("AUTH_SCOPES", "must be a JSON object mapping route keys to arrays of scopes");
   }
-  const entries = Object.entries(parsed as Record<string, unknown>);
+  const entries = Object.entries(parsed);
   if (entries.length === 0) throw new ConfigError("AUTH_SCOPES", "is an empty object; unset it instead");
   if (entries.length > LIMITS.maxScopeRules) throw new ConfigError("AUTH_SCOPES", `has more than ${LIMITS.maxScopeRules} routes`);
   const rules: ScopeRule[] = [];

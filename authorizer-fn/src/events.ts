@@ -10,6 +10,7 @@
  */
 import { VERB_PATH_KEY } from "./config";
 import { AuthError } from "./errors";
+import { isObject } from "./json-guard";
 import type { EventFormat } from "./log";
 import { parseExecuteApiArn, type ExecuteApiArn } from "./policy";
 
@@ -33,10 +34,6 @@ export interface NormalizedEvent {
 }
 
 export type RawEvent = Record<string, unknown>;
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 function invalid(): never {
   throw new AuthError("event_invalid");

@@ -10,6 +10,11 @@
 
 export type JsonGuardResult = "ok" | "duplicate" | "forbidden";
 
+/** A JSON object (not null, not an array). */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
 const QUOTE = 34; // "
 const BACKSLASH = 92;
 const LBRACE = 123;

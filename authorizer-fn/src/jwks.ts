@@ -19,6 +19,7 @@ import type { AuthorizerConfig } from "./config";
 import { isAllowedFetchUrl } from "./config";
 import { AuthError, JwksError } from "./errors";
 import type { JsonFetcher } from "./fetch";
+import { isObject } from "./json-guard";
 import type { Logger } from "./log";
 
 export const MAX_KEYS = 100;
@@ -196,9 +197,8 @@ export class JwksCache {
 
   private async discover(): Promise<string> {
     const { fetcher, config } = this.opts;
-    const doc = await fetcher(config.discoveryUri, config.jwksTimeoutMs);
-    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new JwksError("invalid_document");
-    const meta = doc as Record<string, unknown>;
+    const meta = await fetcher(config.discoveryUri, config.jwksTimeoutMs);
+    if (!isObject(meta)) throw new JwksError("invalid_document");
     // OIDC Discovery 1.0 §4.3: the document's issuer must equal the configured one.
     if (meta.issuer !== config.issuer) throw new JwksError("discovery_mismatch");
     const uri = meta.jwks_uri;
@@ -208,8 +208,8 @@ export class JwksCache {
   }
 
   private async buildKeys(doc: unknown): Promise<Map<string, KeyEntry[]>> {
-    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new JwksError("invalid_document");
-    const list = (doc as Record<string, unknown>).keys;
+    if (!isObject(doc)) throw new JwksError("invalid_document");
+    const list = doc.keys;
     if (!Array.isArray(list)) throw new JwksError("invalid_document");
     const previous = new Map<string, KeyEntry>();
     if (this.keys) for (const entries of this.keys.values()) for (const e of entries) previous.set(e.fingerprint, e);
@@ -227,8 +227,8 @@ export class JwksCache {
   }
 
   private async toEntry(raw: unknown, previous: Map<string, KeyEntry>): Promise<KeyEntry | undefined> {
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
-    const jwk = raw as Jwk;
+    if (!isObject(raw)) return undefined;
+    const jwk: Jwk = raw;
     const kid = jwk.kid;
     if (!isString(kid) || kid.length > MAX_KID_LENGTH) return undefined;
     if (jwk.use !== undefined && jwk.use !== "sig") return undefined;

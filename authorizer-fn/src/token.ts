@@ -8,7 +8,7 @@
 import type { TokenSource } from "./config";
 import { AuthError } from "./errors";
 import type { KnownFormat, RawEvent } from "./events";
-import { isObject } from "./events";
+import { isObject } from "./json-guard";
 import { MAX_TOKEN_LENGTH } from "./verify";
 
 function isSpace(c: number): boolean {

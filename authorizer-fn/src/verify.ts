@@ -11,7 +11,7 @@
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
 import type { AuthorizerConfig } from "./config";
 import { AuthError, type ReasonCode } from "./errors";
-import { countMemberNames, countParsedMembers, scanJson } from "./json-guard";
+import { countMemberNames, countParsedMembers, isObject, scanJson } from "./json-guard";
 import { MAX_KID_LENGTH, type CryptoKey, type JwksCache, type KeyEntry } from "./jwks";
 import { TokenCache, hashToken } from "./token-cache";
 
@@ -178,13 +178,13 @@ export class TokenVerifier {
     if (known !== undefined) return known;
     const headerText = decodeSegment(segment);
     guard(headerText);
-    let header: Record<string, unknown>;
+    let header: unknown;
     try {
-      header = JSON.parse(headerText) as Record<string, unknown>;
+      header = JSON.parse(headerText);
     } catch {
       return deny("token_malformed");
     }
-    if (header === null || typeof header !== "object" || Array.isArray(header)) deny("token_malformed");
+    if (!isObject(header)) return deny("token_malformed");
     if (Object.hasOwn(header, "crit")) deny("crit_unsupported");
     for (const name of FORBIDDEN_HEADERS) if (Object.hasOwn(header, name)) deny("header_forbidden");
     const alg = header.alg;
