@@ -39,8 +39,8 @@ export const policy: StackValidationPolicy = {
 
 function judgeMethod(index: StackIndex, method: PolicyResource): Judgement {
     const props = raw(method.props) as Record<string, unknown>;
-    if (isUnknown(props.authorization)) return { kind: "unknown", reason: "authorization is unknown during preview" };
-    const type = (asString(props.authorization) ?? "NONE").toUpperCase();
+    const type = authorizationType(props, "authorization");
+    if (type === undefined) return { kind: "unknown", reason: "authorization is unknown during preview" };
     const link = linkedAuthorizer(index, method, [T.authorizer]);
     const api = apiOf(index, method);
     const what = `Method ${q(method.name)}${api ? ` of REST API ${q(api.name)}` : ""}`;

@@ -22,6 +22,7 @@ import {
 import { Judgement, reportJudgements } from "../lib/judgement";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { methodPath, owningRestApi } from "../lib/rest-paths";
+import { authorizationType } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
 import { asString, isUnknown, raw } from "../lib/values";
@@ -67,10 +68,10 @@ function readConfig(raw: Partial<Config>): Config {
 function judgeMethod(index: StackIndex, method: PolicyResource, config: EndpointAuthConfig): Judgement {
     const props = raw(method.props) as Record<string, unknown>;
     if (isUnknown(props.httpMethod)) return { kind: "unknown", reason: "httpMethod is unknown" };
-    if (isUnknown(props.authorization)) return { kind: "unknown", reason: "authorization is unknown" };
+    const authorization = authorizationType(props, "authorization");
+    if (authorization === undefined) return { kind: "unknown", reason: "authorization is unknown" };
+    if (authorization !== "NONE") return { kind: "ok" };
     const httpMethod = (asString(props.httpMethod) ?? "").toUpperCase();
-    const authorization = asString(props.authorization) ?? "NONE";
-    if (authorization.toUpperCase() !== "NONE") return { kind: "ok" };
     if (httpMethod === "OPTIONS" && config.exemptCorsPreflight) return { kind: "ok" };
     if (props.apiKeyRequired === true && config.allowApiKeyOnly) return { kind: "ok" };
 
