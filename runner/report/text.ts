@@ -33,8 +33,9 @@ export function renderText(report: CheckReport, opts: { cwd?: string; verbose?: 
     lines.push("");
 
     lines.push("Policies:");
+    const packLabel = `${report.policyPack.name}@v${report.policyPack.version}`;
     const mark = mandatory > 0 ? "❌" : advisory > 0 ? "⚠️" : "✅";
-    lines.push(`${INDENT_PACK}${mark} ${report.policyPack.name}@v${report.policyPack.version} (local: ${report.policyPack.path})`);
+    lines.push(`${INDENT_PACK}${mark} ${packLabel} (local: ${report.policyPack.path})`);
 
     const remediated = new Map<string, Set<string>>();
     for (const r of report.remediations) {
@@ -69,7 +70,6 @@ export function renderText(report: CheckReport, opts: { cwd?: string; verbose?: 
     lines.push("");
 
     const withViolations = groups.length;
-    const packLabel = `${report.policyPack.name}@v${report.policyPack.version}`;
     if (report.violations.length === 0) {
         lines.push(`Summary: no policy violations on ${plural(report.resources.length, "resource")} (${packLabel}).`);
     } else {
