@@ -5,7 +5,6 @@
 // EXPECTED_FINDINGS is the exact set the current pack produces on the examples. When you add a policy or a pitfall
 // to an example, update the table: every entry is `<level> <policy> <URN>`.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
@@ -14,7 +13,7 @@ import addFormats from "ajv-formats";
 import { CheckOutcome, runCheck } from "../../runner/cli";
 import { RunMode } from "../../runner/program";
 import { SCHEMA_FILES, isUndecidedInPreview, renderText, toJsonFailure, toJsonReport, toSarif, toSarifFailure } from "../../runner/report";
-import { EXAMPLES, REPO, TempPrograms, lineOf, pulumiYaml } from "./helpers";
+import { EXAMPLES, REPO, TempPrograms, cli, findingsOf, lineOf, pulumiYaml } from "./helpers";
 
 const I = "urn:pulumi:dev::insecure-api::";
 const S = "urn:pulumi:dev::secure-api::";
@@ -61,11 +60,6 @@ const EXPECTED_FINDINGS: Record<string, { findings: string[]; exitCode: number }
     "secure-api up": { findings: [], exitCode: 0 },
 };
 
-function findingsOf(outcome: CheckOutcome): string[] {
-    assert.ok(outcome.ok, outcome.ok ? "" : outcome.failure.message);
-    return outcome.report.violations.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.urn}`).sort();
-}
-
 function sarifValidator() {
     const ajv = new AjvDraft04({ allErrors: true, strict: false });
     addFormats(ajv);
@@ -78,14 +72,8 @@ function jsonValidator() {
     return ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILES.json, "utf8")));
 }
 
-const BIN = path.join(REPO, "bin", "authguard.js");
 /** A tiny JavaScript pack for tests where the pack's verdicts do not matter (it starts in a fraction of the time). */
 const MINIMAL_PACK = path.join(__dirname, "fixtures", "minimal-pack");
-
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: "utf8", timeout: 170_000, env: { ...process.env, NO_COLOR: "1" } });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("authguard check: bundled examples against the pack", function () {
     this.timeout(300_000);

@@ -9,17 +9,16 @@
 //
 // Every finding is asserted exactly as `<level> <policy> <URN>`, with the exit code and the SDK version that ran.
 import { strict as assert } from "assert";
-import { execFile, spawnSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CheckOutcome, runCheck } from "../../runner/cli";
 import { ResourceRecord, SECRET_SIG, SIG_KEY } from "../../runner/model";
 import { OFFLINE_SECRET_PLACEHOLDER, RunMode } from "../../runner/program";
 import { exitCodeOf, renderText } from "../../runner/report";
-import { REPO, TempPrograms, lineOf } from "./helpers";
+import { REPO, TempPrograms, cli, findingsOf, lineOf } from "./helpers";
 
 const PROJECTS = path.join(REPO, "tests", "fixtures", "projects");
-const BIN = path.join(REPO, "bin", "authguard.js");
 const MINIMAL_PACK = path.join(__dirname, "fixtures", "minimal-pack");
 const ROOT_SDK = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
 
@@ -33,21 +32,11 @@ function project(name: string): string {
     return path.join(PROJECTS, name);
 }
 
-function findingsOf(outcome: CheckOutcome): string[] {
-    assert.ok(outcome.ok, outcome.ok ? "" : outcome.failure.message);
-    return outcome.report.violations.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.urn}`).sort();
-}
-
 function messageOf(outcome: CheckOutcome, policy: string, urn: string): string {
     assert.ok(outcome.ok);
     const v = outcome.report.violations.find((x) => x.policyName === policy && x.urn === urn);
     assert.ok(v, `no ${policy} finding on ${urn}`);
     return v.message;
-}
-
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: "utf8", timeout: 170_000, env: { ...process.env, NO_COLOR: "1" } });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs the project in both modes (two at a time: each run is a program host and a pack process). */
