@@ -15,18 +15,41 @@ export function ensureBundledPackBuilt(packDir: string): void {
     const built = mtime(BUILD_OUTPUT);
     if (built !== undefined && newestSource(BUNDLED_PACK_DIR) <= built) return;
     const tsc = require.resolve("typescript/bin/tsc", { paths: [BUNDLED_PACK_DIR] });
+    // Build beside the live output and swap it in, so a pack another process is starting never loads a half-written
+    // build, and two concurrent rebuilds each produce a complete one.
+    const staging = fs.mkdtempSync(path.join(BUNDLED_PACK_DIR, ".bin-"));
     try {
-        execFileSync(process.execPath, [tsc, "-p", path.join(BUNDLED_PACK_DIR, "tsconfig.json")], { stdio: "pipe" });
+        execFileSync(process.execPath, [tsc, "-p", path.join(BUNDLED_PACK_DIR, "tsconfig.json"), "--outDir", staging], { stdio: "pipe" });
+        swapInto(staging, path.join(BUNDLED_PACK_DIR, "bin"));
     } catch (err) {
         const out = (err as { stdout?: Buffer }).stdout?.toString() ?? "";
         throw new Error(`building the policy pack in ${BUNDLED_PACK_DIR} failed:\n${out.trim() || (err as Error).message}`);
+    } finally {
+        fs.rmSync(staging, { recursive: true, force: true });
     }
+}
+
+/** Replaces `target` with the directory `staged` by renames only. */
+function swapInto(staged: string, target: string): void {
+    const retired = `${staged}-old`;
+    try {
+        fs.renameSync(target, retired);
+    } catch {
+        // no previous build
+    }
+    try {
+        fs.renameSync(staged, target);
+    } catch (err) {
+        // A concurrent rebuild put its complete build in place first: keep that one.
+        if (!fs.existsSync(path.join(target, "index.js"))) throw err;
+    }
+    fs.rmSync(retired, { recursive: true, force: true });
 }
 
 function newestSource(dir: string): number {
     let newest = 0;
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        if (entry.name === "node_modules" || entry.name === "bin") continue;
+        if (entry.name === "node_modules" || entry.name === "bin" || entry.name.startsWith(".bin-")) continue;
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
         else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, mtime(full) ?? 0);

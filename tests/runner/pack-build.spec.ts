@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { BUNDLED_PACK_DIR, ensureBundledPackBuilt } from "../../runner/pack-build";
@@ -21,6 +22,25 @@ describe("bundled policy pack build", () => {
         assert.ok(rebuilt > old.getTime() + 1000, "stale build was rebuilt");
         ensureBundledPackBuilt(BUNDLED_PACK_DIR);
         assert.equal(fs.statSync(output).mtimeMs, rebuilt, "fresh build is not rebuilt");
+    });
+
+    it("two concurrent rebuilds each swap in a complete build and leave no staging directory", async function () {
+        this.timeout(120_000);
+        const old = new Date(Date.now() - 3600_000);
+        fs.utimesSync(output, old, old);
+        const rebuild = () =>
+            new Promise<number>((resolve) => {
+                const child = spawn(
+                    process.execPath,
+                    ["-r", "ts-node/register/transpile-only", "-e", `require(${JSON.stringify(path.resolve(__dirname, "../../runner/pack-build.ts"))}).ensureBundledPackBuilt(${JSON.stringify(BUNDLED_PACK_DIR)})`],
+                    { cwd: path.resolve(__dirname, "../.."), stdio: "ignore" },
+                );
+                child.on("exit", (code) => resolve(code ?? -1));
+            });
+        assert.deepEqual(await Promise.all([rebuild(), rebuild()]), [0, 0]);
+        assert.ok(fs.statSync(output).mtimeMs > old.getTime() + 1000);
+        assert.ok(fs.existsSync(path.join(BUNDLED_PACK_DIR, "bin", "policies")));
+        assert.deepEqual(fs.readdirSync(BUNDLED_PACK_DIR).filter((e) => e.startsWith(".bin-")), []);
     });
 
     it("never builds other packs", () => {
