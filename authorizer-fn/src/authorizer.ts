@@ -3,7 +3,8 @@
  * rendered per event format. Every failure path, expected or not, ends as a
  * denial with a fixed reason code; nothing from an exception reaches the caller.
  */
-import { loadConfig, type AuthorizerConfig, type Env } from "./config";
+import { Deadline, invocationBudgetMs } from "./budget";
+import { DEFAULTS, loadConfig, type AuthorizerConfig, type Env } from "./config";
 import { AuthError, ConfigError, type ReasonCode } from "./errors";
 import { detectFormat, normalizeEvent, type NormalizedEvent, type RawEvent } from "./events";
 import { fetchJson, type JsonFetcher } from "./fetch";
@@ -38,7 +39,11 @@ export interface AuthorizerOptions {
 }
 
 export interface Authorizer {
-  handle(event: unknown): Promise<AuthorizerResult>;
+  /**
+   * Decide one event. `context` is the Lambda context: its
+   * getRemainingTimeInMillis() bounds the invocation's time budget (budget.ts).
+   */
+  handle(event: unknown, context?: unknown): Promise<AuthorizerResult>;
   /** Start loading keys (call at cold start). Never rejects. */
   prefetch(): Promise<void>;
   /** The validated configuration, or undefined when it was invalid. */
@@ -113,7 +118,10 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     return policy.build(claims.context); // build copies the context
   }
 
-  function handle(event: unknown): Promise<AuthorizerResult> {
+  const configuredBudgetMs = config?.timeBudgetMs ?? DEFAULTS.timeBudgetMs;
+
+  function handle(event: unknown, context?: unknown): Promise<AuthorizerResult> {
+    const deadline = Deadline.in(invocationBudgetMs(configuredBudgetMs, context));
     let format: EventFormat = "unknown";
     try {
       format = detectFormat(event);
@@ -121,7 +129,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
       const req = normalizeEvent(event, format, config?.routeScoped === true);
       if (config === undefined || verifier === undefined) throw new AuthError("config_invalid");
       const token = extractToken(event as RawEvent, req.format, config.tokenSources);
-      const verified = verifier.verify(token);
+      const verified = verifier.verify(token, deadline);
       if (verified instanceof Promise) {
         const f = format;
         return verified.then(
