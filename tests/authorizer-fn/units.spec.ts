@@ -119,10 +119,13 @@ describe("authorizer-fn units", () => {
         assert.equal(detectFormat(bad), "unknown");
       }
     });
-    it("takes the concrete route from the ARN and the template from the event", () => {
-      const ev = normalizeEvent(restRequestEvent({}, { methodArn: `${METHOD_ARN}/7/`, resource: "/pets/{id}" }), "rest-request");
+    it("takes the concrete route from the ARN (canonical, decoded) and the template from the event", () => {
+      const ev = normalizeEvent(restRequestEvent({}, { methodArn: `${METHOD_ARN}/%37`, resource: "/pets/{id}" }), "rest-request");
       assert.deepEqual(ev.concrete, { method: "GET", segments: ["pets", "7"] });
       assert.deepEqual(ev.template, { method: "GET", segments: ["pets", "{id}"] });
+      assert.throws(() => normalizeEvent(restRequestEvent({}, { methodArn: `${METHOD_ARN}/7/` }), "rest-request"), /path_not_canonical/);
+      // Without route rules the path is not needed, so not judged.
+      assert.equal(normalizeEvent(restRequestEvent({}, { methodArn: `${METHOD_ARN}/7/` }), "rest-request", false).concrete, undefined);
     });
   });
 
@@ -146,7 +149,8 @@ describe("authorizer-fn units", () => {
     it("percent-encoding and case cannot dodge a literal rule", () => {
       const c = loadConfig({ AUTH_ISSUER: "https://i.example", AUTH_AUDIENCE: "a", AUTH_SCOPES: '{"GET /admin":["admin"]}' }).scopes!;
       assert.deepEqual(requiredScopes(c, req("GET/%61dmin", "$default")), ["admin"]);
-      assert.deepEqual(requiredScopes(c, req("GET/Admin/", "$default")), ["admin"]);
+      assert.deepEqual(requiredScopes(c, req("GET/ADMIN", "$default")), ["admin"]);
+      assert.deepEqual(requiredScopes(c, req("GET/%41dMIN", "$default")), ["admin"]);
       assert.deepEqual(requiredScopes(c, req("GET/admins", "$default")), []);
     });
   });
