@@ -3,8 +3,7 @@
  * rendered per event format. Every failure path, expected or not, ends as a
  * denial with a fixed reason code; nothing from an exception reaches the caller.
  */
-import { Deadline, invocationBudgetMs } from "./budget";
-import { DEFAULTS, loadConfig, type AuthorizerConfig, type Env } from "./config";
+import { loadConfig, type AuthorizerConfig, type Env } from "./config";
 import { AuthError, ConfigError, type ReasonCode } from "./errors";
 import { detectFormat, normalizeEvent, type NormalizedEvent, type RawEvent } from "./events";
 import { fetchJson, type JsonFetcher } from "./fetch";
@@ -118,10 +117,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     return policy.build(claims.context); // build copies the context
   }
 
-  const configuredBudgetMs = config?.timeBudgetMs ?? DEFAULTS.timeBudgetMs;
-
   function handle(event: unknown, context?: unknown): Promise<AuthorizerResult> {
-    const deadline = Deadline.in(invocationBudgetMs(configuredBudgetMs, context));
     let format: EventFormat = "unknown";
     try {
       format = detectFormat(event);
@@ -129,7 +125,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
       const req = normalizeEvent(event, format, config?.routeScoped === true);
       if (config === undefined || verifier === undefined) throw new AuthError("config_invalid");
       const token = extractToken(event as RawEvent, req.format, config.tokenSources);
-      const verified = verifier.verify(token, deadline);
+      const verified = verifier.verify(token, context);
       if (verified instanceof Promise) {
         const f = format;
         return verified.then(

@@ -12,7 +12,7 @@
  * dates, future iat and claim types. Verified tokens are cached until `exp`.
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
-import type { Deadline } from "./budget";
+import { Deadline, invocationBudgetMs } from "./budget";
 import type { AuthorizerConfig } from "./config";
 import { AuthError, type ReasonCode } from "./errors";
 import { countParsedMembers, isObject, scanJson, scanPayload } from "./json-guard";
@@ -142,25 +142,29 @@ export class TokenVerifier {
   /**
    * Verify a raw token (without "Bearer "). A verified-token cache hit returns
    * the claims synchronously; otherwise a promise. Failures throw (or reject
-   * with) AuthError. Network waits (key refresh, unknown-kid refetch) end at
-   * `deadline`. Kept free of extra async layers: this is the hot path.
+   * with) AuthError. Network waits (key refresh, unknown-kid refetch) end at the
+   * invocation's deadline (budget.ts), computed from `lambdaContext` only when a
+   * wait is needed: that is decided synchronously, microseconds into the
+   * invocation, so the hot path pays nothing for it. Kept free of extra async
+   * layers: this is the hot path.
    */
-  verify(token: string, deadline: Deadline): Claims | Promise<Claims> {
+  verify(token: string, lambdaContext: unknown): Claims | Promise<Claims> {
     if (token.length > MAX_TOKEN_LENGTH) deny("token_too_large");
     const now = this.now();
     if (this.jwks.isFresh(now)) {
       const digest = hashToken(token);
       const hit = this.cachedClaims(digest, now);
       if (hit !== undefined) return hit;
-      return this.verifyChecked(token, digest, this.precheck(token, now), deadline);
+      return this.verifyChecked(token, digest, this.precheck(token, now), lambdaContext);
     }
     // A refresh after maxAge is what detects keys removed from the JWKS, so it
     // happens before the verified-token cache is consulted; the key-free checks
     // come before it.
     const checked = this.precheck(token, now);
+    const deadline = this.deadline(lambdaContext);
     return this.jwks.ready(deadline).then(() => {
       const digest = hashToken(token);
-      return this.cachedClaims(digest, this.now()) ?? this.verifyChecked(token, digest, checked, deadline);
+      return this.cachedClaims(digest, this.now()) ?? this.verifyChecked(token, digest, checked, lambdaContext, deadline);
     });
   }
 
@@ -173,12 +177,17 @@ export class TokenVerifier {
     return undefined;
   }
 
-  private verifyChecked(token: string, digest: string, checked: Prechecked, deadline: Deadline): Promise<Claims> {
+  private deadline(lambdaContext: unknown): Deadline {
+    return Deadline.in(invocationBudgetMs(this.config.timeBudgetMs, lambdaContext));
+  }
+
+  /** `deadline`: the one already set for this invocation, if any (else computed from `lambdaContext` when needed). */
+  private verifyChecked(token: string, digest: string, checked: Prechecked, lambdaContext: unknown, deadline?: Deadline): Promise<Claims> {
     const { alg, kid, names } = checked;
     const found = this.jwks.peek(kid, alg);
     if (found !== undefined) return this.verifySignature(token, digest, names, found.entry, found.key);
     // Unknown kid (maybe a rotation): the slow path may refetch, once per cooldown.
-    return this.jwks.getKey(kid, alg, deadline).then((k) => this.verifySignature(token, digest, names, k.entry, k.key));
+    return this.jwks.getKey(kid, alg, deadline ?? this.deadline(lambdaContext)).then((k) => this.verifySignature(token, digest, names, k.entry, k.key));
   }
 
   /**
