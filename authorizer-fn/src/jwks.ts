@@ -20,9 +20,9 @@
  */
 import type { webcrypto } from "node:crypto";
 import { importJWK } from "jose";
+import { MIN_FETCH_MS, fetchesPerRefresh, type Deadline } from "./budget";
 import type { AuthorizerConfig } from "./config";
 import { isAllowedFetchUrl } from "./config";
-import { Deadline, MIN_FETCH_MS, fetchesPerRefresh } from "./budget";
 import { AuthError, JwksError } from "./errors";
 import type { JsonFetcher } from "./fetch";
 import { isObject } from "./json-guard";
