@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 // The authorizer's own configuration validator: the environment built here is checked by the exact code that reads it
 // at cold start, so a setting the function would refuse (and deny every request with) fails at preview instead.
-import { loadConfig } from "../authorizer-fn/src/config";
+import { SAFETY_MARGIN_MS, minimumLambdaTimeoutSeconds, worstCaseWaitMs } from "../authorizer-fn/src/budget";
+import { loadConfig, type AuthorizerConfig } from "../authorizer-fn/src/config";
 import { ConfigError } from "../authorizer-fn/src/errors";
 import { checkTags, requireArgs, setOutputs, typeToken } from "./internal/common";
 import { Problems, q } from "./internal/errors";
@@ -93,10 +94,10 @@ function plan(name: string, args: JwtAuthorizerFunctionArgs): FnPlan {
     set("AUTH_HTTP_RESPONSE", args.httpResponse);
     set("AUTH_TOKEN_USE", args.tokenUse);
 
-    let routeScoped = false;
+    let config: AuthorizerConfig | undefined;
     if (problems.count === 0) {
         try {
-            routeScoped = loadConfig(check).routeScoped;
+            config = loadConfig(check);
         } catch (e) {
             if (!(e instanceof ConfigError)) throw e;
             problems.add(FIELD_OF[e.variable] ?? e.variable, `${e.problem} (the authorizer would deny every request: ${e.variable} is invalid)`);
@@ -110,7 +111,18 @@ function plan(name: string, args: JwtAuthorizerFunctionArgs): FnPlan {
     const memorySize = args.memorySize ?? 256;
     if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) problems.add("memorySize", "must be a whole number of MB from 128 to 10240");
     const timeout = args.timeoutSeconds ?? 5;
-    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 10) problems.add("timeoutSeconds", "must be 1-10 seconds (API Gateway waits at most 10 s for an authorizer)");
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 10) {
+        problems.add("timeoutSeconds", "must be 1-10 seconds (API Gateway waits at most 10 s for an authorizer)");
+    } else if (config !== undefined && timeout < minimumLambdaTimeoutSeconds(config)) {
+        // The authorizer would still answer in time (its budget shrinks to the time Lambda has left), but a cold
+        // start against a slow identity provider would then be denied before the key set could arrive.
+        const keys = config.jwksUri === undefined ? "OIDC discovery + key set" : "key set";
+        problems.add(
+            "timeoutSeconds",
+            `must be at least ${minimumLambdaTimeoutSeconds(config)} s for this configuration: a cold start may wait ${worstCaseWaitMs(config)} ms ` +
+                `for the identity provider (${keys}) plus ${SAFETY_MARGIN_MS} ms to answer`,
+        );
+    }
     const retention = args.logRetentionDays ?? 30;
     const allowedRetention = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
     if (!allowedRetention.includes(retention)) problems.add("logRetentionDays", `must be one of ${allowedRetention.join(", ")}`);
@@ -119,7 +131,7 @@ function plan(name: string, args: JwtAuthorizerFunctionArgs): FnPlan {
         problems.add("codePath", `${codePath} does not exist: build the authorizer with \`npm run build -w authorizer-fn\` (or pass codePath)`);
     }
     problems.throwIfAny();
-    return { env, codePath, runtime, architecture, memorySize, timeout, retention, routeScoped };
+    return { env, codePath, runtime, architecture, memorySize, timeout, retention, routeScoped: config?.routeScoped ?? false };
 }
 
 /**

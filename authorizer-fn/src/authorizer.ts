@@ -38,7 +38,11 @@ export interface AuthorizerOptions {
 }
 
 export interface Authorizer {
-  handle(event: unknown): Promise<AuthorizerResult>;
+  /**
+   * Decide one event. `context` is the Lambda context: its
+   * getRemainingTimeInMillis() bounds the invocation's time budget (budget.ts).
+   */
+  handle(event: unknown, context?: unknown): Promise<AuthorizerResult>;
   /** Start loading keys (call at cold start). Never rejects. */
   prefetch(): Promise<void>;
   /** The validated configuration, or undefined when it was invalid. */
@@ -113,7 +117,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     return policy.build(claims.context); // build copies the context
   }
 
-  function handle(event: unknown): Promise<AuthorizerResult> {
+  function handle(event: unknown, context?: unknown): Promise<AuthorizerResult> {
     let format: EventFormat = "unknown";
     try {
       format = detectFormat(event);
@@ -121,7 +125,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
       const req = normalizeEvent(event, format, config?.routeScoped === true);
       if (config === undefined || verifier === undefined) throw new AuthError("config_invalid");
       const token = extractToken(event as RawEvent, req.format, config.tokenSources);
-      const verified = verifier.verify(token);
+      const verified = verifier.verify(token, context);
       if (verified instanceof Promise) {
         const f = format;
         return verified.then(

@@ -52,6 +52,8 @@ export interface AuthorizerConfig {
   readonly jwksStaleIfErrorMs: number;
   readonly jwksCooldownMs: number;
   readonly jwksTimeoutMs: number;
+  /** Most time one invocation may spend (waiting on the network included); see budget.ts. */
+  readonly timeBudgetMs: number;
   readonly tokenCacheSize: number;
 }
 
@@ -73,6 +75,7 @@ export const ENV_VARS = [
   "AUTH_JWKS_STALE_IF_ERROR_SECONDS",
   "AUTH_JWKS_COOLDOWN_SECONDS",
   "AUTH_JWKS_TIMEOUT_MS",
+  "AUTH_TIME_BUDGET_MS",
   "AUTH_TOKEN_CACHE_SIZE",
 ] as const;
 
@@ -88,6 +91,9 @@ export const LIMITS = {
   maxClockToleranceSeconds: 60,
   maxTimeoutMs: 1500,
   minTimeoutMs: 50,
+  minTimeBudgetMs: 100,
+  // API Gateway waits at most 10 s for an authorizer.
+  maxTimeBudgetMs: 10000,
   minMaxAgeSeconds: 30,
   maxMaxAgeSeconds: 86400,
   maxStaleIfErrorSeconds: 86400,
@@ -108,6 +114,8 @@ export const DEFAULTS = {
   jwksStaleIfErrorSeconds: 3600,
   jwksCooldownSeconds: 30,
   jwksTimeoutMs: 1500,
+  // Discovery + key set at the default fetch deadline.
+  timeBudgetMs: 3000,
   tokenCacheSize: 2000,
 } as const;
 
@@ -316,6 +324,7 @@ export function loadConfig(env: Env): AuthorizerConfig {
     throw new ConfigError("AUTH_JWKS_COOLDOWN_SECONDS", "must not exceed AUTH_JWKS_CACHE_MAX_AGE_SECONDS");
   }
   const timeoutMs = integer(env, "AUTH_JWKS_TIMEOUT_MS", DEFAULTS.jwksTimeoutMs, LIMITS.minTimeoutMs, LIMITS.maxTimeoutMs);
+  const timeBudgetMs = integer(env, "AUTH_TIME_BUDGET_MS", DEFAULTS.timeBudgetMs, LIMITS.minTimeBudgetMs, LIMITS.maxTimeBudgetMs);
   const tokenCacheSize = integer(env, "AUTH_TOKEN_CACHE_SIZE", DEFAULTS.tokenCacheSize, 0, LIMITS.maxTokenCacheSize);
 
   return Object.freeze({
@@ -335,6 +344,7 @@ export function loadConfig(env: Env): AuthorizerConfig {
     jwksStaleIfErrorMs: stale * 1000,
     jwksCooldownMs: cooldown * 1000,
     jwksTimeoutMs: timeoutMs,
+    timeBudgetMs,
     tokenCacheSize,
   });
 }

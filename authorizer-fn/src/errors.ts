@@ -8,6 +8,7 @@
 export const REASONS = [
   // request / event
   "event_invalid",
+  "path_not_canonical",
   "missing_token",
   "token_ambiguous",
   "token_too_large",

@@ -11,6 +11,7 @@
 import { VERB_PATH_KEY } from "./config";
 import { AuthError } from "./errors";
 import { isObject } from "./json-guard";
+import { canonicalPathSegments } from "./paths";
 import type { EventFormat } from "./log";
 import { parseExecuteApiArn, type ExecuteApiArn } from "./policy";
 
@@ -19,6 +20,7 @@ export type KnownFormat = Exclude<EventFormat, "unknown">;
 export interface RouteRef {
   /** Upper-case verb (or ANY for an HTTP API `ANY /x` route template). */
   readonly method: string;
+  /** Concrete requests: canonical, percent-decoded segments (paths.ts). Templates: as API Gateway names them. */
   readonly segments: readonly string[];
 }
 
@@ -39,24 +41,41 @@ function invalid(): never {
   throw new AuthError("event_invalid");
 }
 
-/** Split a path into segments, dropping empty ones (so `/pets/` and `//pets` equal `/pets`). */
-export function pathSegments(path: string): string[] {
+/** Split a route template into segments, dropping empty ones (`/` has none). */
+function templateSegments(path: string): string[] {
   const out: string[] = [];
   for (const s of path.split("/")) if (s !== "") out.push(s);
   return out;
 }
 
+/** The request path must be canonical when route rules decide (paths.ts). */
+function canonical(path: string): string[] {
+  return canonicalPathSegments(path) ?? notCanonical();
+}
+
+function notCanonical(): never {
+  throw new AuthError("path_not_canonical");
+}
+
+/** The concrete request from the method/route ARN: `VERB/<path>`, the path in canonical form. */
 function concreteFromArn(arn: ExecuteApiArn): RouteRef {
   const slash = arn.route.indexOf("/");
   if (slash <= 0) invalid();
   const method = arn.route.slice(0, slash).toUpperCase();
   if (!/^[A-Z]{3,7}$/.test(method)) invalid();
-  return { method, segments: pathSegments(arn.route.slice(slash + 1)) };
+  return { method, segments: canonical(arn.route.slice(slash)) };
+}
+
+/** The event's own copy of the request path (REST `path`, HTTP API `rawPath`), when present, must be canonical too. */
+function checkEventPath(path: unknown): void {
+  if (path === undefined || path === null) return;
+  if (typeof path !== "string") invalid();
+  canonical(path);
 }
 
 function templateFrom(method: unknown, path: unknown): RouteRef | undefined {
   if (typeof method !== "string" || typeof path !== "string" || !path.startsWith("/")) return undefined;
-  return { method: method.toUpperCase(), segments: pathSegments(path) };
+  return { method: method.toUpperCase(), segments: templateSegments(path) };
 }
 
 function templateFromRouteKey(routeKey: unknown): RouteRef | undefined {
@@ -79,7 +98,8 @@ export function detectFormat(event: unknown): EventFormat {
 
 /**
  * Validate and normalise an event. `withRoutes` (needed only for route scopes)
- * also extracts the concrete request and the route template; without it the
+ * also extracts the concrete request and the route template, and refuses a
+ * request path that is not canonical (`path_not_canonical`); without it the
  * ARN's `VERB/path` shape is still checked.
  */
 export function normalizeEvent(event: unknown, format: EventFormat, withRoutes = true): NormalizedEvent {
@@ -94,6 +114,7 @@ export function normalizeEvent(event: unknown, format: EventFormat, withRoutes =
     case "http-v1": {
       const arn = parseExecuteApiArn(event.methodArn) ?? invalid();
       if (!withRoutes) return arn.route.indexOf("/") > 0 ? { format, arn } : invalid();
+      checkEventPath(event.path);
       const rc = isObject(event.requestContext) ? event.requestContext : {};
       const template =
         templateFrom(event.httpMethod, event.resource) ?? templateFromRouteKey(rc.routeKey) ?? templateFrom(rc.httpMethod, rc.resourcePath);
@@ -103,6 +124,7 @@ export function normalizeEvent(event: unknown, format: EventFormat, withRoutes =
       const arn = parseExecuteApiArn(event.routeArn) ?? invalid();
       if (!withRoutes) return arn.route.indexOf("/") > 0 ? { format, arn } : invalid();
       const routeKey = typeof event.routeKey === "string" ? event.routeKey : undefined;
+      checkEventPath(event.rawPath);
       return {
         format,
         arn,

@@ -18,7 +18,10 @@ function build(): Authorizer {
 const authorizer = build();
 void authorizer.prefetch();
 
-/** Resolves to a policy or simple response; rejects only with Error("Unauthorized"). */
-export function handler(event: unknown, _context?: unknown): Promise<AuthorizerResult> {
-  return authorizer.handle(event);
+/**
+ * Resolves to a policy or simple response; rejects only with Error("Unauthorized").
+ * Answers within min(AUTH_TIME_BUDGET_MS, context.getRemainingTimeInMillis() - 500 ms).
+ */
+export function handler(event: unknown, context?: unknown): Promise<AuthorizerResult> {
+  return authorizer.handle(event, context);
 }

@@ -85,17 +85,26 @@ export function scanJson(text: string): JsonGuardResult {
 }
 
 /**
- * Count member names in JSON given as UTF-8 bytes, without decoding it (UTF-8
- * continuation bytes are never ASCII, so quotes, backslashes and colons can be
- * found byte by byte). Compared with the member count of the parsed value
- * (countParsedMembers), a difference means JSON.parse dropped a duplicate.
+ * One pass over JSON given as UTF-8 bytes, without decoding it (UTF-8
+ * continuation bytes are never ASCII, so quotes, backslashes, brackets and
+ * colons can be found byte by byte):
+ * - `names`: the member names in the text. Compared with the member count of the
+ *   parsed value (countParsedMembers), a difference means JSON.parse dropped a duplicate.
+ * - `exp`: the numeric value of the top-level `exp` member (the last one, as
+ *   JSON.parse keeps), or undefined. Read here so that an expired token is refused
+ *   before any key is looked up; anything unusual is left for the full checks.
  */
-export function countMemberNames(bytes: Uint8Array, length = bytes.length): number {
+export function scanPayload(bytes: Uint8Array, length = bytes.length): { names: number; exp: number | undefined } {
   let names = 0;
+  let exp: number | undefined;
+  let depth = 0;
   const n = Math.min(length, bytes.length);
   let i = 0;
   while (i < n) {
-    if (bytes[i] !== QUOTE) {
+    const c = bytes[i];
+    if (c !== QUOTE) {
+      if (c === LBRACE || c === LBRACKET) depth++;
+      else if (c === RBRACE || c === RBRACKET) depth--;
       i++;
       continue;
     }
@@ -107,11 +116,34 @@ export function countMemberNames(bytes: Uint8Array, length = bytes.length): numb
       else j++;
     }
     let k = j + 1;
-    while (k < n && (bytes[k] === 32 || bytes[k] === 9 || bytes[k] === 10 || bytes[k] === 13)) k++;
-    if (k < n && bytes[k] === COLON) names++;
+    while (k < n && isJsonSpace(bytes[k])) k++;
+    if (k < n && bytes[k] === COLON) {
+      names++;
+      // "exp" spelled without escapes, as a member of the top-level object.
+      if (depth === 1 && j - i === 4 && bytes[i + 1] === 101 && bytes[i + 2] === 120 && bytes[i + 3] === 112) exp = numberAt(bytes, k + 1, n);
+    }
     i = j + 1;
   }
-  return names;
+  return { names, exp };
+}
+
+function isJsonSpace(b: number): boolean {
+  return b === 32 || b === 9 || b === 10 || b === 13;
+}
+
+/** A JSON number starting at `at` (after optional whitespace), or undefined. */
+function numberAt(bytes: Uint8Array, at: number, n: number): number | undefined {
+  let i = at;
+  while (i < n && isJsonSpace(bytes[i])) i++;
+  let text = "";
+  // digits, sign, decimal point, exponent
+  while (i < n && ((bytes[i] >= 48 && bytes[i] <= 57) || bytes[i] === 45 || bytes[i] === 43 || bytes[i] === 46 || bytes[i] === 101 || bytes[i] === 69)) {
+    text += String.fromCharCode(bytes[i]);
+    i++;
+  }
+  if (text === "") return undefined;
+  const v = Number(text);
+  return Number.isNaN(v) ? undefined : v;
 }
 
 /** Total own members of all objects in a parsed JSON value, and whether a forbidden name occurs. */

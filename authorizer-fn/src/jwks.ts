@@ -7,14 +7,20 @@
  * - If the identity provider cannot be reached, the last good keys are kept for
  *   at most `staleIfError` beyond `maxAge`, then dropped (every request denies).
  * - After a failed fetch no new attempt is made for `retryBackoff` (min of
- *   cooldown and 5 s), so an outage does not add a timeout to every request
- *   (a failed cold-start prefetch does not count: the first request retries).
+ *   cooldown and 5 s), so an outage does not add a timeout to every request.
+ *   That includes a failed cold-start prefetch, unless the attempt took far
+ *   longer than its own deadlines allow: then the process was frozen mid-fetch
+ *   (Lambda freezes an environment between INIT and its first invocation), which
+ *   says nothing about the identity provider, and the next request retries.
+ * - Every wait of a request ends at its Deadline (budget.ts); fetches a request
+ *   starts are given no more than the time it has left.
  * - An unknown `kid` triggers at most one refetch per `cooldown`.
  * - Documents over 150 KB, non-JSON, redirects, non-200 and sets without a
  *   usable signature key are errors. Keys come only from the configured URL.
  */
 import type { webcrypto } from "node:crypto";
 import { importJWK } from "jose";
+import { MIN_FETCH_MS, fetchesPerRefresh, type Deadline } from "./budget";
 import type { AuthorizerConfig } from "./config";
 import { isAllowedFetchUrl } from "./config";
 import { AuthError, JwksError } from "./errors";
@@ -23,6 +29,8 @@ import { isObject } from "./json-guard";
 import type { Logger } from "./log";
 
 export const MAX_KEYS = 100;
+/** A failed attempt that took this much longer than its fetch deadlines allow was frozen, not failed. */
+export const FROZEN_SLACK_MS = 1000;
 /** Longest `kid` accepted, in a key set and in a token header. */
 export const MAX_KID_LENGTH = 256;
 
@@ -82,12 +90,11 @@ export class JwksCache {
   }
 
   /**
-   * Start fetching keys now (cold start). Failures are logged and do not start
-   * the retry backoff: if INIT was frozen mid-fetch (provisioned concurrency,
-   * SnapStart) or the fetch failed, the first request simply tries again.
+   * Start fetching keys now (cold start), with no request deadline (INIT has its
+   * own). A failure is logged and starts the retry backoff like any other.
    */
   prefetch(): Promise<void> {
-    return this.refresh(true).catch(() => undefined);
+    return this.refresh(undefined);
   }
 
   /** Cheap synchronous test: may the current keys be used without a refresh? */
@@ -104,13 +111,14 @@ export class JwksCache {
   /**
    * Ensure keys are usable: refresh if older than maxAge (subject to the
    * failure backoff), serve stale within the stale-if-error window, else deny.
+   * Waits end at the deadline; an in-flight fetch is shared, never duplicated.
    */
-  async ready(): Promise<void> {
+  async ready(deadline: Deadline): Promise<void> {
     const { config, now } = this.opts;
     if (this.isFresh(now())) return;
-    if (this.inflight) await this.inflight.catch(() => undefined);
-    if (!this.isFresh(now()) && now() - this.lastFailureAt >= this.retryBackoffMs) {
-      await this.refresh().catch(() => undefined);
+    if (this.inflight) await deadline.wait(this.inflight);
+    if (!this.isFresh(now()) && this.inflight === undefined && now() - this.lastFailureAt >= this.retryBackoffMs) {
+      await deadline.wait(this.refresh(deadline));
     }
     const t = now();
     if (this.keys !== undefined && t - this.fetchedAt < config.jwksMaxAgeMs + config.jwksStaleIfErrorMs) return;
@@ -129,14 +137,14 @@ export class JwksCache {
   }
 
   /** Resolve the verification key for a token header's kid and alg. */
-  async getKey(kid: string, alg: string): Promise<{ entry: KeyEntry; key: CryptoKey }> {
+  async getKey(kid: string, alg: string, deadline: Deadline): Promise<{ entry: KeyEntry; key: CryptoKey }> {
     const { now } = this.opts;
-    if (!this.isFresh(now())) await this.ready();
+    if (!this.isFresh(now())) await this.ready(deadline);
     let found = this.lookup(kid, alg);
     if (found === "missing" && now() - this.lastAttemptAt >= this.opts.config.jwksCooldownMs) {
       // Unknown kid: perhaps the IdP rotated. One refetch per cooldown window.
-      await this.refresh().catch(() => undefined);
-      await this.ready();
+      await deadline.wait(this.refresh(deadline));
+      await this.ready(deadline);
       found = this.lookup(kid, alg);
     }
     if (typeof found === "string") throw new AuthError("key_not_found");
@@ -156,27 +164,48 @@ export class JwksCache {
     return match ?? "missing";
   }
 
-  private refresh(prefetch = false): Promise<void> {
+  /**
+   * One shared refresh. A request's refresh fits its deadline (no fetch starts
+   * with less than MIN_FETCH_MS left); the prefetch's has only the fetch deadlines.
+   * Never rejects.
+   */
+  private refresh(deadline: Deadline | undefined): Promise<void> {
     if (this.inflight === undefined) {
-      this.inflight = this.doRefresh(prefetch).finally(() => {
-        this.inflight = undefined;
-      });
+      if (deadline !== undefined && deadline.remainingMs() < MIN_FETCH_MS) return Promise.resolve();
+      this.inflight = this.doRefresh(deadline)
+        .catch(() => undefined)
+        .finally(() => {
+          this.inflight = undefined;
+        });
     }
     return this.inflight;
   }
 
-  private async doRefresh(prefetch: boolean): Promise<void> {
+  /** Deadline of the next fetch: the configured one, shortened to what the request has left. */
+  private fetchTimeout(deadline: Deadline | undefined): number {
+    const { jwksTimeoutMs } = this.opts.config;
+    if (deadline === undefined) return jwksTimeoutMs;
+    const left = Math.floor(deadline.remainingMs());
+    if (left < MIN_FETCH_MS) throw new JwksError("timeout");
+    return Math.min(jwksTimeoutMs, left);
+  }
+
+  private async doRefresh(deadline: Deadline | undefined): Promise<void> {
     const { fetcher, config, logger, now } = this.opts;
-    this.lastAttemptAt = now();
+    const startedAt = now();
+    this.lastAttemptAt = startedAt;
     let phase: "discovery" | "jwks" = "jwks";
+    let jwksRequested = false;
     try {
       let uri = config.jwksUri ?? this.discoveredUri;
       if (uri === undefined) {
         phase = "discovery";
-        uri = await this.discover();
+        uri = await this.discover(this.fetchTimeout(deadline));
         phase = "jwks";
       }
-      const doc = await fetcher(uri, config.jwksTimeoutMs);
+      const timeoutMs = this.fetchTimeout(deadline);
+      jwksRequested = true;
+      const doc = await fetcher(uri, timeoutMs);
       const keys = await this.buildKeys(doc);
       this.keys = keys;
       this.fetchedAt = now();
@@ -188,16 +217,19 @@ export class JwksCache {
       // A discovered URL that failed is looked up again on the next attempt, so
       // an identity provider that moved its key set is followed (re-checked
       // against the issuer) instead of retried at the old address for ever.
-      if (phase === "jwks") this.discoveredUri = undefined;
-      if (!prefetch) this.lastFailureAt = now();
+      // (Not when the request's budget ran out before the key set was even asked for.)
+      if (jwksRequested) this.discoveredUri = undefined;
+      const t = now();
+      const frozen = t - startedAt > fetchesPerRefresh(config) * config.jwksTimeoutMs + FROZEN_SLACK_MS;
+      if (!frozen) this.lastFailureAt = t;
       logger.jwksFailure(err instanceof JwksError ? err.kind : "network", phase);
       throw err;
     }
   }
 
-  private async discover(): Promise<string> {
+  private async discover(timeoutMs: number): Promise<string> {
     const { fetcher, config } = this.opts;
-    const meta = await fetcher(config.discoveryUri, config.jwksTimeoutMs);
+    const meta = await fetcher(config.discoveryUri, timeoutMs);
     if (!isObject(meta)) throw new JwksError("invalid_document");
     // OIDC Discovery 1.0 §4.3: the document's issuer must equal the configured one.
     if (meta.issuer !== config.issuer) throw new JwksError("discovery_mismatch");

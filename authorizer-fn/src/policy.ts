@@ -20,7 +20,8 @@ export interface ExecuteApiArn {
   readonly stagePrefix?: string;
 }
 
-const ARN_RE = /^arn:(aws(?:-[a-z]+)*):execute-api:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):([A-Za-z0-9]{1,64})\/([A-Za-z0-9_$-]{1,128})\/(.+)$/;
+// `s`: a route holding a line break still parses, so that route-scope checks refuse it as a non-canonical path.
+const ARN_RE = /^arn:(aws(?:-[a-z]+)*):execute-api:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):([A-Za-z0-9]{1,64})\/([A-Za-z0-9_$-]{1,128})\/(.+)$/s;
 export const MAX_ARN_LENGTH = 1600;
 /** API Gateway limit on each policy Resource ARN. */
 export const MAX_POLICY_ARN_LENGTH = 512;

@@ -4,45 +4,32 @@
  * other rule matched. A rule matches if it matches the route template the
  * event names (when it names one) or the concrete request from the ARN, so a
  * request can only ever need more scopes, never fewer, than a single match.
- * Literal path segments compare case-insensitively, also after percent-decoding,
- * and empty segments are ignored (`/admin/` is `/admin`): again, fail-closed.
+ * Literal path segments compare case-insensitively with the concrete request's
+ * canonical (percent-decoded) segments (events.ts, paths.ts): again, fail-closed.
  */
 import type { ScopeConfig, ScopeRule } from "./config";
 import type { NormalizedEvent, RouteRef } from "./events";
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-function literalEquals(rule: string, actual: string): boolean {
-  if (rule.toLowerCase() === actual.toLowerCase()) return true;
-  return safeDecode(rule).toLowerCase() === safeDecode(actual).toLowerCase();
-}
 
 function isParam(seg: string): boolean {
   return seg.startsWith("{") && seg.endsWith("}");
 }
 
-function pathMatches(rule: readonly string[], req: readonly string[]): boolean {
+function pathMatches(rule: readonly string[], req: readonly string[], template: boolean): boolean {
   for (let i = 0; i < rule.length; i++) {
     const seg = rule[i];
     if (seg.endsWith("+}")) return req.length - i >= 1;
     if (i >= req.length) return false;
     if (isParam(seg)) continue;
-    // A literal rule segment never matches a template parameter segment.
-    if (isParam(req[i]) || !literalEquals(seg, req[i])) return false;
+    // A literal rule segment never matches a template's parameter segment.
+    if ((template && isParam(req[i])) || seg.toLowerCase() !== req[i].toLowerCase()) return false;
   }
   return rule.length === req.length;
 }
 
-function ruleMatches(rule: ScopeRule, ref: RouteRef | undefined): boolean {
+function ruleMatches(rule: ScopeRule, ref: RouteRef | undefined, template: boolean): boolean {
   if (ref === undefined || rule.method === undefined || rule.segments === undefined) return false;
   if (rule.method !== "ANY" && rule.method !== ref.method && ref.method !== "ANY") return false;
-  return pathMatches(rule.segments, ref.segments);
+  return pathMatches(rule.segments, ref.segments, template);
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -59,7 +46,7 @@ export function requiredScopes(config: ScopeConfig, req: NormalizedEvent): reado
     const hit =
       rule.literal !== undefined
         ? req.routeKey === rule.literal
-        : ruleMatches(rule, req.template) || ruleMatches(rule, req.concrete);
+        : ruleMatches(rule, req.template, true) || ruleMatches(rule, req.concrete, false);
     if (!hit) continue;
     if (first === undefined) {
       first = rule.scopes;

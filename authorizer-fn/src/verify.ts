@@ -1,7 +1,10 @@
 /**
  * Token verification on jose with a fixed policy:
- * size cap and shape check first; header refusals (jku, x5u, jwk, x5c, b64,
- * crit, unlisted alg, missing kid); duplicate / prototype-pollution member names
+ * every check that needs no key comes first, before any wait on the network
+ * (so garbage is refused in microseconds with its own reason code whatever the
+ * identity provider is doing): size cap, shape, header refusals (jku, x5u, jwk,
+ * x5c, b64, crit, unlisted alg, missing kid), an `exp` already past; then
+ * duplicate / prototype-pollution member names
  * refused in header and payload (payload: after the signature check, by
  * comparing names in the text with members of the parsed claims); key only from the configured JWKS; jose
  * jwtVerify with the algorithm allowlist, exact issuer, required claims and clock
@@ -9,9 +12,10 @@
  * dates, future iat and claim types. Verified tokens are cached until `exp`.
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
+import { Deadline, invocationBudgetMs } from "./budget";
 import type { AuthorizerConfig } from "./config";
 import { AuthError, type ReasonCode } from "./errors";
-import { countMemberNames, countParsedMembers, isObject, scanJson } from "./json-guard";
+import { countParsedMembers, isObject, scanJson, scanPayload } from "./json-guard";
 import { MAX_KID_LENGTH, type CryptoKey, type JwksCache, type KeyEntry } from "./jwks";
 import { TokenCache, hashToken } from "./token-cache";
 
@@ -81,6 +85,14 @@ function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
+/** What the key-free checks learnt about a token. */
+interface Prechecked {
+  readonly alg: string;
+  readonly kid: string;
+  /** Member names in the payload text. */
+  readonly names: number;
+}
+
 function normalizeScopeString(value: string): string {
   // The common case ("a b c") is returned as is; odd spacing is normalised.
   if (value.indexOf("  ") === -1 && value.charCodeAt(0) !== 32 && value.charCodeAt(value.length - 1) !== 32) return value;
@@ -130,41 +142,68 @@ export class TokenVerifier {
   /**
    * Verify a raw token (without "Bearer "). A verified-token cache hit returns
    * the claims synchronously; otherwise a promise. Failures throw (or reject
-   * with) AuthError. Kept free of extra async layers: this is the hot path.
+   * with) AuthError. Network waits (key refresh, unknown-kid refetch) end at the
+   * invocation's deadline (budget.ts), computed from `lambdaContext` only when a
+   * wait is needed: that is decided synchronously, microseconds into the
+   * invocation, so the hot path pays nothing for it. Kept free of extra async
+   * layers: this is the hot path.
    */
-  verify(token: string): Claims | Promise<Claims> {
+  verify(token: string, lambdaContext: unknown): Claims | Promise<Claims> {
     if (token.length > MAX_TOKEN_LENGTH) deny("token_too_large");
-    // A refresh after maxAge is what detects keys removed from the JWKS,
-    // so it happens before the verified-token cache is consulted.
     const now = this.now();
-    if (!this.jwks.isFresh(now)) return this.jwks.ready().then(() => this.verifyWithFreshKeys(token, this.now()));
-    return this.verifyWithFreshKeys(token, now);
+    if (this.jwks.isFresh(now)) {
+      const digest = hashToken(token);
+      const hit = this.cachedClaims(digest, now);
+      if (hit !== undefined) return hit;
+      return this.verifyChecked(token, digest, this.precheck(token, now), lambdaContext);
+    }
+    // A refresh after maxAge is what detects keys removed from the JWKS, so it
+    // happens before the verified-token cache is consulted; the key-free checks
+    // come before it.
+    const checked = this.precheck(token, now);
+    const deadline = this.deadline(lambdaContext);
+    return this.jwks.ready(deadline).then(() => {
+      const digest = hashToken(token);
+      return this.cachedClaims(digest, this.now()) ?? this.verifyChecked(token, digest, checked, lambdaContext, deadline);
+    });
   }
 
-  private verifyWithFreshKeys(token: string, now: number): Claims | Promise<Claims> {
-    const digest = hashToken(token);
+  private cachedClaims(digest: string, now: number): Claims | undefined {
     const hit = this.cache.get(digest, now);
-    if (hit !== undefined) {
-      // Only exact strings that were verified are cached, so a hit needs no shape check.
-      if (this.jwks.isCurrent(hit.keyEntry)) return hit.claims;
-      this.cache.delete(digest);
-    }
-    if (!JWT_SHAPE.test(token)) deny("token_malformed");
-    const { alg, kid, names } = this.inspect(token);
+    if (hit === undefined) return undefined;
+    // Only exact strings that were verified are cached, so a hit needs no shape check.
+    if (this.jwks.isCurrent(hit.keyEntry)) return hit.claims;
+    this.cache.delete(digest);
+    return undefined;
+  }
+
+  private deadline(lambdaContext: unknown): Deadline {
+    return Deadline.in(invocationBudgetMs(this.config.timeBudgetMs, lambdaContext));
+  }
+
+  /** `deadline`: the one already set for this invocation, if any (else computed from `lambdaContext` when needed). */
+  private verifyChecked(token: string, digest: string, checked: Prechecked, lambdaContext: unknown, deadline?: Deadline): Promise<Claims> {
+    const { alg, kid, names } = checked;
     const found = this.jwks.peek(kid, alg);
     if (found !== undefined) return this.verifySignature(token, digest, names, found.entry, found.key);
     // Unknown kid (maybe a rotation): the slow path may refetch, once per cooldown.
-    return this.jwks.getKey(kid, alg).then((k) => this.verifySignature(token, digest, names, k.entry, k.key));
+    return this.jwks.getKey(kid, alg, deadline ?? this.deadline(lambdaContext)).then((k) => this.verifySignature(token, digest, names, k.entry, k.key));
   }
 
-  /** Header and payload checks that need no key: refusals happen before any crypto. */
-  private inspect(token: string): { alg: string; kid: string; names: number } {
+  /**
+   * Everything that needs no key: shape, header, and an `exp` already past (read
+   * from the unverified payload: a refusal needs no proof). Throws AuthError.
+   */
+  private precheck(token: string, nowMs: number): Prechecked {
+    if (!JWT_SHAPE.test(token)) deny("token_malformed");
     const dot1 = token.indexOf(".");
     const dot2 = token.indexOf(".", dot1 + 1);
     const { alg, kid } = this.checkHeader(token.slice(0, dot1));
-    // Member names in the payload text; checked against the parsed claims below.
+    // Member names in the payload text are checked against the parsed claims after the signature.
     const written = this.scratch.write(token.slice(dot1 + 1, dot2), 0, "base64url");
-    const names = countMemberNames(this.scratch, written);
+    const { names, exp } = scanPayload(this.scratch, written);
+    // The same comparison jose makes (whole seconds, clock tolerance applied).
+    if (exp !== undefined && exp <= Math.floor(nowMs / 1000) - this.config.clockToleranceSeconds) deny("token_expired");
     return { alg, kid, names };
   }
 

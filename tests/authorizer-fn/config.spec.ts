@@ -91,6 +91,9 @@ const FAULTS: Fault[] = [
   ["AUTH_JWKS_COOLDOWN_SECONDS", "700"], // longer than the 600 s default max-age: contradictory
   ["AUTH_JWKS_TIMEOUT_MS", "2000"],
   ["AUTH_JWKS_TIMEOUT_MS", "10"],
+  ["AUTH_TIME_BUDGET_MS", "99"],
+  ["AUTH_TIME_BUDGET_MS", "10001"],
+  ["AUTH_TIME_BUDGET_MS", "3s"],
   ["AUTH_TOKEN_CACHE_SIZE", "100001"],
   ["AUTH_TOKEN_CACHE_SIZE", "lots"],
   ["AUTH_JWKS_URL", "https://issuer.example.test/jwks"], // a typo of AUTH_JWKS_URI
@@ -109,6 +112,7 @@ describe("authorizer-fn configuration", () => {
     assert.equal(c.jwksStaleIfErrorMs, 3600_000);
     assert.equal(c.jwksCooldownMs, 30_000);
     assert.equal(c.jwksTimeoutMs, 1500);
+    assert.equal(c.timeBudgetMs, 3000);
     assert.equal(c.routeScoped, false);
     assert.ok(Object.isFrozen(c) && Object.isFrozen(c.audiences));
   });

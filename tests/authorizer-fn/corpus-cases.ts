@@ -24,6 +24,8 @@ export interface Case {
   /** A raw Authorization value for a REST TOKEN event, or a full event. */
   token?: (k: Keys) => string | unknown;
   event?: (k: Keys) => unknown;
+  /** Refused by a payload check that runs only after the signature is verified (so it needs the key). */
+  afterSignature?: true;
 }
 
 const hdr = (k: TestKey, extra: Record<string, unknown> = {}): string => JSON.stringify({ alg: k.alg, kid: k.kid, ...extra });
@@ -62,12 +64,13 @@ export const CASES: Case[] = [
   { name: "header is a JSON array", reason: "token_malformed", token: (k) => signRaw('["RS256"]', claimsText(), k.rsa) },
   { name: "header is a JSON string", reason: "token_malformed", token: (k) => signRaw('"RS256"', claimsText(), k.rsa) },
   { name: "header is JSON null", reason: "token_malformed", token: (k) => signRaw("null", claimsText(), k.rsa) },
-  { name: "payload is not JSON (valid signature)", reason: "token_malformed", token: (k) => signRaw(hdr(k.rsa), "not json", k.rsa) },
-  { name: "payload is a JSON array (valid signature)", reason: "token_malformed", token: (k) => signRaw(hdr(k.rsa), "[1,2]", k.rsa) },
-  { name: "payload is a JSON number", reason: "token_malformed", token: (k) => signRaw(hdr(k.rsa), "42", k.rsa) },
+  { name: "payload is not JSON (valid signature)", afterSignature: true, reason: "token_malformed", token: (k) => signRaw(hdr(k.rsa), "not json", k.rsa) },
+  { name: "payload is a JSON array (valid signature)", afterSignature: true, reason: "token_malformed", token: (k) => signRaw(hdr(k.rsa), "[1,2]", k.rsa) },
+  { name: "payload is a JSON number", afterSignature: true, reason: "token_malformed", token: (k) => signRaw(hdr(k.rsa), "42", k.rsa) },
   {
     name: "payload with invalid UTF-8 (valid signature)",
     reason: "token_malformed",
+    afterSignature: true,
     token: (k) => {
       const input = `${b64(hdr(k.rsa))}.${b64(Buffer.concat([Buffer.from('{"sub":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]))}`;
       return `${input}.${b64(crypto.sign("sha256", Buffer.from(input), k.rsa.privateKey))}`;
@@ -120,14 +123,14 @@ export const CASES: Case[] = [
   { name: "duplicate kid in header", reason: "json_duplicate_key", token: (k) => signRaw('{"alg":"RS256","kid":"nope","kid":"rsa-1"}', claimsText(), k.rsa) },
   { name: "__proto__ in header", reason: "json_forbidden_key", token: (k) => signRaw('{"alg":"RS256","kid":"rsa-1","__proto__":{"x":1}}', claimsText(), k.rsa) },
   { name: "constructor in header", reason: "json_forbidden_key", token: (k) => signRaw('{"alg":"RS256","kid":"rsa-1","constructor":{}}', claimsText(), k.rsa) },
-  { name: "duplicate sub in payload", reason: "json_duplicate_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"sub":"admin",'), k.rsa) },
-  { name: "duplicate exp in payload", reason: "json_duplicate_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", `{"exp":${t() + 999999},`), k.rsa) },
-  { name: "duplicate via unicode escape (s\\u0075b)", reason: "json_duplicate_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"s\\u0075b":"admin",'), k.rsa) },
-  { name: "duplicate aud in payload", reason: "json_duplicate_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"aud":"x",'), k.rsa) },
-  { name: "__proto__ in payload", reason: "json_forbidden_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"__proto__":{"admin":true},'), k.rsa) },
-  { name: "escaped __proto__ in payload", reason: "json_forbidden_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"__pr\\u006fto__":{"admin":true},'), k.rsa) },
-  { name: "nested constructor.prototype in payload", reason: "json_forbidden_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"x":{"constructor":{"prototype":{"y":1}}},'), k.rsa) },
-  { name: "prototype key in payload", reason: "json_forbidden_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"prototype":1,'), k.rsa) },
+  { name: "duplicate sub in payload", afterSignature: true, reason: "json_duplicate_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"sub":"admin",'), k.rsa) },
+  { name: "duplicate exp in payload", afterSignature: true, reason: "json_duplicate_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", `{"exp":${t() + 999999},`), k.rsa) },
+  { name: "duplicate via unicode escape (s\\u0075b)", afterSignature: true, reason: "json_duplicate_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"s\\u0075b":"admin",'), k.rsa) },
+  { name: "duplicate aud in payload", afterSignature: true, reason: "json_duplicate_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"aud":"x",'), k.rsa) },
+  { name: "__proto__ in payload", afterSignature: true, reason: "json_forbidden_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"__proto__":{"admin":true},'), k.rsa) },
+  { name: "escaped __proto__ in payload", afterSignature: true, reason: "json_forbidden_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"__pr\\u006fto__":{"admin":true},'), k.rsa) },
+  { name: "nested constructor.prototype in payload", afterSignature: true, reason: "json_forbidden_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"x":{"constructor":{"prototype":{"y":1}}},'), k.rsa) },
+  { name: "prototype key in payload", afterSignature: true, reason: "json_forbidden_key", token: (k) => signRaw(hdr(k.rsa), claimsText().replace("{", '{"prototype":1,'), k.rsa) },
 
   // --- time
   { name: "expired an hour ago", reason: "token_expired", token: (k) => sign(k.rsa, { ...baseClaims(), exp: t() - 3600 }) },

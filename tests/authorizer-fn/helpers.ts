@@ -73,7 +73,9 @@ export type ServerMode =
   | { kind: "delay"; ms: number }
   | { kind: "raw"; body: string; contentType?: string }
   | { kind: "huge"; chunked: boolean }
-  | { kind: "hangup" };
+  | { kind: "hangup" }
+  /** Accept the request and never answer. */
+  | { kind: "hang" };
 
 /** A local identity provider: JWKS at /jwks and OIDC discovery at /.well-known/openid-configuration. */
 export class IdpServer {
@@ -82,6 +84,8 @@ export class IdpServer {
   jwksHits = 0;
   discoveryHits = 0;
   discoveryOverride: Record<string, unknown> | undefined;
+  /** Delay before the discovery document is sent (0: at once). */
+  discoveryDelayMs = 0;
   /** When set, the key set is served at this path instead of /jwks (which then answers 404). */
   movedJwksPath: string | undefined;
   private server: http.Server | undefined;
@@ -114,7 +118,15 @@ export class IdpServer {
     if (path === "/.well-known/openid-configuration") {
       this.discoveryHits++;
       const doc = this.discoveryOverride ?? { issuer: this.origin, jwks_uri: this.jwksUrl };
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(doc));
+      const send = () => {
+        if (!res.destroyed) res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(doc));
+      };
+      if (this.discoveryDelayMs === 0) {
+        send();
+        return;
+      }
+      const t = setTimeout(send, this.discoveryDelayMs);
+      res.on("close", () => clearTimeout(t));
       return;
     }
     if (path !== (this.movedJwksPath ?? "/jwks")) {
@@ -158,6 +170,8 @@ export class IdpServer {
       }
       case "hangup":
         req.socket.destroy();
+        return;
+      case "hang":
         return;
     }
   }

@@ -202,29 +202,35 @@ describe("authorizer-fn JWKS handling", () => {
       assert.equal(logger.lastDenial, "jwks_unavailable");
     });
 
-    it("without cached keys: a failed prefetch is retried by the first request, then the backoff applies, then it recovers", async () => {
+    it("without cached keys: a failed prefetch starts the backoff (the first request does not fetch again), then it recovers", async () => {
       const clock = new Clock();
       idp.mode = { kind: "status", status: 500 };
       const { authorizer, logger } = await makeAuthorizer(baseEnv(idp, { AUTH_JWKS_COOLDOWN_SECONDS: "30" }), { now: clock.now });
       assert.equal(idp.jwksHits, 1);
       assert.equal(await outcome(authorizer, restTokenEvent(tokenFor(a, clock))), "Unauthorized");
       assert.equal(logger.lastDenial, "jwks_unavailable");
-      assert.equal(idp.jwksHits, 2, "the first request retried the failed prefetch");
-      clock.advance(2);
+      assert.equal(idp.jwksHits, 1, "the first request honoured the failed prefetch's backoff");
+      clock.advance(4);
       assert.equal(await outcome(authorizer, restTokenEvent(tokenFor(a, clock))), "Unauthorized");
-      assert.equal(idp.jwksHits, 2, "no retry inside the backoff");
+      assert.equal(idp.jwksHits, 1, "no retry inside the backoff");
       idp.mode = { kind: "ok" };
-      clock.advance(3);
+      clock.advance(1);
       assert.ok(allowed(await outcome(authorizer, restTokenEvent(tokenFor(a, clock)))));
-      assert.equal(idp.jwksHits, 3);
+      assert.equal(idp.jwksHits, 2);
     });
 
-    it("a prefetch that failed while INIT was frozen does not deny the first request", async () => {
+    it("a prefetch that failed because INIT was frozen mid-fetch starts no backoff: the first request fetches", async () => {
       const clock = new Clock();
       idp.mode = { kind: "delay", ms: 1000 };
-      const { authorizer } = await makeAuthorizer(baseEnv(idp, { AUTH_JWKS_TIMEOUT_MS: "100" }), { now: clock.now });
+      const logger = new CaptureLogger();
+      const authorizer = createAuthorizer({ env: baseEnv(idp, { AUTH_JWKS_TIMEOUT_MS: "100" }), logger, now: clock.now });
+      const prefetch = authorizer.prefetch();
+      clock.advance(600); // the environment sat frozen for ten minutes with the fetch in flight
+      await prefetch;
+      assert.deepEqual(logger.records.map((r) => r.jwks), ["timeout"]);
       idp.mode = { kind: "ok" };
       assert.ok(allowed(await outcome(authorizer, restTokenEvent(tokenFor(a, clock)))));
+      assert.equal(idp.jwksHits, 2);
     });
   });
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as crypto from "node:crypto";
-import { countMemberNames, countParsedMembers, scanJson } from "../../authorizer-fn/src/json-guard";
+import { countParsedMembers, scanJson, scanPayload } from "../../authorizer-fn/src/json-guard";
 import { TokenCache, hashToken } from "../../authorizer-fn/src/token-cache";
 import type { KeyEntry } from "../../authorizer-fn/src/jwks";
 import type { Claims } from "../../authorizer-fn/src/verify";
@@ -30,7 +30,7 @@ describe("authorizer-fn units", () => {
   });
 
   describe("member counting (payload duplicate detection)", () => {
-    const check = (text: string) => ({ names: countMemberNames(Buffer.from(text)), parsed: countParsedMembers(JSON.parse(text)) });
+    const check = (text: string) => ({ names: scanPayload(Buffer.from(text)).names, parsed: countParsedMembers(JSON.parse(text)) });
     it("text names equal parsed members exactly when there are no duplicates", () => {
       for (const text of ['{"a":1}', '{"a":{"b":[{"c":1},{"c":2}]},"d":"x\\":y","q\\"x":1}', '{ "a" : 1 , "é":"ü:"}', "{}", '{"a":[]}']) {
         const r = check(text);
@@ -45,6 +45,19 @@ describe("authorizer-fn units", () => {
       }
       assert.equal(check('{"__proto__":{"admin":true}}').parsed.forbidden, true);
       assert.equal(check('{"a":[{"constructor":1}]}').parsed.forbidden, true);
+    });
+    it("reads the top-level exp (the last one, as JSON.parse keeps) and nothing nested or non-numeric", () => {
+      const exp = (text: string) => scanPayload(Buffer.from(text)).exp;
+      assert.equal(exp('{"sub":"u","exp":1700000000,"iat":1}'), 1700000000);
+      assert.equal(exp('{ "exp" : -5 }'), -5);
+      assert.equal(exp('{"exp":1e3}'), 1000);
+      assert.equal(exp('{"exp":1,"exp":2}'), 2);
+      assert.equal(exp('{"exp":1,"exp":"2"}'), undefined);
+      assert.equal(exp('{"a":{"exp":1}}'), undefined);
+      assert.equal(exp('{"a":[{"exp":1}],"b":"exp"}'), undefined);
+      assert.equal(exp('{"exp":"1"}'), undefined);
+      assert.equal(exp('{"exp":null}'), undefined);
+      assert.equal(exp('{"x":"\\"exp\\":1"}'), undefined);
     });
     it("survives deep nesting without recursion", () => {
       const deep = `${"[".repeat(5000)}{"a":1}${"]".repeat(5000)}`;
@@ -106,10 +119,13 @@ describe("authorizer-fn units", () => {
         assert.equal(detectFormat(bad), "unknown");
       }
     });
-    it("takes the concrete route from the ARN and the template from the event", () => {
-      const ev = normalizeEvent(restRequestEvent({}, { methodArn: `${METHOD_ARN}/7/`, resource: "/pets/{id}" }), "rest-request");
+    it("takes the concrete route from the ARN (canonical, decoded) and the template from the event", () => {
+      const ev = normalizeEvent(restRequestEvent({}, { methodArn: `${METHOD_ARN}/%37`, resource: "/pets/{id}" }), "rest-request");
       assert.deepEqual(ev.concrete, { method: "GET", segments: ["pets", "7"] });
       assert.deepEqual(ev.template, { method: "GET", segments: ["pets", "{id}"] });
+      assert.throws(() => normalizeEvent(restRequestEvent({}, { methodArn: `${METHOD_ARN}/7/` }), "rest-request"), /path_not_canonical/);
+      // Without route rules the path is not needed, so not judged.
+      assert.equal(normalizeEvent(restRequestEvent({}, { methodArn: `${METHOD_ARN}/7/` }), "rest-request", false).concrete, undefined);
     });
   });
 
@@ -133,7 +149,8 @@ describe("authorizer-fn units", () => {
     it("percent-encoding and case cannot dodge a literal rule", () => {
       const c = loadConfig({ AUTH_ISSUER: "https://i.example", AUTH_AUDIENCE: "a", AUTH_SCOPES: '{"GET /admin":["admin"]}' }).scopes!;
       assert.deepEqual(requiredScopes(c, req("GET/%61dmin", "$default")), ["admin"]);
-      assert.deepEqual(requiredScopes(c, req("GET/Admin/", "$default")), ["admin"]);
+      assert.deepEqual(requiredScopes(c, req("GET/ADMIN", "$default")), ["admin"]);
+      assert.deepEqual(requiredScopes(c, req("GET/%41dMIN", "$default")), ["admin"]);
       assert.deepEqual(requiredScopes(c, req("GET/admins", "$default")), []);
     });
   });

@@ -89,6 +89,13 @@ describe("JwtAuthorizerFunction", () => {
         assert.deepStrictEqual([env.AUTH_ISSUER, env.AUTH_AUDIENCE], [issuer, "client-1,b"]);
     });
 
+    it("accepts the shortest timeout that covers the configuration's worst case (4 s with discovery, 2 s with a JWKS URL)", async () => {
+        const withDiscovery = await build(() => new JwtAuthorizerFunction("authz", { ...BASE, timeoutSeconds: 4 }));
+        assert.strictEqual(named(withDiscovery.resources, "authz").inputs.timeout, 4);
+        const withUrl = await build(() => new JwtAuthorizerFunction("authz", { ...BASE, jwksUri: "https://auth.example.com/jwks.json", timeoutSeconds: 2 }));
+        assert.strictEqual(named(withUrl.resources, "authz").inputs.timeout, 2);
+    });
+
     describe("refuses at preview what the authorizer would refuse at cold start (it would then deny every request)", () => {
         const cases: [string, Partial<JwtAuthorizerFunctionArgs>, RegExp][] = [
             ["an http issuer", { issuer: "http://auth.example.com" }, /issuer: must use https:\/\//],
@@ -104,6 +111,16 @@ describe("JwtAuthorizerFunction", () => {
             ["an old runtime", { runtime: "nodejs18.x" }, /runtime: "nodejs18.x" is not a supported Node.js Lambda runtime/],
             ["an unknown architecture", { architecture: "riscv" }, /architecture: must be "arm64" or "x86_64"/],
             ["a timeout above API Gateway's limit", { timeoutSeconds: 30 }, /timeoutSeconds: must be 1-10 seconds/],
+            [
+                "a timeout shorter than the worst case with OIDC discovery (3000 ms + 500 ms)",
+                { timeoutSeconds: 3 },
+                /timeoutSeconds: must be at least 4 s for this configuration: a cold start may wait 3000 ms for the identity provider \(OIDC discovery \+ key set\) plus 500 ms to answer/,
+            ],
+            [
+                "a timeout shorter than the worst case with a JWKS URL (1500 ms + 500 ms)",
+                { timeoutSeconds: 1, jwksUri: "https://auth.example.com/jwks.json" },
+                /timeoutSeconds: must be at least 2 s for this configuration: a cold start may wait 1500 ms for the identity provider \(key set\)/,
+            ],
             ["an unsupported retention", { logRetentionDays: 31 }, /logRetentionDays: must be one of/],
             ["a missing bundle", { codePath: "/nonexistent/index.js" }, /codePath: \/nonexistent\/index.js does not exist: build the authorizer with `npm run build -w authorizer-fn`/],
         ];
