@@ -5,24 +5,61 @@
 
 import { CheckReport, ReportResource, ReportViolation } from "./model";
 
-/** Findings are the same across views when resource, policy and message agree. */
+/** A finding's identity across views. */
 function findingKey(v: ReportViolation): string {
     return `${v.urn}\u0000${v.policyName}\u0000${v.message}`;
 }
 
+/** The verdict a finding carries: this policy, at this level, on this resource. */
+function verdictKey(v: ReportViolation): string {
+    return `${v.urn}\u0000${v.policyName}\u0000${v.enforcementLevel}`;
+}
+
+function take(counts: Map<string, number>, key: string): boolean {
+    const n = counts.get(key) ?? 0;
+    if (n === 0) {
+        return false;
+    }
+    counts.set(key, n - 1);
+    return true;
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const item of items) {
+        counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+    }
+    return counts;
+}
+
 /**
  * One report for mode `both`: every preview finding (shownBy `preview`), then every up finding the preview does not
- * show (shownBy `up`). Resources are the union, in the up view's registration order (the order a deployment
- * registers them), followed by any the preview alone registered. Remediations are the union by policy and URN.
- * Phase timings are the slower view's (the views run side by side); the caller sets totalMs.
+ * already show (shownBy `up`). An up finding is already shown when the preview has one with the same URN, policy and
+ * message; or, failing that, an otherwise unmatched one with the same URN, policy and enforcement level: the same
+ * verdict, worded with the placeholders a preview has (`<api id>`) where the up view prints the mock runtime's
+ * made-up IDs. The verdict cannot change by this (a paired up finding has a preview twin at the same level), only
+ * the wording shown. Resources are the union, in the up view's registration order (the order a deployment registers
+ * them), followed by any the preview alone registered. Remediations are the union by policy and URN. Phase timings
+ * are the slower view's (the views run side by side); the caller sets totalMs.
  */
 export function mergeViews(preview: CheckReport, up: CheckReport): CheckReport {
-    const seen = new Set(preview.violations.map(findingKey));
     const violations: ReportViolation[] = preview.violations.map((v) => ({ ...v, shownBy: "preview" }));
+    const unmatchedPreview = countBy(preview.violations, findingKey);
+    const reworded: ReportViolation[] = [];
     for (const v of up.violations) {
-        const key = findingKey(v);
-        if (!seen.has(key)) {
-            seen.add(key);
+        if (!take(unmatchedPreview, findingKey(v))) {
+            reworded.push(v);
+        }
+    }
+    // The preview findings no up finding repeats word for word, by verdict.
+    const twins = new Map<string, number>();
+    for (const v of preview.violations) {
+        if (take(unmatchedPreview, findingKey(v))) {
+            twins.set(verdictKey(v), (twins.get(verdictKey(v)) ?? 0) + 1);
+        }
+    }
+    for (const v of reworded) {
+        if (!take(twins, verdictKey(v))) {
             violations.push({ ...v, shownBy: "up" });
         }
     }
