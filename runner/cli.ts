@@ -240,6 +240,12 @@ interface CheckContext {
     configFile?: string;
     policyConfig?: PolicyPackConfigFile;
     project: ProjectInfo;
+    /** Both views run at once: their program output (--verbose) is told apart by a `[preview] ` / `[up] ` prefix. */
+    labelOutput: boolean;
+}
+
+function labelled(view: View, sink: CheckOptions["onProgramOutput"]): CheckOptions["onProgramOutput"] {
+    return sink && ((stream, text) => sink(stream, text.replace(/^(?=.)/gm, `[${view}] `)));
 }
 
 /**
@@ -293,7 +299,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
             }
             throw e;
         }
-        const context: CheckContext = { opts, tool, packDir, packDisplay, configFile, policyConfig, project };
+        const context: CheckContext = { opts, tool, packDir, packDisplay, configFile, policyConfig, project, labelOutput: mode === "both" };
 
         if (mode !== "both") {
             const view = await checkView(context, mode);
@@ -390,7 +396,7 @@ async function checkView(context: CheckContext, view: View): Promise<ViewOutcome
                 mode: view,
                 organization: opts.organization,
                 timeoutMs: opts.timeoutMs,
-                onOutput: opts.onProgramOutput,
+                onOutput: context.labelOutput ? labelled(view, opts.onProgramOutput) : opts.onProgramOutput,
                 onRecord: (record) => analysis.push(record),
             });
         } catch (e) {

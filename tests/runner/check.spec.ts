@@ -464,6 +464,13 @@ describe("authguard check: the default run reports what a first preview shows an
         assert.ok(doc.violations.every((v: { enforcementLevel: string; shownBy: string }) => v.enforcementLevel === "advisory" && v.shownBy === "preview"));
     });
 
+});
+
+describe("authguard check: the default run's program failures and output", function () {
+    this.timeout(300_000);
+    const temp = new TempPrograms();
+    after(() => temp.cleanup());
+
     it("a program that fails only with known values exits 2 by default, saying it was the up view; --mode preview passes", () => {
         const dir = temp.make("fails-in-up", {
             "Pulumi.yaml": pulumiYaml("fails-in-up"),
@@ -474,5 +481,16 @@ describe("authguard check: the default run reports what a first preview shows an
         assert.match(r.stderr, /^authguard check failed: with computed values known \(the `pulumi up` view; --mode preview alone passes this point\): /);
         assert.match(r.stderr, /cannot parse API id/);
         assert.equal(cli(["check", dir, "--policy-pack", MINIMAL_PACK, "--mode", "preview"]).status, 0);
+    });
+
+    it("--verbose shows each view's program output with its view's prefix", () => {
+        const dir = temp.make("says-its-mode", {
+            "Pulumi.yaml": pulumiYaml("says-its-mode"),
+            "index.ts": `import * as pulumi from "@pulumi/pulumi";\nconsole.log("running " + (pulumi.runtime.isDryRun() ? "as a preview" : "as an update"));\n`,
+        });
+        const r = cli(["check", dir, "--policy-pack", MINIMAL_PACK, "--verbose"]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, /^\[preview\] running as a preview$/m);
+        assert.match(r.stderr, /^\[up\] running as an update$/m);
     });
 });
