@@ -10,7 +10,7 @@ import * as path from "path";
 import Ajv from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
-import { CheckOutcome, render, runCheck } from "../../runner/cli";
+import { CheckOutcome, parseArgs, render, runCheck } from "../../runner/cli";
 import { RunMode } from "../../runner/program";
 import { JsonReport, SCHEMA_FILES, exitCodeOf, isUndecidedInPreview, renderText, toJsonFailure, toJsonReport, toSarif, toSarifFailure } from "../../runner/report";
 import { EXAMPLES, REPO, TempPrograms, cli, findingsOf, lineOf, pulumiYaml } from "./helpers";
@@ -481,6 +481,14 @@ describe("authguard check: the default run's program failures and output", funct
         assert.match(r.stderr, /^authguard check failed: with computed values known \(the `pulumi up` view; --mode preview alone passes this point\): /);
         assert.match(r.stderr, /cannot parse API id/);
         assert.equal(cli(["check", dir, "--policy-pack", MINIMAL_PACK, "--mode", "preview"]).status, 0);
+    });
+
+    it("--mode defaults to both views and accepts preview, up and both; anything else is a usage error", () => {
+        assert.equal(parseArgs(["check", "dir"]).mode, "both");
+        for (const mode of ["preview", "up", "both"]) {
+            assert.equal(parseArgs(["check", "dir", "--mode", mode]).mode, mode);
+        }
+        assert.throws(() => parseArgs(["check", "dir", "--mode=deploy"]), /--mode must be preview, up or both, not "deploy"/);
     });
 
     it("--verbose shows each view's program output with its view's prefix", () => {
