@@ -3,7 +3,7 @@
 // single-mode report (see runCheck in runner/cli.ts for why the views come from two executions); this module merges
 // them into one report whose findings say which view shows them first.
 
-import { CheckReport, ReportResource, ReportViolation } from "./model";
+import { CheckReport, ReportResource, ReportViolation, isUndecidedInPreview } from "./model";
 
 /** A finding's identity across views. */
 function findingKey(v: ReportViolation): string {
@@ -35,8 +35,8 @@ function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
 /**
  * One report for mode `both`: every preview finding (shownBy `preview`), then every up finding the preview does not
  * already show (shownBy `up`). An up finding is already shown when the preview has one with the same URN, policy and
- * message; or, failing that, an otherwise unmatched one with the same URN, policy and enforcement level: the same
- * verdict, worded with the placeholders a preview has (`<api id>`) where the up view prints the mock runtime's
+ * message; or, failing that, an otherwise unmatched one with the same URN, policy and enforcement level that is not a
+ * preview doubt ("can't run policy ... during preview"): the same verdict, worded with the placeholders a preview has (`<api id>`) where the up view prints the mock runtime's
  * made-up IDs. The verdict cannot change by this (a paired up finding has a preview twin at the same level), only
  * the wording shown. Resources are the union, in the up view's registration order (the order a deployment registers
  * them), followed by any the preview alone registered. Remediations are the union by policy and URN. Phase timings
@@ -51,10 +51,11 @@ export function mergeViews(preview: CheckReport, up: CheckReport): CheckReport {
             reworded.push(v);
         }
     }
-    // The preview findings no up finding repeats word for word, by verdict.
+    // The preview findings no up finding repeats word for word, by verdict. A preview doubt ("can't run policy ...
+    // during preview") is no verdict: whatever the up view finds there is its own finding.
     const twins = new Map<string, number>();
     for (const v of preview.violations) {
-        if (take(unmatchedPreview, findingKey(v))) {
+        if (take(unmatchedPreview, findingKey(v)) && !isUndecidedInPreview(v)) {
             twins.set(verdictKey(v), (twins.get(verdictKey(v)) ?? 0) + 1);
         }
     }

@@ -131,6 +131,7 @@ describe("runner: merging the preview and up views (default run)", () => {
             violation("a-policy", ROUTE, "mandatory"),
             { ...violation("b-policy", ROUTE, "mandatory"), message: "b-policy description\nnothing lets API Gateway invoke <api id>/authorizers/<authorizer id>" },
             { ...violation("c-policy", API, "advisory"), message: "can't run policy 'c-policy' from policy pack 'pack@v1.0.0' during preview: could not verify 1 resource" },
+            { ...violation("stack-policy", ROOT, "advisory"), message: "can't run policy 'stack-policy' from policy pack 'pack@v1.0.0' during preview: could not verify 1 resource" },
         ];
         preview.remediations = [];
         const up = report();
@@ -141,6 +142,7 @@ describe("runner: merging the preview and up views (default run)", () => {
             { ...violation("b-policy", ROUTE, "mandatory"), message: "b-policy description\nnothing lets API Gateway invoke 4gdn6csqtm/authorizers/m64ot8" },
             violation("c-policy", API, "mandatory"),
             violation("a-policy", OTHER, "mandatory"),
+            violation("stack-policy", ROOT, "advisory"),
         ];
         up.remediations = [];
         return { preview, up };
@@ -158,10 +160,12 @@ describe("runner: merging the preview and up views (default run)", () => {
                 // the same verdict worded with the mock IDs of the up view: once, with the preview's placeholders
                 "preview mandatory b-policy open",
                 "preview advisory c-policy api",
-                // a preview doubt that the up view decides: the mandatory finding is up only
+                "preview advisory stack-policy demo-dev",
+                // a preview doubt that the up view decides: the finding is up only, whatever its level
                 "up mandatory c-policy api",
                 // a resource only the up view registers (created inside an apply)
                 "up mandatory a-policy late",
+                "up advisory stack-policy demo-dev",
             ],
         );
         assert.match(merged.violations[1].message, /<api id>/);
@@ -186,7 +190,7 @@ describe("runner: merging the preview and up views (default run)", () => {
         assert.ok(text.includes("        - [advisory] [preview]  c-policy  (aws:apigatewayv2:Api: api)\n"), text);
         assert.ok(text.includes("        - [mandatory] [up only]  c-policy  (aws:apigatewayv2:Api: api)\n"), text);
         assert.match(text, /registered \(preview 3, up 4; @pulumi\/pulumi 3\.248\.0, offline\)/);
-        assert.match(text, /^\[up only\]: 4 findings \(4 mandatory\) that a first `pulumi preview` does not show/m);
+        assert.match(text, /^\[up only\]: 5 findings \(4 mandatory\) that a first `pulumi preview` does not show/m);
         assert.match(text, /^A first `pulumi preview` would pass, but `pulumi up` would stop/m);
         assert.doesNotMatch(text, /`pulumi preview` would fail/);
     });
@@ -199,7 +203,7 @@ describe("runner: merging the preview and up views (default run)", () => {
         const merged = toJsonReport(mergeViews(preview, up), "/work");
         assert.equal(validate(merged), true, JSON.stringify(validate.errors));
         assert.equal(merged.mode, "both");
-        assert.deepEqual(merged.violations.map((v) => v.shownBy).sort(), ["preview", "preview", "preview", "up", "up"]);
+        assert.deepEqual(merged.violations.map((v) => v.shownBy).sort(), ["preview", "preview", "preview", "preview", "up", "up", "up"]);
         const single = toJsonReport(up, "/work");
         assert.equal(validate(single), true);
         assert.ok(single.violations.every((v) => !("shownBy" in v)), "single-mode documents are unchanged");
@@ -207,7 +211,7 @@ describe("runner: merging the preview and up views (default run)", () => {
         broken.violations[0].shownBy = "deploy";
         assert.equal(validate(broken), false, "the schema only accepts preview and up");
         const sarif = toSarif(mergeViews(preview, up), "/work").runs[0] as { results: Array<{ properties: Record<string, unknown> }>; properties: Record<string, unknown> };
-        assert.deepEqual(sarif.results.map((r) => r.properties.shownBy).sort(), ["preview", "preview", "preview", "up", "up"]);
+        assert.deepEqual(sarif.results.map((r) => r.properties.shownBy).sort(), ["preview", "preview", "preview", "preview", "up", "up", "up"]);
         assert.equal(sarif.properties.mode, "both");
     });
 });
