@@ -3,6 +3,10 @@
 // policy packs while the program runs), replays every registration to the pack (Remediate, Analyze, then one
 // AnalyzeStack) and reports like `pulumi preview` does.
 //
+// The default run reports two views of the program: what a first `pulumi preview` shows (computed outputs of new
+// resources unknown) and what `pulumi up` stops on (values known). See runCheck for how. `--mode preview|up` gives
+// one view, exactly.
+//
 // Exit codes: 0 clean or advisory only; 1 at least one mandatory violation; 2 the program, the pack, a config file
 // or the command line is broken (one paragraph on stderr naming the file; stack traces only with --verbose).
 
@@ -20,13 +24,16 @@ import {
     loadPolicyPackConfig,
 } from "./analyzer";
 import { ResourceRecord } from "./model";
-import { ProgramFailure, ProgramRun, ProgramRunError, RunMode, loadProject, ProjectError, runProgram } from "./program";
+import { ProgramFailure, ProgramRun, ProgramRunError, ProjectInfo, loadProject, ProjectError, runProgram } from "./program";
 import {
     CheckFailure,
+    CheckMode,
     CheckReport,
     EXIT_FAILURE,
+    View,
     displayPath,
     exitCodeOf,
+    mergeViews,
     renderFailureText,
     renderJson,
     renderSarif,
@@ -55,7 +62,8 @@ export type OutputFormat = "text" | "json" | "sarif";
 
 export interface CheckOptions {
     programDir: string;
-    mode: RunMode;
+    /** `preview` or `up`: one view; `both` (the default): both views, each finding labelled with the view that shows it. */
+    mode?: CheckMode;
     /** Policy pack directory; default: this repository's policypack/. */
     policyPack?: string;
     /** A `--policy-pack-config` file (the Pulumi CLI's JSON format). */
@@ -70,7 +78,19 @@ export interface CheckOptions {
     onProgramOutput?: (stream: "stdout" | "stderr", text: string) => void;
 }
 
-export type CheckOutcome = { ok: true; report: CheckReport; program: ProgramRun } | { ok: false; failure: CheckFailure };
+/** One view's exact single-mode result. */
+export interface ViewOutcome {
+    report: CheckReport;
+    program: ProgramRun;
+}
+
+/**
+ * `program` is the run the report describes (the preview run in mode `both`); in mode `both`, `views` holds each
+ * view's own report and run.
+ */
+export type CheckOutcome =
+    | { ok: true; report: CheckReport; program: ProgramRun; views?: Record<View, ViewOutcome> }
+    | { ok: false; failure: CheckFailure };
 
 class CheckError extends Error {
     constructor(readonly failure: CheckFailure) {
@@ -211,10 +231,43 @@ class StreamingAnalysis {
     }
 }
 
-/** Runs one check. Never throws for expected failures: they come back as `{ ok: false, failure }`. */
+/** What both views of one check share: read once, before any program runs. */
+interface CheckContext {
+    opts: CheckOptions;
+    tool: { name: string; version: string };
+    packDir: string;
+    packDisplay: string;
+    configFile?: string;
+    policyConfig?: PolicyPackConfigFile;
+    project: ProjectInfo;
+    /** Both views run at once: their program output (--verbose) is told apart by a `[preview] ` / `[up] ` prefix. */
+    labelOutput: boolean;
+}
+
+function labelled(view: View, sink: CheckOptions["onProgramOutput"]): CheckOptions["onProgramOutput"] {
+    return sink && ((stream, text) => sink(stream, text.replace(/^(?=.)/gm, `[${view}] `)));
+}
+
+/**
+ * Runs one check. Never throws for expected failures: they come back as `{ ok: false, failure }`.
+ *
+ * Mode `both` (the default) runs the program twice, side by side: once as a first `pulumi preview` sees it and once
+ * with the values `pulumi up` knows, each with its own policy pack process, and merges the findings (mergeViews).
+ * Why not one execution serving both views: a program's behaviour depends on what is known. An `apply` callback runs
+ * only on known values, so the OpenAPI body it builds, and any resource it creates, exist only in the up view; code
+ * may branch on `pulumi.runtime.isDryRun()`. An up-mode execution cannot say which of its values a preview would not
+ * know (property dependencies name resources, not the outputs read), and a preview execution never computes the
+ * up-form values at all: a preview view derived from the other would be a guess, in either direction. The pack
+ * process cannot be shared either: it is started for one mode (dry run or not) and a policy such as
+ * apigw-api-key-hygiene keeps per-stack state between Analyze and the one AnalyzeStack of an operation, which two
+ * interleaved views would corrupt. So each view is exactly the single-mode check (`--mode preview`, `--mode up`),
+ * which keeps the verdict free of false passes; running the two at once keeps the wall time near one check's when a
+ * second core is free (bench/check measures it).
+ */
 export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     const tool = toolInfo();
     const started = Date.now();
+    const mode = opts.mode ?? "both";
     const packDir = path.resolve(opts.policyPack ?? DEFAULT_PACK_DIR);
     try {
         ensureBundledPackBuilt(packDir);
@@ -223,6 +276,73 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     }
     const packDisplay = opts.policyPack ? path.normalize(opts.policyPack) : displayPath(DEFAULT_PACK_DIR);
     const configFile = opts.policyPackConfig ? path.resolve(opts.policyPackConfig) : undefined;
+
+    try {
+        // Config files and the project are read first: they are cheap and their errors are the clearest.
+        let policyConfig: PolicyPackConfigFile | undefined;
+        if (opts.policyPackConfig) {
+            try {
+                policyConfig = loadPolicyPackConfig(opts.policyPackConfig);
+            } catch (e) {
+                if (e instanceof PolicyConfigError) {
+                    throw new CheckError({ tool, kind: "config", message: e.message, file: configFile });
+                }
+                throw e;
+            }
+        }
+        let project: ProjectInfo;
+        try {
+            project = loadProject(opts.programDir, { stack: opts.stack, config: opts.config });
+        } catch (e) {
+            if (e instanceof ProjectError) {
+                throw new CheckError({ tool, kind: "program", message: e.message, file: e.file });
+            }
+            throw e;
+        }
+        const context: CheckContext = { opts, tool, packDir, packDisplay, configFile, policyConfig, project, labelOutput: mode === "both" };
+
+        if (mode !== "both") {
+            const view = await checkView(context, mode);
+            view.report.timings!.totalMs = Date.now() - started;
+            return { ok: true, report: view.report, program: view.program };
+        }
+        const [preview, up] = await Promise.allSettled([checkView(context, "preview"), checkView(context, "up")]);
+        // A view that fails fails the check (exit 2): a doubt is never a pass. The preview's failure is the one a
+        // user meets first with the Pulumi CLI, so it is reported when both fail.
+        if (preview.status === "rejected") {
+            throw preview.reason;
+        }
+        if (up.status === "rejected") {
+            throw inUpView(up.reason);
+        }
+        const report = mergeViews(preview.value.report, up.value.report);
+        report.timings!.totalMs = Date.now() - started;
+        return { ok: true, report, program: preview.value.program, views: { preview: preview.value, up: up.value } };
+    } catch (e) {
+        if (e instanceof CheckError) {
+            return { ok: false, failure: e.failure };
+        }
+        const err = e as Error;
+        return { ok: false, failure: { tool, kind: "internal", message: `unexpected error: ${err?.message ?? String(e)}`, details: err?.stack } };
+    }
+}
+
+/** A failure of the up view in the default run says so: `--mode preview` alone would not meet it. */
+function inUpView(e: unknown): unknown {
+    if (!(e instanceof CheckError)) {
+        return e;
+    }
+    const f = e.failure;
+    return new CheckError({ ...f, message: `with computed values known (the \`pulumi up\` view; --mode preview alone passes this point): ${f.message}` });
+}
+
+/**
+ * One view, exactly as `--mode <view>` checks it: the program host and the pack start together, each registration is
+ * analyzed as it arrives, then one AnalyzeStack. Throws CheckError for expected failures; always stops its pack.
+ */
+async function checkView(context: CheckContext, view: View): Promise<ViewOutcome> {
+    const { opts, tool, packDir, packDisplay, configFile, policyConfig, project } = context;
+    const started = Date.now();
     let pack: PolicyPackProcess | undefined;
     let packStarting: Promise<PolicyPackProcess> | undefined;
     let stream: StreamingAnalysis | undefined;
@@ -239,28 +359,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     };
 
     try {
-        // Config files and the project are read first: they are cheap and their errors are the clearest.
-        let policyConfig: PolicyPackConfigFile | undefined;
-        if (opts.policyPackConfig) {
-            try {
-                policyConfig = loadPolicyPackConfig(opts.policyPackConfig);
-            } catch (e) {
-                if (e instanceof PolicyConfigError) {
-                    throw new CheckError({ tool, kind: "config", message: e.message, file: configFile });
-                }
-                throw e;
-            }
-        }
-        let project;
-        try {
-            project = loadProject(opts.programDir, { stack: opts.stack, config: opts.config });
-        } catch (e) {
-            if (e instanceof ProjectError) {
-                throw new CheckError({ tool, kind: "program", message: e.message, file: e.file });
-            }
-            throw e;
-        }
-        const dryRun = opts.mode !== "up";
+        const dryRun = view !== "up";
         const analyzeOptions = {
             project: project.name,
             stack: project.stack,
@@ -294,10 +393,10 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
             program = await runProgram({
                 programDir: project.dir,
                 project,
-                mode: opts.mode,
+                mode: view,
                 organization: opts.organization,
                 timeoutMs: opts.timeoutMs,
-                onOutput: opts.onProgramOutput,
+                onOutput: context.labelOutput ? labelled(view, opts.onProgramOutput) : opts.onProgramOutput,
                 onRecord: (record) => analysis.push(record),
             });
         } catch (e) {
@@ -332,7 +431,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
         const startedPack = pack as PolicyPackProcess | undefined;
         const report: CheckReport = {
             tool,
-            mode: opts.mode,
+            mode: view,
             program: {
                 dir: project.dir,
                 project: project.name,
@@ -353,13 +452,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
                 totalMs: Date.now() - started,
             },
         };
-        return { ok: true, report, program };
-    } catch (e) {
-        if (e instanceof CheckError) {
-            return { ok: false, failure: e.failure };
-        }
-        const err = e as Error;
-        return { ok: false, failure: { tool, kind: "internal", message: `unexpected error: ${err?.message ?? String(e)}`, details: err?.stack } };
+        return { report, program };
     } finally {
         // Let queued calls finish, and wait for a pack that is still starting, before stopping it.
         await stream?.settle();
@@ -393,8 +486,10 @@ const USAGE = `Usage:
   authguard demo                            check the bundled examples (what \`npm start\` runs)
 
 Options:
-  --mode preview|up            preview (default): computed outputs of new resources are unknown, as in a first
-                               \`pulumi preview\`; up: realistic IDs and ARNs, as after \`pulumi up\`
+  --mode preview|up|both       both (default): what a first \`pulumi preview\` shows and what \`pulumi up\` stops on
+                               once values are known, each finding labelled [preview] or [up only]; preview: only the
+                               first-preview view (computed outputs of new resources unknown); up: only the view with
+                               realistic IDs and ARNs, as after \`pulumi up\`
   --policy-pack <dir>          the policy pack to run (default: this repository's policypack/)
   --policy-pack-config <file>  policy config in the Pulumi CLI's JSON format (levels and settings per policy)
   --format text|json|sarif     output format (default text); json and sarif go to stdout
@@ -405,13 +500,14 @@ Options:
   -h, --help                   show this help
   --version                    print the version
 
-Exit codes: 0 clean or advisory only, 1 mandatory violations, 2 the program, pack or a config file failed.
+Exit codes: 0 clean or advisory only, 1 mandatory violations (in either view), 2 the program, pack or a config file
+failed.
 `;
 
 interface ParsedArgs {
     command?: string;
     positional: string[];
-    mode: RunMode;
+    mode: CheckMode;
     format: OutputFormat;
     policyPack?: string;
     policyPackConfig?: string;
@@ -426,7 +522,7 @@ interface ParsedArgs {
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): ParsedArgs {
-    const out: ParsedArgs = { positional: [], mode: "preview", format: "text", config: {}, verbose: false, help: false, version: false };
+    const out: ParsedArgs = { positional: [], mode: "both", format: "text", config: {}, verbose: false, help: false, version: false };
     const takesValue = new Set(["--mode", "--policy-pack", "--policy-pack-config", "--format", "--stack", "--config", "--timeout"]);
     for (let i = 0; i < argv.length; i++) {
         let arg = argv[i];
@@ -444,8 +540,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
         }
         switch (arg) {
             case "--mode":
-                if (value !== "preview" && value !== "up") {
-                    throw new UsageError(`--mode must be preview or up, not "${value}"`);
+                if (value !== "preview" && value !== "up" && value !== "both") {
+                    throw new UsageError(`--mode must be preview, up or both, not "${value}"`);
                 }
                 out.mode = value;
                 break;
@@ -511,44 +607,41 @@ interface Io {
 }
 
 async function demo(io: Io, verbose: boolean): Promise<number> {
-    // `npm start`: the insecure example must show its mandatory findings; the secure one must have none in preview
-    // (where it may only show the advisories a first `pulumi preview` shows for values unknown until deployment) and
-    // no finding at all in up mode. The demo exits 0 when all of that holds: it demonstrates the checker, it is not a
-    // deployment gate (`authguard check examples/insecure-api` on its own exits 1).
+    // `npm start`: the default check of each example. The insecure one must show mandatory findings; the secure one
+    // none, with nothing in its up view (its preview view may only show the advisories a first `pulumi preview` shows
+    // for values unknown until deployment). The demo exits 0 when all of that holds: it demonstrates the checker, it is
+    // not a deployment gate (`authguard check examples/insecure-api` on its own exits 1).
     const examples = path.join(REPO_ROOT, "examples");
-    const runs: Array<{ name: string; mode: RunMode }> = [
-        { name: "insecure-api", mode: "preview" },
-        { name: "secure-api", mode: "preview" },
-        { name: "secure-api", mode: "up" },
-    ];
     const outcomes: CheckOutcome[] = [];
-    for (const run of runs) {
-        const dir = path.join(examples, run.name);
-        io.stdout(`$ authguard check ${displayPath(dir)}${run.mode === "up" ? " --mode up" : ""}\n`);
-        const outcome = await runCheck({ programDir: dir, mode: run.mode, verbose });
+    for (const name of ["insecure-api", "secure-api"]) {
+        const dir = path.join(examples, name);
+        io.stdout(`$ authguard check ${displayPath(dir)}\n`);
+        const outcome = await runCheck({ programDir: dir, verbose });
         const r = render(outcome, "text", verbose);
         io.stdout(r.stdout);
         io.stderr(r.stderr);
         io.stdout(`(exit code ${r.exitCode})\n\n`);
         outcomes.push(outcome);
     }
-    const [insecure, securePreview, secureUp] = outcomes;
-    if (!insecure.ok || !securePreview.ok || !secureUp.ok) {
+    const [insecure, secure] = outcomes;
+    if (!insecure.ok || !secure.ok) {
         return EXIT_FAILURE;
     }
-    const found = insecure.report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    const secureMandatory = securePreview.report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    const secureUpFindings = secureUp.report.violations.length;
+    const mandatory = (o: { report: CheckReport }) => o.report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const found = mandatory(insecure);
+    const secureMandatory = mandatory(secure);
+    const secureUpFindings = secure.views?.up.report.violations.length ?? 0;
+    const findings = (n: number, what: string) => `${n} ${what} ${n === 1 ? "finding" : "findings"}`;
     if (found > 0 && secureMandatory === 0 && secureUpFindings === 0) {
         io.stdout(
-            `demo OK: insecure-api has ${found} mandatory findings (checking it on its own exits 1); ` +
-                "secure-api has none in preview and is clean in up mode.\n",
+            `demo OK: insecure-api has ${findings(found, "mandatory")} (checking it on its own exits 1); ` +
+                "secure-api has none, and its up view is clean.\n",
         );
         return 0;
     }
     io.stdout(
-        `demo: unexpected result: insecure-api ${found} mandatory findings; secure-api ${secureMandatory} mandatory in preview, ` +
-            `${secureUpFindings} findings in up mode.\n`,
+        `demo: unexpected result: insecure-api ${findings(found, "mandatory")}; secure-api ${findings(secureMandatory, "mandatory")}, ` +
+            `${findings(secureUpFindings, "up-view")}.\n`,
     );
     return 1;
 }

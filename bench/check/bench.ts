@@ -5,8 +5,10 @@
 // aws.apigateway.Resource) and N/2 HTTP API routes, one in ten of each left open. The program runs once under the
 // runner (program host, preview mode); the recorded resources are then replayed, in separate runs, to authguard's
 // pack and to the AwsGuard pack (bench/check/awsguard-pack), each measured as pack start, Configure (with
-// GetAnalyzerInfo), Analyze (Remediate+Analyze per resource) and AnalyzeStack. Finally one full `runCheck` (program
-// and pack started in parallel, as `authguard check` does) gives the end-to-end wall time.
+// GetAnalyzerInfo), Analyze (Remediate+Analyze per resource) and AnalyzeStack. Finally full `runCheck`s (program
+// and pack started in parallel, as `authguard check` does) give the end-to-end wall time of `--mode preview`,
+// `--mode up` and the default run (both views: two executions side by side), interleaved in each repetition so that
+// a change in machine load hits all three alike, with the default run's ratio to each single view.
 //
 // Usage: npm run bench:check [-- --sizes 100,1000,5000 --repeat 3]
 // Figures are medians over --repeat runs. Nothing is asserted: this prints figures and ratios (a Markdown table).
@@ -15,7 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AnalysisResult, runPolicyPack } from "../../runner/analyzer";
-import { DEFAULT_PACK_DIR, runCheck } from "../../runner/cli";
+import { CheckOptions, DEFAULT_PACK_DIR, runCheck } from "../../runner/cli";
 import { runProgram } from "../../runner/program";
 
 const REPO = path.resolve(__dirname, "../..");
@@ -82,8 +84,12 @@ interface Row {
     programCpuMs: number;
     authguard: PackFigures;
     awsguard: PackFigures;
-    checkWallMs: number;
+    /** End-to-end `runCheck` wall time per mode. */
+    checkWallMs: Record<CheckMode, number>;
 }
+
+type CheckMode = NonNullable<CheckOptions["mode"]>;
+const CHECK_MODES: CheckMode[] = ["preview", "up", "both"];
 
 function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
@@ -125,8 +131,17 @@ function ratio(a: number, b: number): string {
     return b > 0 ? `${(a / b).toFixed(2)}×` : "n/a";
 }
 
+function loadAverage(): string {
+    return os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" / ");
+}
+
 async function main(): Promise<void> {
     const { sizes, repeat } = parseArgs(process.argv.slice(2));
+    const loadBefore = loadAverage();
+    const date = new Date().toISOString().slice(0, 16).replace("T", " ");
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-bench-"));
     const rows: Row[] = [];
     try {
@@ -144,7 +159,7 @@ async function main(): Promise<void> {
             let records = (await runProgram({ programDir: dir, mode: "preview" })).records;
             const ours: AnalysisResult[] = [];
             const peer: AnalysisResult[] = [];
-            const walls: number[] = [];
+            const walls: Record<CheckMode, number[]> = { preview: [], up: [], both: [] };
             for (let r = 0; r < repeat; r++) {
                 const run = await runProgram({ programDir: dir, mode: "preview" });
                 programTimes.push(run.timings.totalMs);
@@ -153,12 +168,14 @@ async function main(): Promise<void> {
                 const common = { resources: records, project: `bench-${n}`, stack: "dev", dryRun: true };
                 ours.push(await runPolicyPack({ ...common, packDir: DEFAULT_PACK_DIR }));
                 peer.push(await runPolicyPack({ ...common, packDir: AWSGUARD_PACK }));
-                const started = Date.now();
-                const outcome = await runCheck({ programDir: dir, mode: "preview" });
-                if (!outcome.ok) {
-                    throw new Error(`check failed for N=${n}: ${outcome.failure.message}`);
+                for (const mode of CHECK_MODES) {
+                    const started = Date.now();
+                    const outcome = await runCheck({ programDir: dir, mode });
+                    if (!outcome.ok) {
+                        throw new Error(`check (${mode}) failed for N=${n}: ${outcome.failure.message}`);
+                    }
+                    walls[mode].push(Date.now() - started);
                 }
-                walls.push(Date.now() - started);
             }
             const row: Row = {
                 n,
@@ -167,7 +184,7 @@ async function main(): Promise<void> {
                 programCpuMs: median(programCpu),
                 authguard: figures(ours),
                 awsguard: figures(peer),
-                checkWallMs: median(walls),
+                checkWallMs: { preview: median(walls.preview), up: median(walls.up), both: median(walls.both) },
             };
             rows.push(row);
             process.stderr.write(`N=${n}: ${JSON.stringify(row)}\n`);
@@ -178,10 +195,13 @@ async function main(): Promise<void> {
 
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
     const out: string[] = [];
-    out.push(`Measured by \`npm run bench:check\` (repeat ${repeat}, medians) on ${os.cpus().length} cores (${cpu}), Node ${process.version}, preview mode.`);
+    out.push(
+        `Measured by \`npm run bench:check\` on ${date} UTC (repeat ${repeat}, medians) on ${os.cpus().length} cores (${cpu}), Node ${process.version}; ` +
+            `load average (1 / 5 / 15 min) ${loadBefore} at the start, ${loadAverage()} at the end. Pack columns: preview mode.`,
+    );
     out.push("Times in ms. Pack columns: start / Configure / Analyze (all resources) / AnalyzeStack; \"own\" = Configure + Analyze + AnalyzeStack.");
     out.push("");
-    out.push("| endpoints | resources | program run (CPU) | authguard start / conf / Analyze / AnalyzeStack | authguard own | AwsGuard start / conf / Analyze / AnalyzeStack | AwsGuard own | own ratio | Analyze+Stack ratio | `authguard check` wall |");
+    out.push("| endpoints | resources | program run (CPU) | authguard start / conf / Analyze / AnalyzeStack | authguard own | AwsGuard start / conf / Analyze / AnalyzeStack | AwsGuard own | own ratio | Analyze+Stack ratio | `authguard check --mode preview` wall |");
     out.push("|---:|---:|---:|---|---:|---|---:|---:|---:|---:|");
     for (const r of rows) {
         const a = r.authguard;
@@ -189,8 +209,17 @@ async function main(): Promise<void> {
         out.push(
             `| ${r.n.toLocaleString("en-US")} | ${r.resources.toLocaleString("en-US")} | ${r.programMs} (${r.programCpuMs}) | ${a.startMs} / ${a.configureMs} / ${a.analyzeMs} / ${a.analyzeStackMs} | ${a.ownMs} ` +
                 `| ${g.startMs} / ${g.configureMs} / ${g.analyzeMs} / ${g.analyzeStackMs} | ${g.ownMs} | ${ratio(a.ownMs, g.ownMs)} ` +
-                `| ${ratio(a.analyzeMs + a.analyzeStackMs, g.analyzeMs + g.analyzeStackMs)} | ${r.checkWallMs} |`,
+                `| ${ratio(a.analyzeMs + a.analyzeStackMs, g.analyzeMs + g.analyzeStackMs)} | ${r.checkWallMs.preview} |`,
         );
+    }
+    out.push("");
+    out.push("`authguard check` end to end, wall ms: one view (`--mode preview`, `--mode up`) against the default run (both views, side by side).");
+    out.push("");
+    out.push("| endpoints | `--mode preview` | `--mode up` | default (both views) | default ÷ preview | default ÷ up |");
+    out.push("|---:|---:|---:|---:|---:|---:|");
+    for (const r of rows) {
+        const w = r.checkWallMs;
+        out.push(`| ${r.n.toLocaleString("en-US")} | ${w.preview} | ${w.up} | ${w.both} | ${ratio(w.both, w.preview)} | ${ratio(w.both, w.up)} |`);
     }
     out.push("");
     out.push(`Violations found (authguard / AwsGuard): ${rows.map((r) => `N=${r.n}: ${r.authguard.violations} / ${r.awsguard.violations}`).join("; ")}.`);

@@ -2,6 +2,7 @@
 export * from "./model";
 export { renderText, renderFailureText } from "./text";
 export { JsonFailure, JsonReport, JSON_SCHEMA_VERSION, renderJson, toJsonFailure, toJsonReport } from "./json";
+export { mergeViews } from "./views";
 export { SARIF_SCHEMA_URI, SarifLog, renderSarif, toSarif, toSarifFailure } from "./sarif";
 
 import * as path from "path";

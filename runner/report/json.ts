@@ -1,9 +1,10 @@
 // `--format json`: a stable, documented document (schemas/authguard-check-report.schema.json, schemaVersion 1).
+// Mode `both` (the default run) adds `shownBy` to each violation; single-mode documents are unchanged.
 // Paths are relative to the working directory (forward slashes) when inside it. Property values are never
 // included (remediations list the changed property names only), so secrets cannot leak into CI logs.
 
 import { PropertyMap } from "../model";
-import { CheckFailure, CheckReport, countLevels, displayPath, exitCodeOf, groupByResource, resourceIndex, typeDisplayName } from "./model";
+import { CheckFailure, CheckMode, CheckReport, View, countLevels, displayPath, exitCodeOf, groupByResource, resourceIndex, typeDisplayName } from "./model";
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -25,12 +26,14 @@ export interface JsonViolation {
     resourceName: string;
     stage: "analyze" | "analyzeStack" | "remediate";
     location?: JsonLocation;
+    /** Mode `both` only: `preview` when a first `pulumi preview` shows it, `up` when only `pulumi up` does. */
+    shownBy?: View;
 }
 
 export interface JsonReport {
     schemaVersion: 1;
     tool: { name: string; version: string };
-    mode: "preview" | "up";
+    mode: CheckMode;
     exitCode: number;
     program: { dir: string; project: string; stack: string; main: string; pulumiSdkVersion: string };
     policyPack: {
@@ -99,6 +102,9 @@ export function toJsonReport(report: CheckReport, cwd: string = process.cwd()): 
             const loc = location(v.urn);
             if (loc) {
                 out.location = loc;
+            }
+            if (v.shownBy) {
+                out.shownBy = v.shownBy;
             }
             violations.push(out);
         }

@@ -4,7 +4,17 @@ import * as path from "path";
 import { PackPolicyInfo, PolicyViolation, Remediation } from "../analyzer";
 import { ResourceRecord, SourcePosition, urnName, urnType } from "../model";
 
-export type CheckMode = "preview" | "up";
+/** A single view (`preview`, `up`) or the default run that reports both (`both`). */
+export type CheckMode = "preview" | "up" | "both";
+
+/** Which view shows a finding: a first `pulumi preview` (values of new resources unknown), or only `pulumi up`. */
+export type View = "preview" | "up";
+
+/** A violation as reported: in the default run (mode `both`) it says which view shows it first. */
+export interface ReportViolation extends PolicyViolation {
+    /** `preview`: a first `pulumi preview` already shows it; `up`: only `pulumi up` stops on it. Only in mode `both`. */
+    shownBy?: View;
+}
 
 export interface ReportResource {
     urn: string;
@@ -36,8 +46,10 @@ export interface CheckReport {
         policies: PackPolicyInfo[];
     };
     resources: ReportResource[];
-    violations: PolicyViolation[];
+    violations: ReportViolation[];
     remediations: Remediation[];
+    /** Mode `both`: how many resources each view registered (a resource created inside an `apply` exists only in up). */
+    viewResources?: Record<View, number>;
     timings?: {
         programMs: number;
         packStartMs: number;
@@ -149,7 +161,7 @@ export interface ResourceGroup {
     type: string;
     name: string;
     resource?: ReportResource;
-    violations: PolicyViolation[];
+    violations: ReportViolation[];
 }
 
 /** Violations grouped by resource, resources in registration order (unknown URNs last, by URN). */

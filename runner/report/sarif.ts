@@ -4,6 +4,7 @@
 // - one result per violation: level error (mandatory) or warning (advisory), the policy's message, and a location:
 //   the program file and line that declared the resource when known (relative to the working directory, base id
 //   %SRCROOT%), always with a logical location naming the resource URN;
+// - in the default run (mode both), result property `shownBy`: `preview` or `up` (only `pulumi up` reports it);
 // - partialFingerprints keyed by policy and URN, so code-scanning tracks a finding across runs;
 // - a failed run (exit code 2) is a log with executionSuccessful false and the error as a notification.
 
@@ -163,6 +164,9 @@ export function toSarif(report: CheckReport, cwd: string = process.cwd()): Sarif
             };
             if (v.severity) {
                 properties.severity = v.severity;
+            }
+            if (v.shownBy) {
+                properties.shownBy = v.shownBy;
             }
             results.push({
                 ruleId: v.policyName,

@@ -1,5 +1,5 @@
 // `authguard check` end to end: the bundled examples in both modes against the real pack (exact findings and exit
-// codes), the three output formats (JSON validated against its documented schema, SARIF against the official OASIS
+// codes), the default run that reports the preview and the up view together, the three output formats (JSON validated against its documented schema, SARIF against the official OASIS
 // 2.1.0 schema), the command line's exit codes and failure messages, config levels, and a third-party pack.
 //
 // EXPECTED_FINDINGS is the exact set the current pack produces on the examples. When you add a policy or a pitfall
@@ -10,9 +10,9 @@ import * as path from "path";
 import Ajv from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
-import { CheckOutcome, runCheck } from "../../runner/cli";
+import { CheckOutcome, parseArgs, render, runCheck } from "../../runner/cli";
 import { RunMode } from "../../runner/program";
-import { SCHEMA_FILES, isUndecidedInPreview, renderText, toJsonFailure, toJsonReport, toSarif, toSarifFailure } from "../../runner/report";
+import { JsonReport, SCHEMA_FILES, exitCodeOf, isUndecidedInPreview, renderText, toJsonFailure, toJsonReport, toSarif, toSarifFailure } from "../../runner/report";
 import { EXAMPLES, REPO, TempPrograms, cli, findingsOf, lineOf, pulumiYaml } from "./helpers";
 
 const I = "urn:pulumi:dev::insecure-api::";
@@ -342,5 +342,163 @@ describe("authguard check: remediation while the program runs", function () {
         // Fixed in memory, so the stack policies no longer see them; `$default` cannot be remediated without its API.
         const open = findingsOf(outcome).filter((f) => /apigw-(method|route)-requires-authorization /.test(f));
         assert.deepEqual(open, [`mandatory apigw-route-requires-authorization ${I}aws:apigatewayv2/route:Route::items-default`]);
+    });
+});
+
+/** A REST API whose OpenAPI body is built with apply from a Lambda ARN (as awsx.classic and Swagger bodies are): unknown in a first preview. */
+const APPLY_BUILT_BODY = `import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const role = new aws.iam.Role("fn-role", {
+    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }] }),
+});
+const fn = new aws.lambda.Function("handler", {
+    runtime: "nodejs20.x",
+    handler: "index.handler",
+    role: role.arn,
+    code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ statusCode: 200 });") }),
+});
+const body = fn.invokeArn.apply((uri) =>
+    JSON.stringify({
+        openapi: "3.0.1",
+        info: { title: "orders", version: "1" },
+        paths: { "/orders": { get: { "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri } } } },
+    }),
+);
+const api = new aws.apigateway.RestApi("orders", { body, endpointConfiguration: { types: "REGIONAL" } });
+new aws.lambda.Permission("invoke", {
+    action: "lambda:InvokeFunction",
+    function: fn.name,
+    principal: "apigateway.amazonaws.com",
+    sourceArn: api.executionArn.apply((arn) => \`\${arn}/*/*\`),
+});
+`;
+
+describe("authguard check: the default run reports what a first preview shows and what up stops on", function () {
+    this.timeout(600_000);
+    const temp = new TempPrograms();
+    let applyBody: string;
+    const outcomes = new Map<string, CheckOutcome>();
+    const OPENAPI = "apigw-openapi-requires-authorization";
+
+    before(async function () {
+        this.timeout(900_000);
+        applyBody = temp.make("apply-built-body", { "Pulumi.yaml": pulumiYaml("apply-built-body"), "index.ts": APPLY_BUILT_BODY });
+        // One at a time: each default run is two program hosts and two pack processes.
+        for (const [key, dir] of [
+            ["apply-built-body", applyBody],
+            ["insecure-api", path.join(EXAMPLES, "insecure-api")],
+            ["secure-api", path.join(EXAMPLES, "secure-api")],
+        ]) {
+            outcomes.set(key, await runCheck({ programDir: dir }));
+        }
+    });
+    after(() => temp.cleanup());
+
+    it("an OpenAPI body built with apply: the command exits 1, the open operation labelled [up only]; --mode preview alone exits 0", () => {
+        const r = cli(["check", applyBody]);
+        assert.equal(r.status, 1, r.stderr + r.stdout);
+        assert.ok(r.stdout.includes(`        - [mandatory] [up only]  ${OPENAPI}  (aws:apigateway:RestApi: orders)\n`), r.stdout);
+        assert.match(r.stdout, /^ +- GET \/orders: no security requirement applies/m);
+        assert.match(r.stdout, /^Summary: 1 mandatory, 2 advisory violations on 2 of 6 resources/m);
+        assert.match(r.stdout, /^A first `pulumi preview` would pass, but `pulumi up` would stop/m);
+        // What the default used to be: a first preview cannot see the open operation, and that single view is unchanged.
+        const preview = cli(["check", applyBody, "--mode", "preview"]);
+        assert.equal(preview.status, 0, preview.stderr);
+        assert.match(preview.stdout, /\(stack dev, mode preview\)/);
+        assert.doesNotMatch(preview.stdout, /\[(preview|up only)\]/);
+        assert.match(preview.stdout, /^Summary: 0 mandatory, 2 advisory violations/m);
+    });
+
+    it("an OpenAPI body built with apply: JSON and SARIF say the mandatory finding is shown by up and the doubt by preview", () => {
+        const outcome = outcomes.get("apply-built-body")!;
+        assert.ok(outcome.ok, outcome.ok ? "" : outcome.failure.message);
+        assert.equal(exitCodeOf(outcome.views!.preview.report), 0, "the preview view alone passes");
+        assert.equal(exitCodeOf(outcome.views!.up.report), 1);
+
+        const json = render(outcome, "json");
+        assert.equal(json.exitCode, 1);
+        const doc: JsonReport = JSON.parse(json.stdout);
+        const validate = jsonValidator();
+        assert.equal(validate(doc), true, JSON.stringify(validate.errors));
+        assert.equal(doc.mode, "both");
+        const openapi = doc.violations.filter((v) => v.policy === OPENAPI);
+        assert.deepEqual(openapi.map((v) => `${v.enforcementLevel} ${v.shownBy}`).sort(), ["advisory preview", "mandatory up"]);
+        assert.match(openapi.find((v) => v.shownBy === "preview")!.message, /^can't run policy .* during preview/);
+
+        const sarif = render(outcome, "sarif");
+        const log = JSON.parse(sarif.stdout);
+        assert.equal(sarifValidator()(log), true);
+        assert.equal(log.runs[0].invocations[0].exitCode, 1);
+        const results = log.runs[0].results.filter((r: { ruleId: string }) => r.ruleId === OPENAPI);
+        assert.deepEqual(
+            results.map((r: { level: string; properties: { shownBy: string } }) => `${r.level} ${r.properties.shownBy}`).sort(),
+            ["error up", "warning preview"],
+        );
+    });
+
+    it("a program open in preview too (insecure-api): every finding labelled [preview], none repeated from the up view, exit 1", () => {
+        const outcome = outcomes.get("insecure-api")!;
+        assert.ok(outcome.ok, outcome.ok ? "" : outcome.failure.message);
+        assert.ok(outcome.report.violations.every((v) => v.shownBy === "preview"), JSON.stringify(outcome.report.violations.filter((v) => v.shownBy !== "preview").map((v) => v.message)));
+        // The up view words three findings with its mock IDs instead of the preview's placeholders: the same verdicts.
+        assert.deepEqual(findingsOf(outcome), [...INSECURE_BOTH_MODES, ...INSECURE_PREVIEW_ONLY].sort());
+        const text = render(outcome, "text");
+        assert.equal(text.exitCode, 1);
+        assert.ok(text.stdout.includes("        - [mandatory] [preview]  apigw-method-requires-authorization  (aws:apigateway:Method: orders-get)\n"));
+        assert.match(text.stdout, /^`pulumi preview` would fail: error: preview failed\.$/m);
+        assert.deepEqual(text.stdout.split("\n").filter((l) => l.startsWith("        - [") && l.includes("[up only]")), []);
+    });
+
+    it("the secure examples exit 0 by default: secure-api (its up view clean) and components-api with its config", () => {
+        const outcome = outcomes.get("secure-api")!;
+        assert.ok(outcome.ok, outcome.ok ? "" : outcome.failure.message);
+        assert.equal(exitCodeOf(outcome.report), 0);
+        assert.deepEqual(outcome.views!.up.report.violations, []);
+        assert.deepEqual(findingsOf(outcome), [...SECURE_PREVIEW_ONLY].sort());
+        const r = cli(["check", "examples/components-api", "--policy-pack-config", "examples/components-api/policy-config.json", "--format", "json"]);
+        assert.equal(r.status, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        assert.equal(doc.mode, "both");
+        assert.equal(doc.exitCode, 0);
+        assert.ok(doc.violations.every((v: { enforcementLevel: string; shownBy: string }) => v.enforcementLevel === "advisory" && v.shownBy === "preview"));
+    });
+
+});
+
+describe("authguard check: the default run's program failures and output", function () {
+    this.timeout(300_000);
+    const temp = new TempPrograms();
+    after(() => temp.cleanup());
+
+    it("a program that fails only with known values exits 2 by default, saying it was the up view; --mode preview passes", () => {
+        const dir = temp.make("fails-in-up", {
+            "Pulumi.yaml": pulumiYaml("fails-in-up"),
+            "index.ts": `import * as aws from "@pulumi/aws";\nconst api = new aws.apigateway.RestApi("a", {});\napi.id.apply((id) => { if (id) throw new Error("cannot parse API id " + id); });\n`,
+        });
+        const r = cli(["check", dir, "--policy-pack", MINIMAL_PACK]);
+        assert.equal(r.status, 2, r.stdout);
+        assert.match(r.stderr, /^authguard check failed: with computed values known \(the `pulumi up` view; --mode preview alone passes this point\): /);
+        assert.match(r.stderr, /cannot parse API id/);
+        assert.equal(cli(["check", dir, "--policy-pack", MINIMAL_PACK, "--mode", "preview"]).status, 0);
+    });
+
+    it("--mode defaults to both views and accepts preview, up and both; anything else is a usage error", () => {
+        assert.equal(parseArgs(["check", "dir"]).mode, "both");
+        for (const mode of ["preview", "up", "both"]) {
+            assert.equal(parseArgs(["check", "dir", "--mode", mode]).mode, mode);
+        }
+        assert.throws(() => parseArgs(["check", "dir", "--mode=deploy"]), /--mode must be preview, up or both, not "deploy"/);
+    });
+
+    it("--verbose shows each view's program output with its view's prefix", () => {
+        const dir = temp.make("says-its-mode", {
+            "Pulumi.yaml": pulumiYaml("says-its-mode"),
+            "index.ts": `import * as pulumi from "@pulumi/pulumi";\nconsole.log("running " + (pulumi.runtime.isDryRun() ? "as a preview" : "as an update"));\n`,
+        });
+        const r = cli(["check", dir, "--policy-pack", MINIMAL_PACK, "--verbose"]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, /^\[preview\] running as a preview$/m);
+        assert.match(r.stderr, /^\[up\] running as an update$/m);
     });
 });
