@@ -59,20 +59,37 @@ function routeIdentitySources(api: ApiKind): string[] {
     return [];
 }
 
-function checkIssuer(issuer: unknown, where: string, problems: Problems): void {
+/** What is wrong with a JWT issuer value (nothing when it is an https URL without credentials, query or fragment). */
+function issuerProblems(issuer: unknown): string[] {
     if (typeof issuer !== "string" || issuer === "") {
-        problems.add(where, "a jwt authorizer needs `issuer` (the exact `iss` of the tokens, https://...)");
-        return;
+        return ["a jwt authorizer needs `issuer` (the exact `iss` of the tokens, https://...)"];
     }
     let url: URL;
     try {
         url = new URL(issuer);
     } catch {
-        problems.add(where, `issuer ${q(issuer)} is not a URL`);
-        return;
+        return [`issuer ${q(issuer)} is not a URL`];
     }
-    if (url.protocol !== "https:") problems.add(where, `issuer ${q(issuer)} must use https://`);
-    if (url.username || url.password || url.hash || url.search) problems.add(where, `issuer ${q(issuer)} must not contain credentials, a query or a fragment`);
+    const out: string[] = [];
+    if (url.protocol !== "https:") out.push(`issuer ${q(issuer)} must use https://`);
+    if (url.username || url.password || url.hash || url.search) out.push(`issuer ${q(issuer)} must not contain credentials, a query or a fragment`);
+    return out;
+}
+
+/**
+ * Checks the issuer now when it is a plain value; an Output (an issuer built from another resource) is checked when
+ * its value is known, and the authorizer gets the checked Output.
+ */
+function checkIssuer(issuer: unknown, where: string, problems: Problems): pulumi.Input<string> | undefined {
+    if (pulumi.Output.isInstance(issuer)) {
+        return (issuer as pulumi.Output<unknown>).apply((value) => {
+            const found = issuerProblems(value);
+            if (found.length > 0) throw problems.error(where, found.join("; "));
+            return value as string;
+        });
+    }
+    for (const p of issuerProblems(issuer)) problems.add(where, p);
+    return issuer as string | undefined;
 }
 
 function checkAudiences(audiences: unknown, where: string, problems: Problems, what: string): void {
@@ -132,12 +149,12 @@ function resolveAuthorizers(
         const header = a.tokenHeader ?? "Authorization";
 
         if (type === "jwt") {
-            checkIssuer(a.issuer, where, problems);
+            const issuer = checkIssuer(a.issuer, where, problems);
             checkAudiences(a.audiences, where, problems, "the accepted `aud` values (or client IDs for Cognito access tokens)");
             out.set(name, {
                 name,
                 type,
-                issuer: a.issuer,
+                issuer,
                 audiences: a.audiences,
                 lambdaType: "REQUEST",
                 ttlSeconds: 0,
