@@ -92,18 +92,34 @@ function checkIssuer(issuer: unknown, where: string, problems: Problems): pulumi
     return issuer as string | undefined;
 }
 
-function checkAudiences(audiences: unknown, where: string, problems: Problems, what: string): void {
+function audienceProblem(audience: string): string | undefined {
+    return audience.trim() === "" || audience.includes("*") ? `audience ${q(audience)} is empty or a wildcard: list the exact audiences` : undefined;
+}
+
+/**
+ * Checks the audiences; the ones that are Outputs (a client ID from a resource) are checked when known. Returns the
+ * list to configure, with those Outputs replaced by their checked versions.
+ */
+function checkAudiences(audiences: unknown, where: string, problems: Problems, what: string): pulumi.Input<string>[] | undefined {
     if (!Array.isArray(audiences) || audiences.length === 0) {
         problems.add(where, `needs \`audiences\`: ${what}`);
-        return;
+        return undefined;
     }
     for (const a of audiences) {
-        if (isKnownString(a) && (a.trim() === "" || a.includes("*"))) {
-            problems.add(where, `audience ${q(a)} is empty or a wildcard: list the exact audiences`);
-        }
+        const problem = isKnownString(a) ? audienceProblem(a) : undefined;
+        if (problem) problems.add(where, problem);
     }
     const known = audiences.filter(isKnownString);
     if (new Set(known).size !== known.length) problems.add(where, "lists the same audience twice");
+    return audiences.map((a: pulumi.Input<string>) =>
+        pulumi.Output.isInstance(a)
+            ? a.apply((value) => {
+                  const problem = typeof value === "string" ? audienceProblem(value) : `audience is ${typeof value}, not a string`;
+                  if (problem) throw problems.error(where, problem);
+                  return value;
+              })
+            : a,
+    );
 }
 
 /** Validates the `authorizers` map for one API type and resolves defaults. */
@@ -150,12 +166,12 @@ function resolveAuthorizers(
 
         if (type === "jwt") {
             const issuer = checkIssuer(a.issuer, where, problems);
-            checkAudiences(a.audiences, where, problems, "the accepted `aud` values (or client IDs for Cognito access tokens)");
+            const audiences = checkAudiences(a.audiences, where, problems, "the accepted `aud` values (or client IDs for Cognito access tokens)");
             out.set(name, {
                 name,
                 type,
                 issuer,
-                audiences: a.audiences,
+                audiences,
                 lambdaType: "REQUEST",
                 ttlSeconds: 0,
                 routeScoped: false,
@@ -180,8 +196,9 @@ function resolveAuthorizers(
                     return cognitoIssuer(pool);
                 });
             }
+            let audiences: pulumi.Input<string>[] | undefined;
             if (api === "HTTP") {
-                checkAudiences(a.audiences, where, problems, "the app client IDs (Cognito access tokens carry `client_id`, not `aud`)");
+                audiences = checkAudiences(a.audiences, where, problems, "the app client IDs (Cognito access tokens carry `client_id`, not `aud`)");
             } else if (a.audiences !== undefined) {
                 problems.add(where, "REST Cognito authorizers do not check audiences; require `scopes` on the routes instead");
             }
@@ -189,7 +206,7 @@ function resolveAuthorizers(
                 name,
                 type,
                 issuer,
-                audiences: a.audiences,
+                audiences,
                 userPoolArn: a.userPoolArn,
                 lambdaType: "REQUEST",
                 ttlSeconds: api === "REST" ? DEFAULT_TTL : 0,

@@ -19,7 +19,7 @@ function at(name: string, marker: string): string {
 describe("gate: failure messages", function () {
     this.timeout(300_000);
     let runs: Record<string, CheckRun>;
-    const NAMES = ["missing-config", "component-problems", "component-output-issuer", "component-output-handler", "exits-early"];
+    const NAMES = ["missing-config", "component-problems", "component-output-issuer", "component-output-audience", "component-output-handler", "exits-early"];
 
     before(async () => {
         runs = await checkAll(Object.fromEntries(NAMES.map((n) => [n, [program(n)]])));
@@ -49,6 +49,12 @@ describe("gate: failure messages", function () {
         assert.ok(message.includes(at("component-output-issuer", "COMPONENT")), message);
         assert.match(message, /SecureHttpApi "api": authorizer "users": issuer "http:\/\/login\.example\.com\/" must use https:\/\//);
         assert.doesNotMatch(message, /error serializing property/);
+    });
+
+    it("an audience given as an Output is checked once known: a wildcard is refused, naming the program line", () => {
+        const message = failureOf(runs["component-output-audience"]);
+        assert.ok(message.includes(at("component-output-audience", "COMPONENT")), message);
+        assert.match(message, /SecureHttpApi "api": authorizer "users": audience "orders-\*" is empty or a wildcard: list the exact audiences/);
     });
 
     it("a handler given as a string inside an Output map is checked once known, naming the argument and the program line", () => {
