@@ -41,9 +41,18 @@ export function markedLine(programName: string, marker: string): number {
     return i + 1;
 }
 
-/** Runs every named check at once (each in its own program host and pack), keyed by name. */
+/**
+ * Runs the named checks, two at a time (each has its own program host and pack process; more at once starves a
+ * shared two-core machine until a pack misses its start-up deadline), keyed by name.
+ */
 export async function checkAll(runs: Record<string, string[]>): Promise<Record<string, CheckRun>> {
-    const names = Object.keys(runs);
-    const results = await Promise.all(names.map((n) => check(runs[n])));
-    return Object.fromEntries(names.map((n, i) => [n, results[i]]));
+    const queue = Object.keys(runs);
+    const results: Record<string, CheckRun> = {};
+    const worker = async () => {
+        for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+            results[name] = await check(runs[name]);
+        }
+    };
+    await Promise.all([worker(), worker()]);
+    return results;
 }
