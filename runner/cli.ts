@@ -24,7 +24,7 @@ import {
     loadPolicyPackConfig,
 } from "./analyzer";
 import { ResourceRecord } from "./model";
-import { ProgramFailure, ProgramRun, ProgramRunError, ProjectInfo, loadProject, ProjectError, runProgram } from "./program";
+import { ProgramFailure, ProgramRun, ProgramRunError, ProjectInfo, loadProject, missingConfigMessage, ProjectError, runProgram } from "./program";
 import {
     CheckFailure,
     CheckMode,
@@ -101,15 +101,8 @@ class CheckError extends Error {
 function programFailureMessage(f: ProgramFailure, programDir: string, stack: string): string {
     const where = f.file ? `${displayPath(f.file)}${f.line !== undefined ? `:${f.line}${f.column !== undefined ? `:${f.column}` : ""}` : ""}` : "";
     const at = where ? `${where}: ` : "";
-    const missing = /^Missing required configuration variable '([^']+)'/.exec(f.message);
-    if (missing) {
-        const key = missing[1];
-        // requireSecret: the SDK's own message (kept in the stack) asks for `pulumi config set --secret`.
-        const secret = (f.stack ?? "").includes(`config set --secret ${key} `);
-        return (
-            `${at}the program requires the ${secret ? "secret " : ""}configuration value '${key}', which stack "${stack}" does not set: add it to ` +
-            `${displayPath(path.join(programDir, `Pulumi.${stack}.yaml`))} (\`pulumi config set${secret ? " --secret" : ""} ${key} <value>\`) or pass --config ${key}=<value>.`
-        );
+    if (f.missingConfig) {
+        return `${at}${missingConfigMessage(f.missingConfig, stack, displayPath(path.join(programDir, `Pulumi.${stack}.yaml`)))}`;
     }
     switch (f.kind) {
         case "compile":

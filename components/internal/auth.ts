@@ -59,34 +59,67 @@ function routeIdentitySources(api: ApiKind): string[] {
     return [];
 }
 
-function checkIssuer(issuer: unknown, where: string, problems: Problems): void {
+/** What is wrong with a JWT issuer value (nothing when it is an https URL without credentials, query or fragment). */
+function issuerProblems(issuer: unknown): string[] {
     if (typeof issuer !== "string" || issuer === "") {
-        problems.add(where, "a jwt authorizer needs `issuer` (the exact `iss` of the tokens, https://...)");
-        return;
+        return ["a jwt authorizer needs `issuer` (the exact `iss` of the tokens, https://...)"];
     }
     let url: URL;
     try {
         url = new URL(issuer);
     } catch {
-        problems.add(where, `issuer ${q(issuer)} is not a URL`);
-        return;
+        return [`issuer ${q(issuer)} is not a URL`];
     }
-    if (url.protocol !== "https:") problems.add(where, `issuer ${q(issuer)} must use https://`);
-    if (url.username || url.password || url.hash || url.search) problems.add(where, `issuer ${q(issuer)} must not contain credentials, a query or a fragment`);
+    const out: string[] = [];
+    if (url.protocol !== "https:") out.push(`issuer ${q(issuer)} must use https://`);
+    if (url.username || url.password || url.hash || url.search) out.push(`issuer ${q(issuer)} must not contain credentials, a query or a fragment`);
+    return out;
 }
 
-function checkAudiences(audiences: unknown, where: string, problems: Problems, what: string): void {
+/**
+ * Checks the issuer now when it is a plain value; an Output (an issuer built from another resource) is checked when
+ * its value is known, and the authorizer gets the checked Output.
+ */
+function checkIssuer(issuer: unknown, where: string, problems: Problems): pulumi.Input<string> | undefined {
+    if (pulumi.Output.isInstance(issuer)) {
+        return (issuer as pulumi.Output<unknown>).apply((value) => {
+            const found = issuerProblems(value);
+            if (found.length > 0) throw problems.error(where, found.join("; "));
+            return value as string;
+        });
+    }
+    for (const p of issuerProblems(issuer)) problems.add(where, p);
+    return issuer as string | undefined;
+}
+
+function audienceProblem(audience: string): string | undefined {
+    return audience.trim() === "" || audience.includes("*") ? `audience ${q(audience)} is empty or a wildcard: list the exact audiences` : undefined;
+}
+
+/**
+ * Checks the audiences; the ones that are Outputs (a client ID from a resource) are checked when known. Returns the
+ * list to configure, with those Outputs replaced by their checked versions.
+ */
+function checkAudiences(audiences: unknown, where: string, problems: Problems, what: string): pulumi.Input<string>[] | undefined {
     if (!Array.isArray(audiences) || audiences.length === 0) {
         problems.add(where, `needs \`audiences\`: ${what}`);
-        return;
+        return undefined;
     }
     for (const a of audiences) {
-        if (isKnownString(a) && (a.trim() === "" || a.includes("*"))) {
-            problems.add(where, `audience ${q(a)} is empty or a wildcard: list the exact audiences`);
-        }
+        const problem = isKnownString(a) ? audienceProblem(a) : undefined;
+        if (problem) problems.add(where, problem);
     }
     const known = audiences.filter(isKnownString);
     if (new Set(known).size !== known.length) problems.add(where, "lists the same audience twice");
+    return audiences.map((a: pulumi.Input<string>) =>
+        pulumi.Output.isInstance(a)
+            ? a.apply((value) => {
+                  const problem = typeof value === "string" ? audienceProblem(value) : `audience is ${typeof value}, not a string`;
+                  if (problem) throw problems.error(where, problem);
+                  return value;
+              })
+            : a,
+    );
 }
 
 /** Validates the `authorizers` map for one API type and resolves defaults. */
@@ -132,13 +165,13 @@ function resolveAuthorizers(
         const header = a.tokenHeader ?? "Authorization";
 
         if (type === "jwt") {
-            checkIssuer(a.issuer, where, problems);
-            checkAudiences(a.audiences, where, problems, "the accepted `aud` values (or client IDs for Cognito access tokens)");
+            const issuer = checkIssuer(a.issuer, where, problems);
+            const audiences = checkAudiences(a.audiences, where, problems, "the accepted `aud` values (or client IDs for Cognito access tokens)");
             out.set(name, {
                 name,
                 type,
-                issuer: a.issuer,
-                audiences: a.audiences,
+                issuer,
+                audiences,
                 lambdaType: "REQUEST",
                 ttlSeconds: 0,
                 routeScoped: false,
@@ -163,8 +196,9 @@ function resolveAuthorizers(
                     return cognitoIssuer(pool);
                 });
             }
+            let audiences: pulumi.Input<string>[] | undefined;
             if (api === "HTTP") {
-                checkAudiences(a.audiences, where, problems, "the app client IDs (Cognito access tokens carry `client_id`, not `aud`)");
+                audiences = checkAudiences(a.audiences, where, problems, "the app client IDs (Cognito access tokens carry `client_id`, not `aud`)");
             } else if (a.audiences !== undefined) {
                 problems.add(where, "REST Cognito authorizers do not check audiences; require `scopes` on the routes instead");
             }
@@ -172,7 +206,7 @@ function resolveAuthorizers(
                 name,
                 type,
                 issuer,
-                audiences: a.audiences,
+                audiences,
                 userPoolArn: a.userPoolArn,
                 lambdaType: "REQUEST",
                 ttlSeconds: api === "REST" ? DEFAULT_TTL : 0,

@@ -6,7 +6,7 @@ import { CustomDomainArgs, PublicRoute, RouteAuth } from "../types";
 import { authorizerArn } from "./arns";
 import { compactRouteAuth, ResolvedAuthorizer } from "./auth";
 import { Problems, q, requireObject } from "./errors";
-import { FunctionRef, functionRef } from "./handlers";
+import { checkHandlerValues, FunctionRef, functionRef } from "./handlers";
 import { Slugger } from "./routes";
 
 const PACKAGE = "authguard-components";
@@ -38,7 +38,7 @@ export function requirePlain(problems: Problems, values: Record<string, unknown>
 /** `handlers` is a map, or an Output of one (resource references inside a map arrive wrapped through the provider). */
 export function requireHandlers(problems: Problems, value: unknown): void {
     if (pulumi.Output.isInstance(value)) return;
-    requireObject(problems, "handlers", value, true);
+    if (requireObject(problems, "handlers", value, true)) checkHandlerValues(value, problems);
 }
 
 export function checkCustomDomain(problems: Problems, cd: CustomDomainArgs | undefined): void {

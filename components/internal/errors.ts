@@ -12,6 +12,12 @@ class ComponentInputError extends pulumi.ResourceError {
 /** Collects problems so a user sees every invalid input at once, then throws one error listing them. */
 export class Problems {
     private readonly items: string[] = [];
+    /**
+     * The call stack that created the component (Problems are made in its constructor). An input that is an Output
+     * can only be checked once its value is known, inside an apply that runs long after the constructor returned;
+     * its error carries these frames so it still points at the program line that created the component.
+     */
+    private readonly createdAt = new Error().stack ?? "";
 
     constructor(readonly component: string, readonly name: string) {}
 
@@ -32,12 +38,32 @@ export class Problems {
 
     /** An immediate error (for problems found inside an apply, where collecting is not possible). */
     error(where: string | undefined, message: string): ComponentInputError {
-        return new ComponentInputError(this.component, this.name, where, message);
+        const err = new ComponentInputError(this.component, this.name, where, message);
+        const frames = this.createdAt.slice(this.createdAt.indexOf("\n") + 1);
+        err.stack = `${err.name}: ${err.message}\n${frames}`;
+        return err;
     }
 }
 
 export function q(value: string): string {
     return JSON.stringify(value);
+}
+
+/** What a value is, for "… is <kind>, not …" messages. */
+export function kindOf(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "an array";
+    if (pulumi.Resource.isInstance(value)) return "a resource of another type";
+    switch (typeof value) {
+        case "string":
+            return `the string ${q(value.length > 80 ? `${value.slice(0, 77)}...` : value)}`;
+        case "object":
+            return "a plain object";
+        case "undefined":
+            return "undefined";
+        default:
+            return `a ${typeof value}`;
+    }
 }
 
 /** A plain map argument: reports `is required` or `must be a map` and returns whether the value can be read. */

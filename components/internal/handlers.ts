@@ -3,7 +3,7 @@
 // as Outputs (resource references inside an object are wrapped, pulumi/pulumi#13802). Both are handled here.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems, q } from "./errors";
+import { kindOf, Problems, q } from "./errors";
 
 export type Handlers = { [key: string]: aws.lambda.Function } | pulumi.Output<{ [key: string]: aws.lambda.Function }>;
 
@@ -36,6 +36,18 @@ function isFunction(value: unknown): value is aws.lambda.Function {
     return pulumi.Resource.isInstance(value) && pulumi.Output.isInstance((value as aws.lambda.Function).invokeArn);
 }
 
+function notAFunction(value: unknown): string {
+    return `is ${kindOf(value)}, not an aws.lambda.Function: pass the function resource itself`;
+}
+
+/** Checks every entry of a plain `handlers` map now; entries that are Outputs are checked when their value is known. */
+export function checkHandlerValues(handlers: unknown, problems: Problems): void {
+    if (!handlers || typeof handlers !== "object" || pulumi.Output.isInstance(handlers) || Array.isArray(handlers)) return;
+    for (const [key, value] of Object.entries(handlers)) {
+        if (!isFunction(value) && !pulumi.Output.isInstance(value)) problems.add(undefined, `handlers.${key} ${notAFunction(value)}`);
+    }
+}
+
 /** The function behind `key`, as outputs that carry a dependency on the function resource. */
 export function functionRef(handlers: unknown, key: string, where: string, problems: Problems): FunctionRef {
     const direct = !pulumi.Output.isInstance(handlers) && handlers && typeof handlers === "object" ? (handlers as Record<string, unknown>)[key] : undefined;
@@ -47,7 +59,7 @@ export function functionRef(handlers: unknown, key: string, where: string, probl
     });
     const pick = (prop: "arn" | "invokeArn") =>
         fn.apply((value) => {
-            if (!isFunction(value)) throw problems.error(where, `handler ${q(key)} is not an aws.lambda.Function`);
+            if (!isFunction(value)) throw problems.error(where, `handlers.${key} ${notAFunction(value)}`);
             return value[prop];
         });
     return { key, arn: pick("arn"), invokeArn: pick("invokeArn") };

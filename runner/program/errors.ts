@@ -36,6 +36,31 @@ function firstLine(s: string): string {
     return s.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? s;
 }
 
+/** Lines kept after a first line that introduces a list ("SecureHttpApi \"api\": 2 problems:"). */
+const MAX_LIST_LINES = 50;
+
+/**
+ * The message to show for a runtime error: its first line, and when that line ends with ":" the lines it
+ * introduces (the components list every invalid input on its own line), never a stack. When the error points at a
+ * program line, the SDK's `error serializing property "<name>": ` prefix (a property of some child resource the
+ * user may never have written) is left out: the line says where.
+ */
+function runtimeMessage(message: string, located: boolean): string {
+    const lines = (located ? message.replace(/^(error serializing property "[^"]*": )+/, "") : message).split("\n");
+    const first = lines.findIndex((l) => l.trim() !== "");
+    if (first < 0) {
+        return message;
+    }
+    const head = lines[first].trim();
+    if (!head.endsWith(":")) {
+        return head;
+    }
+    const list = lines.slice(first + 1).filter((l) => l.trim() !== "" && !FRAME_RE.test(l));
+    const kept = list.slice(0, MAX_LIST_LINES).map((l) => l.trimEnd());
+    const more = list.length > kept.length ? [`  (${list.length - kept.length} more)`] : [];
+    return [head, ...kept, ...more].join("\n");
+}
+
 export function classifyError(err: unknown, programDir: string): ProgramFailure {
     if (!(err instanceof Error)) {
         return { kind: "runtime", message: `the program threw a non-Error value: ${safeString(err)}` };
@@ -63,9 +88,10 @@ export function classifyError(err: unknown, programDir: string): ProgramFailure 
         const loc = requireStack ? { file: requireStack[1].trim() } : programFrame(stack, programDir);
         return failure("module", `${firstLine(e.message)} (run npm install in ${programDir}?)`, loc, stack);
     }
-    const msg = firstLine(e.message || e.name);
+    const loc = programFrame(stack, programDir);
+    const msg = runtimeMessage(e.message || e.name, loc !== undefined);
     const kind: FailureKind = "runtime";
-    return failure(kind, `${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${msg}`, programFrame(stack, programDir), stack);
+    return failure(kind, `${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${msg}`, loc, stack);
 }
 
 function failure(kind: FailureKind, message: string, loc: Location | undefined, stack: string | undefined): ProgramFailure {

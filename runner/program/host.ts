@@ -6,14 +6,17 @@
 //
 // Flow: receive a HostRequest over IPC → set the language host's environment (config, project, stack) → load the
 // program's @pulumi/pulumi → install mocks and wrap the SDK's MockMonitor with the Recorder → register ts-node for
-// the program → run the program inside the root Stack resource (as `pulumi-language-nodejs` does) → wait for every
-// registration → send a HostMessage → exit.
+// the program → run the program inside the root Stack resource (as `pulumi-language-nodejs` does) → wait until the
+// program has ended as the Node.js runtime decides it (ProgramEnd: an empty event loop, every monitor call answered)
+// → send a HostMessage → exit.
 
 import * as fs from "fs";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { ResourceRecord } from "../model";
-import { HostMessage, HostRequest, ProgramFailure, SdkInfo } from "./protocol";
+import { HostMessage, HostRequest, ParentMessage, ProgramFailure, SdkInfo, StillRunning } from "./protocol";
+import { MissingConfig } from "./missing-config";
+import { ProgramEnd } from "./program-end";
 import { Recorder } from "./recorder";
 import { UnknownInvokeError, answerInvoke, defaultInvokeContext } from "./invokes";
 import { classifyError, programFrame } from "./errors";
@@ -238,37 +241,53 @@ async function run(req: HostRequest): Promise<HostMessage> {
     registerTypeScript(req, sdk.dir);
     const startupMs = Date.now() - started;
 
-    // Uncaught errors fail the program, as they fail `pulumi preview`.
+    const missingConfig = new MissingConfig(pulumi.Config, pulumi.secret, req.programDir);
+    const end = new ProgramEnd(settings);
+    state = { recorder, end };
+    const ended = end.wait();
+
+    // Uncaught errors fail the program, as they fail `pulumi preview`; a failed run need not wait for the rest.
     const onUncaught = (err: unknown) => {
         uncaught.push(err);
+        end.fail();
     };
     process.on("uncaughtException", onUncaught);
     process.on("unhandledRejection", onUncaught);
 
     const runStarted = Date.now();
     let programError: unknown;
-    try {
-        await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime
+        .runInPulumiStack(async () => {
             const exported = require(req.main);
             const value = exported instanceof Function ? exported() : exported;
             return await value;
-        });
-    } catch (e) {
-        programError = e;
-    }
-    try {
-        if (typeof settings.waitForRPCs === "function") {
-            await settings.waitForRPCs();
-        } else {
-            await pulumi.runtime.disconnect();
-        }
-    } catch (e) {
-        programError = programError ?? e;
-    }
-    // Let rejections raised in the last turn surface.
-    await new Promise((resolve) => setImmediate(resolve));
+        })
+        .then(
+            () => end.markMainSettled(),
+            (e: unknown) => {
+                programError = e;
+                end.fail();
+            },
+        );
+    // The runtime keeps the program alive until nothing is left to run, and so does the host: resources registered
+    // from callbacks, timers or un-awaited async functions are part of the program.
+    const endState = await ended;
     const runMs = Date.now() - runStarted;
+    const records = recorder.records;
 
+    if (missingConfig.keys.length > 0) {
+        // Whatever failed after a placeholder value stood in for a missing key is a consequence of the missing key.
+        const keys = missingConfig.keys.map((k) => `'${k.key}'`).join(", ");
+        const failure: ProgramFailure = {
+            kind: "runtime",
+            message: `Missing required configuration ${missingConfig.keys.length === 1 ? "variable" : "variables"} ${keys}`,
+            file: missingConfig.site?.file ?? req.main,
+            line: missingConfig.site?.line,
+            column: missingConfig.site?.column,
+            missingConfig: missingConfig.keys,
+        };
+        return { kind: "failure", failure, sdk: sdkInfo, records };
+    }
     const firstError = programError ?? uncaught[0];
     if (invokeErrors.length > 0) {
         const e = invokeErrors[0];
@@ -277,19 +296,27 @@ async function run(req: HostRequest): Promise<HostMessage> {
             kind: "failure",
             failure: { kind: "invoke", message: e.message, file: where?.file ?? req.main, line: where?.line, column: where?.column, stack: e.stack },
             sdk: sdkInfo,
-            records: recorder.records,
+            records,
         };
     }
     if (firstError !== undefined) {
-        return { kind: "failure", failure: classifyError(firstError, req.programDir), sdk: sdkInfo, records: recorder.records };
+        return { kind: "failure", failure: classifyError(firstError, req.programDir), sdk: sdkInfo, records };
+    }
+    if (endState === "stuck") {
+        const pending = end.activity.pending;
+        const message =
+            pending > 0
+                ? `the program never finished: ${pending} resource ${pending === 1 ? "operation waits" : "operations wait"} on a value that can never be known (nothing left to run)`
+                : "the program never finished: it awaits a promise that can never settle (nothing left to run)";
+        return { kind: "failure", failure: { kind: "runtime", message, file: req.main }, sdk: sdkInfo, records };
     }
     if (recorder.errors.length > 0 || loggedErrors.length > 0) {
         const message = recorder.errors[0] ?? loggedErrors[0];
-        return { kind: "failure", failure: { kind: "log-error", message, file: req.main }, sdk: sdkInfo, records: recorder.records };
+        return { kind: "failure", failure: { kind: "log-error", message, file: req.main }, sdk: sdkInfo, records };
     }
     const cpu = process.cpuUsage();
     const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
-    return { kind: "result", records: recorder.records, sdk: sdkInfo, timings: { startupMs, runMs, cpuMs } };
+    return { kind: "result", records, sdk: sdkInfo, timings: { startupMs, runMs, cpuMs } };
 }
 
 const TS_FILE = /\.(c|m)?tsx?$/;
@@ -347,43 +374,88 @@ function send(msg: HostMessage): void {
     answered = true;
     if (!process.send) {
         process.stderr.write("authguard program host: no IPC channel (this module must be started by the runner)\n");
-        process.exit(3);
+        realExit(3);
     }
-    process.send(msg, undefined, {}, (err: Error | null) => {
+    process.send!(msg, undefined, {}, (err: Error | null) => {
         if (err) {
             process.stderr.write(`authguard program host: cannot send the result: ${err.message}\n`);
-            process.exit(3);
+            realExit(3);
         }
-        // Exit explicitly: a program may leave timers or sockets open that would keep the process alive.
-        process.exit(0);
+        // Exit explicitly: the answer is final, whatever the program still has scheduled.
+        realExit(0);
     });
 }
 
+/** Node's names for the stdio pipes and the IPC channel: the host's own, not the program's. */
+const HOST_HANDLES = new Set(["PipeWrap", "TTYWrap", "PipeConnectWrap", "ProcessWrap", "SignalWrap"]);
+
+/** What a program that ran out of time still has scheduled, for the runner's timeout message. */
+function stillRunning(): StillRunning {
+    const info = typeof process.getActiveResourcesInfo === "function" ? process.getActiveResourcesInfo() : [];
+    return {
+        registered: state?.recorder.records.length ?? 0,
+        activeResources: info.filter((name) => !HOST_HANDLES.has(name)),
+        pendingCalls: state?.end.activity.pending ?? 0,
+    };
+}
+
+/**
+ * `process.exit` from the program ends the run with a failure that says so: the engine would see only what was
+ * registered before it (a gate must not pass a truncated program). The host itself exits through `realExit`.
+ */
+function interceptProcessExit(req: HostRequest): void {
+    process.exit = ((code?: number | string | null) => {
+        if (!answered) {
+            const n = state?.recorder.records.length ?? 0;
+            const site = programFrame(new Error().stack, req.programDir);
+            const what =
+                n === 0
+                    ? "before registering any resource, so there is nothing to check"
+                    : `after registering ${n} ${n === 1 ? "resource" : "resources"}; Pulumi would see only those`;
+            send({
+                kind: "failure",
+                failure: {
+                    kind: "unsupported",
+                    message: `the program called process.exit(${code ?? ""}) ${what}. A Pulumi program ends by itself when it has nothing left to run: remove the process.exit call.`,
+                    file: site?.file ?? req.main,
+                    line: site?.line,
+                    column: site?.column,
+                },
+                records: [],
+            });
+        }
+        // The rest of the program must not run (as after a real exit); the answer is on its way and exits the host.
+        throw new ProgramExited();
+    }) as typeof process.exit;
+}
+
+/** Thrown out of the program's `process.exit` call so the program stops where it asked to. */
+class ProgramExited extends Error {
+    constructor() {
+        super("the program called process.exit");
+        this.name = "ProgramExited";
+    }
+}
+
+const realExit = process.exit.bind(process);
 let answered = false;
 /** Errors nobody caught (uncaught exceptions, unhandled rejections) while the program ran. */
 const uncaught: unknown[] = [];
+/** The running program's recorder and end watcher, once the program has started. */
+let state: { recorder: Recorder; end: ProgramEnd } | undefined;
 
 // The runner went away (Ctrl-C, crash): nothing is listening for the answer any more.
-process.on("disconnect", () => process.exit(answered ? 0 : 1));
+process.on("disconnect", () => realExit(answered ? 0 : 1));
 
-process.once("message", (req: HostRequest) => {
-    // The IPC channel must not keep the process alive: when the program has nothing left to run but has not
-    // finished, the event loop empties and "beforeExit" reports it (as the language host would simply exit).
+process.on("message", (msg: ParentMessage) => {
+    if (msg.kind === "stop") {
+        process.send?.({ kind: "still-running", state: stillRunning() } satisfies HostMessage);
+        return;
+    }
+    const req = msg;
+    // The IPC channel must not keep the process alive: the program has ended when its event loop is empty.
     (process as unknown as { channel?: { unref(): void } }).channel?.unref();
-    process.once("beforeExit", () => {
-        if (!answered) {
-            // Typically an error nobody caught stopped a registration the program's outputs wait for.
-            const failure: ProgramFailure =
-                uncaught.length > 0
-                    ? classifyError(uncaught[0], req.programDir)
-                    : {
-                          kind: "runtime",
-                          message: "the program never finished: it awaits a promise that can never settle (nothing left to run)",
-                          file: req.main,
-                      };
-            send({ kind: "failure", failure, records: [] });
-        }
-    });
+    interceptProcessExit(req);
     run(req).then(send, (err: unknown) => {
         const failure = err instanceof HostFailure ? err.failure : classifyError(err, req.programDir);
         send({ kind: "failure", failure, records: [] });

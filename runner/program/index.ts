@@ -10,10 +10,11 @@ import { fork } from "child_process";
 import * as path from "path";
 import { ResourceRecord } from "../model";
 import { LoadProjectOptions, ProjectError, ProjectInfo, loadProject } from "./project";
-import { HostMessage, HostRequest, ProgramFailure, SdkInfo } from "./protocol";
+import { HostMessage, HostRequest, ParentMessage, ProgramFailure, SdkInfo, StillRunning } from "./protocol";
 
 export { OFFLINE_SECRET_PLACEHOLDER, ProjectError, ProjectInfo, loadProject } from "./project";
 export { ProgramFailure, SdkInfo } from "./protocol";
+export { missingConfigMessage } from "./missing-config";
 
 export type RunMode = "preview" | "up";
 
@@ -67,6 +68,8 @@ export class ProgramRunError extends Error {
 const HOST_ENTRY = path.join(__dirname, "host-entry.js");
 const DEFAULT_TIMEOUT_MS = 300_000;
 const MAX_CAPTURED_OUTPUT = 256 * 1024;
+/** How long a program that ran out of time has to say what it is waiting on before it is killed. */
+const STOP_GRACE_MS = 2000;
 
 function childEnv(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
@@ -91,6 +94,7 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         throw e;
     }
     const request: HostRequest = {
+        kind: "run",
         programDir: project.dir,
         main: project.main,
         typescript: project.typescript,
@@ -133,18 +137,28 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         };
         const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         const timer = setTimeout(() => {
-            child.kill("SIGKILL");
-            settle({
-                kind: "timeout",
-                message: `the program did not finish within ${Math.round(timeoutMs / 1000)} s (is it waiting on something that never resolves?)`,
-                file: project.main,
+            // Ask the host what the program is still waiting on; a program stuck in a loop cannot answer.
+            const kill = setTimeout(() => stop(undefined), STOP_GRACE_MS);
+            const stop = (state: StillRunning | undefined) => {
+                clearTimeout(kill);
+                child.kill("SIGKILL");
+                settle({ kind: "timeout", message: timeoutMessage(timeoutMs, state), file: project.main });
+            };
+            stopping = stop;
+            child.send({ kind: "stop" } satisfies ParentMessage, (err) => {
+                if (err) {
+                    stop(undefined);
+                }
             });
         }, timeoutMs);
+        let stopping: ((state: StillRunning) => void) | undefined;
         child.on("message", (msg: HostMessage) => {
             if (msg.kind === "records") {
                 for (const record of msg.records) {
                     opts.onRecord?.(record);
                 }
+            } else if (msg.kind === "still-running") {
+                stopping?.(msg.state);
             } else {
                 settle(msg);
             }
@@ -160,7 +174,7 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
                 }),
             );
         });
-        child.send(request);
+        child.send(request satisfies ParentMessage);
     });
     // The host exits by itself after answering; make sure it is gone either way.
     if (child.exitCode === null && child.signalCode === null) {
@@ -188,6 +202,54 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         timings: { totalMs, startupMs: totalMs - answer.timings.runMs, runMs: answer.timings.runMs, cpuMs: answer.timings.cpuMs },
         output,
     };
+}
+
+/** Node's handle names → what a program author wrote to create them. */
+const HANDLE_NAMES: Record<string, string> = {
+    Timeout: "timer (setTimeout/setInterval)",
+    Immediate: "setImmediate callback",
+    TCPServerWrap: "listening server",
+    TCPSocketWrap: "open socket",
+    TCPWrap: "open socket",
+    TCPConnectWrap: "connection attempt",
+    GetAddrInfoReqWrap: "DNS lookup",
+    FSReqCallback: "file system operation",
+    FSReqPromise: "file system operation",
+    FSEventWrap: "file watcher",
+    StatWatcher: "file watcher",
+    UDPWrap: "UDP socket",
+    HTTPClientAsyncResource: "HTTP request",
+};
+
+function describeHandles(names: string[]): string {
+    const counts = new Map<string, number>();
+    for (const name of names) {
+        const label = HANDLE_NAMES[name] ?? name;
+        counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    return [...counts].map(([label, n]) => (n === 1 ? `1 ${label}` : `${n} × ${label}`)).join(", ");
+}
+
+/** Says that the program was stopped, what it had registered and what kept it running. */
+function timeoutMessage(timeoutMs: number, state: StillRunning | undefined): string {
+    const seconds = Math.round(timeoutMs / 1000);
+    const head = `the program did not finish within ${seconds} s, so authguard stopped it and checked nothing`;
+    if (!state) {
+        return `${head}: it did not respond, so it was busy running JavaScript (still starting on a busy machine, or a loop that never yields). Raise --timeout or fix the program.`;
+    }
+    const registered = `${state.registered} ${state.registered === 1 ? "resource was" : "resources were"} registered`;
+    const waiting: string[] = [];
+    if (state.activeResources.length > 0) {
+        waiting.push(`it still had ${describeHandles(state.activeResources)} keeping it alive`);
+    }
+    if (state.pendingCalls > 0) {
+        waiting.push(`${state.pendingCalls} resource ${state.pendingCalls === 1 ? "operation was" : "operations were"} unfinished`);
+    }
+    const why = waiting.length > 0 ? waiting.join(" and ") : "it was still waiting";
+    return (
+        `${head} (${registered}; ${why}). Like \`pulumi preview\`, authguard waits until a program has nothing left to run, ` +
+        "so resources created later are checked too: clear intervals and close servers and connections the program opens, or raise --timeout."
+    );
 }
 
 function lastLine(output: string): string {

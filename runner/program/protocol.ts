@@ -1,9 +1,12 @@
 // Messages between the runner (parent) and the program host (child process). The parent sends one HostRequest
-// over the IPC channel; the child answers with exactly one HostMessage and exits.
+// over the IPC channel; the child answers with exactly one result or failure HostMessage and exits. A program that
+// runs out of time is sent a StopRequest first, answered with what it is still waiting on, then killed.
 
 import { ResourceRecord } from "../model";
+import type { MissingConfigKey } from "./missing-config";
 
 export interface HostRequest {
+    kind: "run";
     programDir: string;
     /** Absolute entry file. */
     main: string;
@@ -39,6 +42,25 @@ export interface ProgramFailure {
     column?: number;
     /** The raw stack, shown only with --verbose. */
     stack?: string;
+    /** Required config keys the stack does not set (every one the program asked for), when that is the failure. */
+    missingConfig?: MissingConfigKey[];
+}
+
+/** The runner asks a program that ran out of time what it is still waiting on, before killing it. */
+export interface StopRequest {
+    kind: "stop";
+}
+
+export type ParentMessage = HostRequest | StopRequest;
+
+/** What a program that ran out of time still had scheduled (see ProgramEnd and process.getActiveResourcesInfo). */
+export interface StillRunning {
+    /** Registrations recorded before it was stopped. */
+    registered: number;
+    /** Node's names for the handles and requests that kept its event loop alive (stdio and IPC left out). */
+    activeResources: string[];
+    /** Monitor calls not answered yet. */
+    pendingCalls: number;
 }
 
 export interface HostTimings {
@@ -60,4 +82,6 @@ export type HostMessage =
     /** Sent as each registration is recorded (inputs are final; outputs of components and the stack come later). */
     | { kind: "records"; records: ResourceRecord[] }
     | { kind: "result"; records: ResourceRecord[]; sdk: SdkInfo; timings: HostTimings }
-    | { kind: "failure"; failure: ProgramFailure; sdk?: SdkInfo; records: ResourceRecord[] };
+    | { kind: "failure"; failure: ProgramFailure; sdk?: SdkInfo; records: ResourceRecord[] }
+    /** The answer to a StopRequest. */
+    | { kind: "still-running"; state: StillRunning };

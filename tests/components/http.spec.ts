@@ -221,6 +221,7 @@ describe("SecureHttpApi", () => {
             ["a publicReason on a protected route", (f) => ({ handlers: f, routes: { "GET /p": { handler: "list", auth: "iam", publicReason: "x" } } }), /publicReason is only for public routes/],
             ["an unknown authorizer name", (f) => ({ handlers: f, routes: { "GET /p": { handler: "list", auth: "jwtt" } } }), /route "GET \/p": auth "jwtt" is not an authorizer name/],
             ["an unknown handler", (f) => ({ handlers: f, routes: { "GET /p": { handler: "nope", auth: "iam" } } }), /route "GET \/p": handler "nope" is not in `handlers`/],
+            ["a handler given as a string", (f) => ({ handlers: { ...f, arn: "arn:aws:lambda:us-east-1:123456789012:function:x" as never }, routes: { "GET /p": { handler: "arn", auth: "iam" } } }), /handlers\.arn is the string "arn:aws:lambda:us-east-1:123456789012:function:x", not an aws\.lambda\.Function/],
             ["a resource policy", (f) => ({ ...args(f), resourcePolicy: { allowAccounts: ["123456789012"] } }), /resourcePolicy: HTTP APIs do not support resource policies/],
             ["API keys", (f) => ({ ...args(f), apiKeys: { keys: ["k"] } }), /apiKeys: HTTP APIs do not support API keys/],
             ["apiKeyRequired on a route", (f) => ({ handlers: f, routes: { "GET /p": { handler: "list", auth: "iam", apiKeyRequired: true } } }), /apiKeyRequired is not supported on HTTP APIs/],

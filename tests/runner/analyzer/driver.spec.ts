@@ -73,7 +73,7 @@ describe("analyzer driver", () => {
             );
             assert.throws(
                 () => reconcilePolicyPackConfig("pack 1.0.0", policies, {}, { typo: { properties: { x: 1 } } }),
-                /policy config "typo" sets properties but no enforcement level, and "typo" is not a policy of pack 1\.0\.0/,
+                /^PolicyConfigError: "typo" is not a policy of pack 1\.0\.0; the policies are p1, p2\.$/,
             );
         });
     });
