@@ -152,7 +152,7 @@ function strings(value: unknown): string[] | undefined {
 }
 
 function field(obj: Record<string, unknown>, name: string): unknown {
-    if (name in obj) return obj[name];
+    if (Object.hasOwn(obj, name)) return obj[name];
     const lower = name.toLowerCase();
     for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
     return undefined;

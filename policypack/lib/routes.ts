@@ -2,6 +2,7 @@
 // what "protected" means (HTTP: every route; WebSocket: only $connect carries authorization).
 import { PolicyResource } from "@pulumi/policy";
 import { parseRouteKey } from "./allowlist";
+import { EnumValue, FUNCTION_URL_AUTHORIZATION, readEnum, REST_AUTHORIZATION, V2_AUTHORIZATION, V2_PROTOCOL } from "./enums";
 import { StackIndex } from "./stack-index";
 import { T } from "./types";
 import { asString, isUnknown, raw } from "./values";
@@ -53,15 +54,22 @@ export function owningApi(index: StackIndex, resource: PolicyResource): PolicyRe
 }
 
 /**
- * The authorization type as API Gateway applies it (upper case), undefined while unknown: missing means NONE.
- * `property`: `authorizationType` on routes (and function URLs), `authorization` on REST methods.
+ * The authorization type of a route (`authorizationType`), a REST method (`authorization`) or a function URL
+ * (`authorizationType`), read against the values AWS defines (lib/enums.ts): missing means NONE.
  */
-export function authorizationType(props: Record<string, unknown>, property: "authorizationType" | "authorization" = "authorizationType"): string | undefined {
-    if (isUnknown(props[property])) return undefined;
-    return (asString(props[property]) ?? "NONE").toUpperCase();
+export function authorizationType(props: Record<string, unknown>, kind: "route" | "method" | "function-url" = "route"): EnumValue<string> {
+    if (kind === "method") return readEnum(REST_AUTHORIZATION, props.authorization, "NONE");
+    return readEnum(kind === "route" ? V2_AUTHORIZATION : FUNCTION_URL_AUTHORIZATION, props.authorizationType, "NONE");
 }
 
-/** An API's protocolType (HTTP or WEBSOCKET, upper case) when it is known. */
-export function apiProtocol(api: PolicyResource): string | undefined {
-    return asString((raw(api.props) as Record<string, unknown>).protocolType)?.toUpperCase();
+/** The authorization type when it is known and one AWS defines; undefined while unknown or unrecognised. */
+export function knownAuthorization(props: Record<string, unknown>, kind: "route" | "method" | "function-url" = "route"): string | undefined {
+    const v = authorizationType(props, kind);
+    return v.kind === "known" ? v.value : undefined;
+}
+
+/** An API's protocolType (HTTP or WEBSOCKET) when it is known and one AWS defines. */
+export function apiProtocol(api: PolicyResource): Protocol | undefined {
+    const v = readEnum(V2_PROTOCOL, (raw(api.props) as Record<string, unknown>).protocolType);
+    return v.kind === "known" ? v.value : undefined;
 }

@@ -39,8 +39,10 @@ export const policy: StackValidationPolicy = {
 
 function judgeMethod(index: StackIndex, method: PolicyResource): Judgement {
     const props = raw(method.props) as Record<string, unknown>;
-    const type = authorizationType(props, "authorization");
-    if (type === undefined) return { kind: "unknown", reason: "authorization is unknown during preview" };
+    const auth = authorizationType(props, "method");
+    if (auth.kind === "unknown") return { kind: "unknown", reason: "authorization is unknown during preview" };
+    if (auth.kind === "unrecognised") return { kind: "ok" }; // apigw-method-requires-authorization reports it
+    const type = auth.value;
     const link = linkedAuthorizer(index, method, [T.authorizer]);
     const api = apiOf(index, method);
     const what = `Method ${q(method.name)}${api ? ` of REST API ${q(api.name)}` : ""}`;
@@ -50,7 +52,6 @@ function judgeMethod(index: StackIndex, method: PolicyResource): Judgement {
         if (link.kind === "none") return { kind: "ok" };
         return ignoredAuthorizer(what, type, method.urn, code(`    authorization: "CUSTOM", // or "COGNITO_USER_POOLS", matching the authorizer\n    authorizerId: authorizer.id,`), link);
     }
-    if (type !== "CUSTOM" && type !== "COGNITO_USER_POOLS") return { kind: "ok" }; // unknown types are rejected by AWS itself
     const wanted = type === "CUSTOM" ? "a TOKEN or REQUEST (Lambda) authorizer" : "a COGNITO_USER_POOLS authorizer";
     if (link.kind === "none") {
         return violation(
@@ -93,8 +94,10 @@ function judgeMethod(index: StackIndex, method: PolicyResource): Judgement {
 
 function judgeRoute(index: StackIndex, route: PolicyResource): Judgement {
     const props = raw(route.props) as Record<string, unknown>;
-    const type = authorizationType(props);
-    if (type === undefined) return { kind: "unknown", reason: "authorizationType is unknown during preview" };
+    const auth = authorizationType(props);
+    if (auth.kind === "unknown") return { kind: "unknown", reason: "authorizationType is unknown during preview" };
+    if (auth.kind === "unrecognised") return { kind: "ok" }; // apigw-route-requires-authorization reports it
+    const type = auth.value;
     const facts = routeFacts(index, route);
     // Authorization on WebSocket routes other than $connect is apigw-ineffective-route-auth's finding.
     if (facts.protocol === "WEBSOCKET" && facts.routeKey !== "$connect") return { kind: "ok" };
@@ -107,7 +110,6 @@ function judgeRoute(index: StackIndex, route: PolicyResource): Judgement {
         if (link.kind === "none") return { kind: "ok" };
         return ignoredAuthorizer(what, type, route.urn, code(`    authorizationType: "JWT", // or "CUSTOM", matching the authorizer\n    authorizerId: authorizer.id,`), link);
     }
-    if (type !== "JWT" && type !== "CUSTOM") return { kind: "ok" };
     const wanted = type === "JWT" ? "a JWT authorizer" : "a REQUEST (Lambda) authorizer";
     if (link.kind === "none") {
         return violation(

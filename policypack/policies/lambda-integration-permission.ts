@@ -16,6 +16,7 @@
 // until their value is known; permissions for other APIs or functions, or none at all, are certain violations.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { parseRouteKey } from "../lib/allowlist";
+import { EnumValue, LAMBDA_INTEGRATION_TYPES, readEnum, REST_INTEGRATION_TYPE, SecurityEnum, unrecognisedText, V2_INTEGRATION_TYPE } from "../lib/enums";
 import { ArnPart } from "../lib/execute-api-arn";
 import {
     apiOf,
@@ -49,7 +50,9 @@ export const policy: StackValidationPolicy = {
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const index = new StackIndex(args.resources);
         const permissions = InvokePermissionIndex.of(index);
-        const targets = [...restIntegrations(index), ...v2Integrations(index)];
+        const unrecognised: UnrecognisedIntegration[] = [];
+        const targets = [...restIntegrations(index, unrecognised), ...v2Integrations(index, unrecognised)];
+        for (const u of unrecognised) reportViolation(u.message, u.integration.urn);
         reportJudgements(targets, (t) => t.integration.urn, (t) => judgeIntegration(permissions, t), reportViolation);
     },
 };
@@ -70,12 +73,37 @@ interface IntegrationTarget {
     suggestedSuffix: string;
 }
 
-function restIntegrations(index: StackIndex): IntegrationTarget[] {
+/** An integration whose type is not one API Gateway defines: it may be a Lambda integration, so it is not skipped. */
+interface UnrecognisedIntegration {
+    integration: PolicyResource;
+    message: string;
+}
+
+/** Absent reads as "not stated" (the `uri` decides); otherwise the value must be one API Gateway defines. */
+function integrationType(e: SecurityEnum, value: unknown): EnumValue<string> | { kind: "absent" } {
+    return value === undefined || value === null ? { kind: "absent" } : readEnum(e, value);
+}
+
+function unrecognisedTypeMessage(integration: PolicyResource, property: string, e: SecurityEnum, value: unknown): string {
+    const ctor = integration.type === T.integration ? "aws.apigateway.Integration" : "aws.apigatewayv2.Integration";
+    return formatFinding({
+        problem: `Integration ${q(integration.name)} has ${property} ${unrecognisedText(e, value)}.`,
+        why: "Whether API Gateway would invoke a Lambda function through it, and so whether it may, cannot be told from a value it does not define.",
+        urn: integration.urn,
+        fix: `new ${ctor}(${q(integration.name)}, {\n    // ...\n    ${property}: "AWS_PROXY", // for a Lambda function, with an aws.lambda.Permission for API Gateway\n});`,
+    });
+}
+
+function restIntegrations(index: StackIndex, unrecognised: UnrecognisedIntegration[]): IntegrationTarget[] {
     const out: IntegrationTarget[] = [];
     for (const integration of index.ofType(T.integration)) {
         const props = raw(integration.props) as Record<string, unknown>;
-        const type = isUnknown(props.type) ? undefined : asString(props.type)?.toUpperCase();
-        if (type !== undefined && type !== "AWS" && type !== "AWS_PROXY") continue;
+        const type = integrationType(REST_INTEGRATION_TYPE, props.type);
+        if (type.kind === "unrecognised") {
+            unrecognised.push({ integration, message: unrecognisedTypeMessage(integration, "type", REST_INTEGRATION_TYPE, type.raw) });
+            continue;
+        }
+        if (type.kind === "known" && !LAMBDA_INTEGRATION_TYPES.includes(type.value)) continue;
         const fn = resolveLambdaProperty(index, integration, "uri", "invoke-uri");
         if (fn.kind === "not-lambda") continue;
         const api = apiOf(index, integration);
@@ -107,12 +135,16 @@ function httpMethodOf(index: StackIndex, integration: PolicyResource): string | 
     return method ? asString((raw(method.props) as Record<string, unknown>).httpMethod) : undefined;
 }
 
-function v2Integrations(index: StackIndex): IntegrationTarget[] {
+function v2Integrations(index: StackIndex, unrecognised: UnrecognisedIntegration[]): IntegrationTarget[] {
     const out: IntegrationTarget[] = [];
     for (const integration of index.ofType(T.v2Integration)) {
         const props = raw(integration.props) as Record<string, unknown>;
-        const type = isUnknown(props.integrationType) ? undefined : asString(props.integrationType)?.toUpperCase();
-        if (type !== undefined && type !== "AWS" && type !== "AWS_PROXY") continue;
+        const type = integrationType(V2_INTEGRATION_TYPE, props.integrationType);
+        if (type.kind === "unrecognised") {
+            unrecognised.push({ integration, message: unrecognisedTypeMessage(integration, "integrationType", V2_INTEGRATION_TYPE, type.raw) });
+            continue;
+        }
+        if (type.kind === "known" && !LAMBDA_INTEGRATION_TYPES.includes(type.value)) continue;
         if (isSet(props.integrationSubtype)) continue; // AWS service integrations (SQS, EventBridge, ...)
         const fn = resolveLambdaProperty(index, integration, "integrationUri", "integration-uri");
         if (fn.kind === "not-lambda") continue;

@@ -21,7 +21,8 @@ import {
     remediationTarget,
 } from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
-import { authorizationType, protocolFromRouteKey, routeFacts } from "../lib/routes";
+import { unrecognisedText, V2_AUTHORIZATION } from "../lib/enums";
+import { authorizationType, knownAuthorization, protocolFromRouteKey, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, raw } from "../lib/values";
@@ -43,7 +44,12 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         for (const route of index.ofType(T.v2Route)) {
             const props = raw(route.props) as Record<string, unknown>;
             const facts = routeFacts(index, route);
-            const type = authorizationType(props);
+            const auth = authorizationType(props);
+            if (auth.kind === "unrecognised") {
+                reportViolation(unrecognisedMessage(route.name, route.urn, facts.routeKey ?? route.name, auth.raw), route.urn);
+                continue;
+            }
+            const type = auth.kind === "known" ? auth.value : undefined;
             if (facts.unresolved || type === undefined) {
                 if (type !== undefined && type !== "NONE") continue; // protected whatever the protocol
                 unverified.push(`${route.urn}: ${facts.unresolved ?? "authorizationType is unknown"}`);
@@ -62,7 +68,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         const props = raw(args.props) as Record<string, unknown>;
         const routeKey = asString(props.routeKey);
         const protocol = protocolFromRouteKey(routeKey);
-        if (routeKey === undefined || protocol === undefined || authorizationType(props) !== "NONE") return undefined;
+        if (routeKey === undefined || protocol === undefined || knownAuthorization(props) !== "NONE") return undefined;
         if (!needsAuthorization(protocol, routeKey, config)) return undefined;
         const parsed = parseRouteKey(routeKey);
         if (findAllowlistEntry(config.publicRoutes, { method: parsed?.method, path: parsed?.path, routeKey, name: args.name, urn: args.urn })) {
@@ -103,5 +109,14 @@ function openRouteMessage(resourceName: string, urn: string, routeKey: string, p
         urn,
         fix,
         alternative: allowlistHint(name, routeKey),
+    });
+}
+
+function unrecognisedMessage(resourceName: string, urn: string, routeKey: string, value: unknown): string {
+    return formatFinding({
+        problem: `Route ${q(routeKey)} has authorizationType ${unrecognisedText(V2_AUTHORIZATION, value)}.`,
+        why: "Whether and how API Gateway would protect the route cannot be told from a value it does not define, so it is not accepted as protection.",
+        urn,
+        fix: `new aws.apigatewayv2.Route(${q(resourceName)}, {\n    // ...\n    authorizationType: "JWT", // or "AWS_IAM", or "CUSTOM" with a Lambda authorizer; "NONE" only for allowlisted routes\n    authorizerId: jwtAuthorizer.id,\n});`,
     });
 }
