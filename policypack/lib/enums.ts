@@ -2,7 +2,7 @@
 // the one way every policy reads them. A value outside the list is never taken for a safe one: the reader returns it
 // as `unrecognised`, and the policy reports it as a violation that lists the accepted values.
 //
-// Comparison: case-insensitive, nothing else. API Gateway's REST control plane accepts these values in any case
+// Comparison: case-insensitive over ASCII letters, nothing else. API Gateway's REST control plane accepts these values in any case
 // (Zappa created its methods for years with `put_method(authorizationType='none')`, and they were served open), so
 // `"none"` must count as NONE; reading every other enum the same way never turns a value AWS would apply into an
 // "unrecognised" one. Whitespace, synonyms and anything else are not trimmed or guessed at: `" none "`, `"OPEN"` and
@@ -56,7 +56,8 @@ export function readEnum<V extends string>(e: SecurityEnum<V>, value: unknown, a
     if (isUnknown(value)) return { kind: "unknown" };
     if (value === undefined || value === null) return absent !== undefined ? { kind: "known", value: absent } : { kind: "unrecognised", raw: value };
     if (typeof value !== "string") return { kind: "unrecognised", raw: value };
-    const upper = value.toUpperCase();
+    // ASCII letters only: Unicode case mapping would read "aws_ıam" (dotless ı) or "awſ_iam" (long ſ) as AWS_IAM.
+    const upper = /^[A-Za-z_]+$/.test(value) ? value.toUpperCase() : undefined;
     const match = e.values.find((v) => v === upper);
     return match !== undefined ? { kind: "known", value: match } : { kind: "unrecognised", raw: value };
 }

@@ -36,7 +36,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
     name,
     description: "REST API methods (aws.apigateway.Method) must require authorization: IAM, a Cognito user pool or a Lambda authorizer.",
     enforcementLevel: "mandatory",
-    configSchema: endpointAuthSchema(remediationSchema(["AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"], "methods")),
+    configSchema: endpointAuthSchema(remediationSchema(REST_AUTHORIZATION.values.filter((t) => t !== "NONE"), "methods")),
     validateStack: forType(T.method, (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const index = new StackIndex(args.resources);

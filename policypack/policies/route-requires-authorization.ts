@@ -36,7 +36,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
     description:
         "API Gateway v2 routes (aws.apigatewayv2.Route) must require authorization: every HTTP API route, and $connect on WebSocket APIs.",
     enforcementLevel: "mandatory",
-    configSchema: endpointAuthSchema(remediationSchema(["AWS_IAM", "CUSTOM", "JWT"], "routes")),
+    configSchema: endpointAuthSchema(remediationSchema(V2_AUTHORIZATION.values.filter((t) => t !== "NONE"), "routes")),
     validateStack: forType(T.v2Route, (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const index = new StackIndex(args.resources);
