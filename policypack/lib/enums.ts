@@ -38,6 +38,9 @@ export const OPENAPI_AUTH_TYPE = securityEnum("x-amazon-apigateway-auth type", [
 /** aws.apigatewayv2.Api `protocolType`. */
 export const V2_PROTOCOL = securityEnum("protocolType of an aws.apigatewayv2.Api", ["HTTP", "WEBSOCKET"] as const);
 
+/** `Effect` of an IAM policy statement. */
+export const POLICY_EFFECT = securityEnum("Effect of an IAM policy statement", ["ALLOW", "DENY"] as const);
+
 /** Integration types through which API Gateway invokes a Lambda function (with a Lambda `uri`). */
 export const LAMBDA_INTEGRATION_TYPES: readonly string[] = ["AWS", "AWS_PROXY"];
 
