@@ -212,6 +212,10 @@ export interface BodyOperation {
     auth: OperationAuth;
     /** `x-amazon-apigateway-integration.uri` when it is a string. */
     integrationUri?: string;
+    /** `x-amazon-apigateway-integration.type` as written (undefined when the operation has no integration object). */
+    integrationType?: unknown;
+    /** `x-amazon-apigateway-integration.credentials` is set: API Gateway assumes that role to call the backend. */
+    integrationHasCredentials?: boolean;
 }
 
 /** Every operation of a parsed document with its effective authorization. */
@@ -236,12 +240,15 @@ export function bodyOperations(doc: Readonly<Obj>, apiKind: ApiKind): BodyOperat
             const operation = isObj(op) ? op : {};
             const integration = resolveRef(doc, operation["x-amazon-apigateway-integration"]).value;
             const uri = isObj(integration) && typeof integration.uri === "string" ? integration.uri : undefined;
+            const credentials = isObj(integration) ? integration.credentials : undefined;
             out.push({
                 method,
                 path,
                 key: apiKind === "HTTP" && method === "ANY" && path === "/$default" ? "$default" : `${method} ${path}`,
                 auth: operationAuth(doc, operation, scheme),
                 integrationUri: uri,
+                integrationType: isObj(integration) ? integration.type : undefined,
+                integrationHasCredentials: credentials !== undefined && credentials !== null && credentials !== "",
             });
         }
     }
