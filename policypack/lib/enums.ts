@@ -38,6 +38,9 @@ export const OPENAPI_AUTH_TYPE = securityEnum("x-amazon-apigateway-auth type", [
 /** aws.apigatewayv2.Api `protocolType`. */
 export const V2_PROTOCOL = securityEnum("protocolType of an aws.apigatewayv2.Api", ["HTTP", "WEBSOCKET"] as const);
 
+/** aws.apigatewayv2.Authorizer `authorizerType`. */
+export const V2_AUTHORIZER_TYPE = securityEnum("authorizerType of an aws.apigatewayv2.Authorizer", ["REQUEST", "JWT"] as const);
+
 /** `Effect` of an IAM policy statement. */
 export const POLICY_EFFECT = securityEnum("Effect of an IAM policy statement", ["ALLOW", "DENY"] as const);
 

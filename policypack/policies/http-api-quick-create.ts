@@ -5,7 +5,7 @@
 // route policy or reviewer to see. Messages, the fix and `publicRoutes` matching use that actual route key.
 import { ResourceValidationPolicy, ResourceValidationArgs, ReportViolation } from "@pulumi/policy";
 import { findAllowlistEntry, parseRouteKey } from "../lib/allowlist";
-import { publicRoutesSchema, PublicRouteEntry } from "../lib/config";
+import { publicRoutesSchema, readPublicRoutes } from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { forType, T } from "../lib/types";
 import { asString, isSet, isUnknown, raw } from "../lib/values";
@@ -21,7 +21,7 @@ export const policy: ResourceValidationPolicy = {
         const props = raw(args.props) as Record<string, unknown>;
         // Set at all, even to a value unknown during preview, means quick create.
         if (!isSet(props.target)) return;
-        const publicRoutes = args.getConfig<{ publicRoutes?: PublicRouteEntry[] }>().publicRoutes ?? [];
+        const publicRoutes = readPublicRoutes(args.getConfig<{ publicRoutes?: unknown }>().publicRoutes);
         // Quick create makes the route the Api's `routeKey` names ($default when unset). One unknown during preview
         // matches only resource entries: the first run that knows it decides about route entries.
         const routeKey = isUnknown(props.routeKey) ? undefined : (asString(props.routeKey) ?? "$default");

@@ -22,7 +22,7 @@
 // The policy keeps its name (a public interface) although it now covers every open URL, not only bypasses.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry } from "../lib/allowlist";
-import { PublicRouteEntry, publicRoutesSchema } from "../lib/config";
+import { publicRoutesSchema, readPublicRoutes } from "../lib/config";
 import { LambdaLink, LambdaRef, lambdaLinkFromValue, resolveLambdaProperty, sameFunction } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
@@ -51,7 +51,7 @@ export const policy: StackValidationPolicy = {
         const index = new StackIndex(args.resources);
         const urls = index.ofType(T.lambdaFunctionUrl);
         if (urls.length === 0) return;
-        const publicRoutes = args.getConfig<{ publicRoutes?: PublicRouteEntry[] }>().publicRoutes ?? [];
+        const publicRoutes = readPublicRoutes(args.getConfig<{ publicRoutes?: unknown }>().publicRoutes);
         const { fronted } = frontedFunctions(index);
         const byKey = new Map<string, Fronted[]>();
         for (const f of fronted) {
