@@ -18,6 +18,8 @@ export interface RouteFacts {
     api?: PolicyResource;
     /** Set when the route key or the protocol cannot be determined. */
     unresolved?: string;
+    /** The owning API's protocolType when it is set to a value AWS does not define (lib/enums.ts). */
+    unrecognisedProtocol?: unknown;
 }
 
 export function routeFacts(index: StackIndex, route: PolicyResource): RouteFacts {
@@ -25,15 +27,18 @@ export function routeFacts(index: StackIndex, route: PolicyResource): RouteFacts
     if (isUnknown(props.routeKey)) return { unresolved: "routeKey is unknown" };
     const routeKey = asString(props.routeKey);
     const api = owningApi(index, route);
+    let unrecognisedProtocol: unknown;
     if (api) {
-        const protocol = apiProtocol(api);
-        if (protocol === "HTTP" || protocol === "WEBSOCKET") return { routeKey, protocol, protocolSource: "api", api };
+        const protocol = readEnum(V2_PROTOCOL, (raw(api.props) as Record<string, unknown>).protocolType);
+        if (protocol.kind === "known") return { routeKey, protocol: protocol.value, protocolSource: "api", api };
+        if (protocol.kind === "unrecognised") unrecognisedProtocol = protocol.raw;
     }
     const inferred = protocolFromRouteKey(routeKey);
-    if (inferred) return { routeKey, protocol: inferred, protocolSource: "route key", api };
+    if (inferred) return { routeKey, protocol: inferred, protocolSource: "route key", api, unrecognisedProtocol };
     return {
         routeKey,
         api,
+        unrecognisedProtocol,
         unresolved: `route key ${JSON.stringify(routeKey)} exists on HTTP and WebSocket APIs, and the API's protocolType could not be resolved`,
     };
 }

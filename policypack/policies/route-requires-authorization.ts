@@ -21,7 +21,7 @@ import {
     remediationTarget,
 } from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
-import { unrecognisedText, V2_AUTHORIZATION } from "../lib/enums";
+import { unrecognisedText, V2_AUTHORIZATION, V2_PROTOCOL } from "../lib/enums";
 import { authorizationType, knownAuthorization, protocolFromRouteKey, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
@@ -50,6 +50,12 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
                 continue;
             }
             const type = auth.kind === "known" ? auth.value : undefined;
+            if (type === "NONE" && facts.unresolved && facts.unrecognisedProtocol !== undefined) {
+                // Not a doubt about unknown values: the API's protocol is one AWS does not define, so no reading of it
+                // makes this open route safe.
+                reportViolation(unrecognisedProtocolMessage(route.name, route.urn, facts.routeKey ?? route.name, facts.api?.name ?? "", facts.unrecognisedProtocol), route.urn);
+                continue;
+            }
             if (facts.unresolved || type === undefined) {
                 if (type !== undefined && type !== "NONE") continue; // protected whatever the protocol
                 unverified.push(`${route.urn}: ${facts.unresolved ?? "authorizationType is unknown"}`);
@@ -118,5 +124,14 @@ function unrecognisedMessage(resourceName: string, urn: string, routeKey: string
         why: "Whether and how API Gateway would protect the route cannot be told from a value it does not define, so it is not accepted as protection.",
         urn,
         fix: `new aws.apigatewayv2.Route(${q(resourceName)}, {\n    // ...\n    authorizationType: "JWT", // or "AWS_IAM", or "CUSTOM" with a Lambda authorizer; "NONE" only for allowlisted routes\n    authorizerId: jwtAuthorizer.id,\n});`,
+    });
+}
+
+function unrecognisedProtocolMessage(resourceName: string, urn: string, routeKey: string, apiName: string, value: unknown): string {
+    return formatFinding({
+        problem: `Route ${q(routeKey)} has authorization NONE, and its API ${q(apiName)} has protocolType ${unrecognisedText(V2_PROTOCOL, value)}.`,
+        why: "Whether the route must be authorized depends on the protocol, and no protocol AWS defines makes an open $default route safe to assume.",
+        urn,
+        fix: `new aws.apigatewayv2.Api(${q(apiName)}, { protocolType: "HTTP" }); // or "WEBSOCKET"\nnew aws.apigatewayv2.Route(${q(resourceName)}, {\n    // ...\n    authorizationType: "JWT", // or "AWS_IAM"/"CUSTOM" with an authorizer\n});`,
     });
 }

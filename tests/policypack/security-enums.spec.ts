@@ -68,6 +68,17 @@ describe("security enums (issue 13 item 3)", () => {
         assert.deepEqual(findings(result, { policy: "apigw-authorizer-wiring", level: "mandatory" }), []);
     });
 
+    it("v2 protocolType: an open $default route on an API whose protocolType AWS does not define is a violation, not 'could not verify'", async () => {
+        const s = new StackBuilder();
+        const api = s.add("aws:apigatewayv2/api:Api", "padded", { name: "padded", protocolType: "websocket " }, {}, {});
+        route(s, "default", api, "$default", "NONE");
+        const lower = s.add("aws:apigatewayv2/api:Api", "lower", { name: "lower", protocolType: "websocket", routeSelectionExpression: "$request.body.action" }, {}, {});
+        route(s, "lower-default", lower, "$default", "NONE");
+        const result = await pack.analyze(s);
+        assert.deepEqual(findings(result, { policy: ROUTE }), [`mandatory ${ROUTE} default`]);
+        assert.match(violationsOf(result, ROUTE)[0].message, /Route "\$default" has authorization NONE, and its API "padded" has protocolType "websocket " is not a value AWS defines[^\n]*HTTP, WEBSOCKET/);
+    });
+
     it("REST endpoint types: a value that is not EDGE/REGIONAL/PRIVATE cannot make an open resource policy pass as public", async () => {
         const s = new StackBuilder();
         // "private " would otherwise be judged by the rules for public APIs, which accept a VPC-less Allow with a condition.
