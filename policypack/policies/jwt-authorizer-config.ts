@@ -17,7 +17,7 @@ import { globMatch } from "../lib/allowlist";
 import { readEnum, unrecognisedText, V2_AUTHORIZER_TYPE } from "../lib/enums";
 import { formatFinding, q } from "../lib/messages";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-jwt-authorizer-config";
 

@@ -41,7 +41,7 @@ import { methodPath } from "../lib/rest-paths";
 import { apiProtocol, owningApi, protocolFromRouteKey } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
-import { asString, isSet, isUnknown, raw } from "../lib/values";
+import { asString, isSet, raw } from "../lib/values";
 
 export const name = "apigw-lambda-integration-permission";
 

@@ -17,7 +17,7 @@ import { policySources, restApiPoliciesByApi, restrictsCallers } from "../lib/re
 import { knownAuthorization } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
-import { asString, CouldNotVerify, raw } from "../lib/values";
+import { CouldNotVerify, raw } from "../lib/values";
 
 export const name = "apigw-resource-policy-iam";
 
