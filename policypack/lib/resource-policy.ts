@@ -130,8 +130,11 @@ export function judgeDocument(statements: readonly PolicyStatement[], isPrivate:
     for (const [a, d] of denied) if (d === "unknown") unknown = `whether a Deny covers ${describeStatement(a)} depends on values not known yet`;
     const invokeAllows = statements.filter((s) => s.effect === "Allow" && statementCoversAction(s, INVOKE) && denied.get(s) === false);
 
+    // A NotPrincipal Allow is only harmless when the Deny takes away every action it grants, not just Invoke.
+    const fullyDenied = (s: PolicyStatement) =>
+        denied.get(s) === true && s.actions !== undefined && blanketDenies.some((d) => denyCovers(d, s) === true && s.actions!.every((a) => statementCoversAction(d, a)));
     for (const s of statements) {
-        if (s.effect === "Allow" && s.notPrincipal && denied.get(s) === false) {
+        if (s.effect === "Allow" && s.notPrincipal && !fullyDenied(s)) {
             problems.push(`${describeStatement(s)} allows with NotPrincipal, which grants every principal except the ones listed`);
         }
     }

@@ -47,8 +47,10 @@ describe("verdicts that agree with AWS (issue 13 item 5)", () => {
             restApiOfType(s, "oneAccount", "REGIONAL", { policy: JSON.stringify(policyDoc(allowAnyone(), denyEveryone({ Principal: { AWS: "arn:aws:iam::210987654321:root" } }))) });
             // An Effect that is not Allow or Deny (IAM defines no other) is not read as a Deny: the document is invalid.
             restApiOfType(s, "paddedEffect", "REGIONAL", { policy: JSON.stringify(policyDoc(allowAnyone(), denyEveryone({ Effect: " Deny" }))) });
+            // A NotPrincipal Allow of more than the denied action keeps granting the rest.
+            restApiOfType(s, "notPrincipalWider", "REGIONAL", { policy: JSON.stringify(policyDoc({ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" }, Action: ["execute-api:Invoke", "execute-api:InvalidateCache"], Resource: "*" }, denyEveryone({ Resource: "*" }))) });
             const result = await pack.analyze(s);
-            assert.deepEqual(findings(result, { policy: RESOURCE_POLICY }), ["ipDeny", "oneAccount", "otherAction", "paddedEffect", "partial", "tlsDeny"].map((n) => `mandatory ${RESOURCE_POLICY} ${n}`));
+            assert.deepEqual(findings(result, { policy: RESOURCE_POLICY }), ["ipDeny", "notPrincipalWider", "oneAccount", "otherAction", "paddedEffect", "partial", "tlsDeny"].map((n) => `mandatory ${RESOURCE_POLICY} ${n}`));
             const padded = violationsOf(result, RESOURCE_POLICY).find((v) => v.urn.endsWith("::paddedEffect"))!;
             assert.match(padded.message, /statement #2: Effect " Deny" is not a value AWS defines for the Effect of an IAM policy statement; accepted values \(any letter case\): ALLOW, DENY/);
         });
