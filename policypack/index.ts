@@ -1,6 +1,7 @@
 // authguard: a CrossGuard policy pack that rejects unauthenticated, mis-wired or over-exposed AWS API Gateway
 // endpoints. One module per policy in ./policies; shared helpers in ./lib. Policy names are a public interface.
 import { PolicyPack } from "@pulumi/policy";
+import { withStrictConfig } from "./lib/strict-config";
 import * as apiKeyHygiene from "./policies/api-key-hygiene";
 import * as authorizerCacheSafety from "./policies/authorizer-cache-safety";
 import * as authorizerWiring from "./policies/authorizer-wiring";
@@ -20,6 +21,7 @@ import * as resourcePolicy from "./policies/resource-policy";
 import * as resourcePolicyIam from "./policies/resource-policy-iam";
 import * as routeRequiresAuthorization from "./policies/route-requires-authorization";
 
+// Every policy rejects settings its configSchema does not declare (lib/strict-config.ts).
 export const policies = [
     methodRequiresAuthorization.policy,
     routeRequiresAuthorization.policy,
@@ -39,6 +41,6 @@ export const policies = [
     authorizerWiring.policy,
     jwtAuthorizerConfig.policy,
     authorizerCacheSafety.policy,
-];
+].map(withStrictConfig);
 
 new PolicyPack("authguard", { policies });

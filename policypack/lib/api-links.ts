@@ -9,6 +9,7 @@
 // dependency therefore means "not set by the program" (the AWS default applies); an unknown that depends on another
 // resource is a value the program set from an output and that is not known yet.
 import { PolicyResource } from "@pulumi/policy";
+import { readEnum, REST_ENDPOINT_TYPE } from "./enums";
 import { StackIndex, apiIdFromExecutionArn } from "./stack-index";
 import { T } from "./types";
 import { asString, isUnknown, raw } from "./values";
@@ -61,8 +62,11 @@ export function linkedApi(
     return api && types.includes(api.type) ? api : undefined;
 }
 
-/** A REST API's endpoint types (upper case); EDGE when the program set none; `unknown` when set from an unknown value. */
-export function restEndpointTypes(api: PolicyResource): string[] | "unknown" {
+/**
+ * A REST API's endpoint types, each one API Gateway defines (lib/enums.ts); EDGE when the program set none; `unknown`
+ * when set from an unknown value; `unrecognised` with the first value that is not an endpoint type.
+ */
+export function restEndpointTypes(api: PolicyResource): string[] | "unknown" | { unrecognised: unknown } {
     const setting = programSetting(api, "endpointConfiguration");
     if (setting.state === "unknown") return "unknown";
     if (setting.state === "unset") return ["EDGE"];
@@ -70,7 +74,12 @@ export function restEndpointTypes(api: PolicyResource): string[] | "unknown" {
     const types = config?.types;
     if (isUnknown(types)) return (api.propertyDependencies.endpointConfiguration ?? []).length > 0 ? "unknown" : ["EDGE"];
     const list = Array.isArray(types) ? types : types === undefined || types === null ? [] : [types];
-    if (list.some(isUnknown)) return "unknown";
-    const names = list.filter((t): t is string => typeof t === "string").map((t) => t.toUpperCase());
+    const names: string[] = [];
+    for (const t of list) {
+        const v = readEnum(REST_ENDPOINT_TYPE, t);
+        if (v.kind === "unknown") return "unknown";
+        if (v.kind === "unrecognised") return { unrecognised: v.raw };
+        names.push(v.value);
+    }
     return names.length > 0 ? names : ["EDGE"];
 }

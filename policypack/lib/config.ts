@@ -64,10 +64,22 @@ export function endpointAuthSchema(extra: PolicyConfigSchema["properties"] = {})
     };
 }
 
+/**
+ * The `publicRoutes` entries as plain records of their own string fields. The CLI validates entries against the
+ * schema above; reading only own properties keeps an entry from inheriting `route` or `resource` from anywhere.
+ */
+export function readPublicRoutes(value: unknown): PublicRouteEntry[] {
+    if (!Array.isArray(value)) return [];
+    const own = (o: object, k: string) => (Object.hasOwn(o, k) && typeof (o as Record<string, unknown>)[k] === "string" ? ((o as Record<string, unknown>)[k] as string) : undefined);
+    return value
+        .filter((e): e is object => e !== null && typeof e === "object" && !Array.isArray(e))
+        .map((e) => ({ route: own(e, "route"), resource: own(e, "resource"), reason: own(e, "reason") ?? "" }));
+}
+
 /** Reads the shared settings with their defaults (the engine fills defaults too; direct calls may not). */
 export function readEndpointAuthConfig(config: Partial<EndpointAuthConfig>): EndpointAuthConfig {
     return {
-        publicRoutes: config.publicRoutes ?? [],
+        publicRoutes: readPublicRoutes(config.publicRoutes),
         exemptCorsPreflight: config.exemptCorsPreflight ?? true,
         allowApiKeyOnly: config.allowApiKeyOnly ?? false,
     };

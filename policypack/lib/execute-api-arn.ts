@@ -47,7 +47,10 @@ export function openScope(pattern: string): { region: boolean; account: boolean;
     const text = (i: number) => (i === 5 ? (fields[5] ?? "").split("/")[0] : fields[i] ?? "");
     const spanFrom = parts.length >= 6 ? Infinity : fields.findIndex((f) => f.includes("*"));
     if (spanFrom < 0) return { region: false, account: false, apiId: false, notExecuteApi: true };
-    const fixed = (i: number, want: string) => i >= spanFrom || globMatch(text(i), want);
+    // At the field where a spanning `*` starts, only the text before it is literal: it must begin the wanted value
+    // (`undefined*/*` cannot match `arn:…`, however much the `*` spans).
+    const fixed = (i: number, want: string) =>
+        i > spanFrom || (i === spanFrom ? want.startsWith(text(i).split(/[*?]/)[0]) : globMatch(text(i), want));
     const open = (i: number) => i >= spanFrom || hasWildcard(text(i));
     return { region: open(3), account: open(4), apiId: open(5), notExecuteApi: !(fixed(0, "arn") && fixed(2, "execute-api")) };
 }

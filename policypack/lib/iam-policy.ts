@@ -2,6 +2,7 @@
 // or an object (a body's `x-amazon-apigateway-policy`, `aws.iam.getPolicyDocument` output parsed back, a literal),
 // with `Statement` a single statement or an array, and every element that may be a string or a list given either
 // way. Keys are matched case-insensitively (`Effect`/`effect`), as are condition keys (IAM treats them so).
+import { POLICY_EFFECT, readEnum, unrecognisedText } from "./enums";
 import { globMatch } from "./execute-api-arn";
 import { containsUnknown, isUnknown } from "./values";
 
@@ -84,15 +85,16 @@ function parseStatement(value: unknown, index: number): PolicyStatement | string
     if (value === null || typeof value !== "object" || Array.isArray(value)) return "a statement must be an object";
     const s = value as Record<string, unknown>;
     const effectRaw = field(s, "Effect");
-    const effect = typeof effectRaw === "string" ? effectRaw.trim().toLowerCase() : undefined;
-    if (effect !== "allow" && effect !== "deny") return `Effect must be "Allow" or "Deny", got ${JSON.stringify(effectRaw)}`;
+    const effectRead = readEnum(POLICY_EFFECT, effectRaw);
+    if (effectRead.kind !== "known") return `Effect ${unrecognisedText(POLICY_EFFECT, effectRaw)}`;
+    const effect = effectRead.value;
     const sid = field(s, "Sid");
     const principal = field(s, "Principal");
     const notPrincipal = field(s, "NotPrincipal");
     return {
         index,
         sid: typeof sid === "string" && sid !== "" ? sid : undefined,
-        effect: effect === "allow" ? "Allow" : "Deny",
+        effect: effect === "ALLOW" ? "Allow" : "Deny",
         principal: principal === undefined ? undefined : parsePrincipal(principal),
         notPrincipal: notPrincipal === undefined ? undefined : parsePrincipal(notPrincipal),
         actions: strings(field(s, "Action")),
@@ -152,7 +154,7 @@ function strings(value: unknown): string[] | undefined {
 }
 
 function field(obj: Record<string, unknown>, name: string): unknown {
-    if (name in obj) return obj[name];
+    if (Object.hasOwn(obj, name)) return obj[name];
     const lower = name.toLowerCase();
     for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
     return undefined;

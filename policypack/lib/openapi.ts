@@ -3,10 +3,11 @@
 // resource, so the pack must read the body to know which operations are open.
 //
 // What protects an operation (REST and HTTP APIs):
-//   - `x-amazon-apigateway-auth: { type: AWS_IAM }` on the operation (case-insensitive);
+//   - `x-amazon-apigateway-auth: { type: AWS_IAM }` on the operation (case-insensitive; a type other than NONE or
+//     AWS_IAM makes the operation open, see lib/enums.ts);
 //   - an effective `security` requirement (the operation's, else the root's; `security: []` means none) naming a
 //     scheme that is an API Gateway authorizer (`x-amazon-apigateway-authorizer` of type token, request,
-//     cognito_user_pools or jwt) or IAM (`x-amazon-apigateway-authtype: awsSigv4`, or any `aws`-prefixed authtype).
+//     cognito_user_pools or jwt) or IAM (`x-amazon-apigateway-authtype: awsSigv4`, in any case).
 // API Gateway applies every scheme an operation names (an authorizer plus `apiKeyRequired` for an api-key scheme),
 // so one authorizing scheme anywhere in the operation's requirements protects it. A scheme that only declares an
 // API key counts only under `allowApiKeyOnly`, and never on HTTP APIs (they have no API keys). On REST APIs a Lambda
@@ -18,6 +19,7 @@
 import { parse as parseYaml } from "yaml";
 import { findAllowlistEntry } from "./allowlist";
 import { EndpointAuthConfig } from "./config";
+import { OPENAPI_AUTH_TYPE, readEnum, unrecognisedText } from "./enums";
 import { containsUnknown, isUnknown } from "./values";
 
 export type ApiKind = "REST" | "HTTP";
@@ -107,7 +109,7 @@ function resolveRef(doc: Readonly<Obj>, value: unknown): { value?: unknown; erro
         let target: unknown = doc;
         for (const part of ref.slice(2).split("/")) {
             const key = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
-            target = isObj(target) ? target[key] : Array.isArray(target) ? target[Number(key)] : undefined;
+            target = isObj(target) ? ownValue(target, key) : Array.isArray(target) && /^\d+$/.test(key) ? target[Number(key)] : undefined;
         }
         if (target === undefined) return { error: `$ref ${JSON.stringify(ref)} does not resolve` };
         current = target;
@@ -127,12 +129,17 @@ export interface SchemeInfo {
 }
 
 function schemeObject(doc: Readonly<Obj>, name: string): unknown {
-    const defs = doc.securityDefinitions;
-    if (isObj(defs) && name in defs) return defs[name];
-    const components = doc.components;
-    const schemes = isObj(components) ? components.securitySchemes : undefined;
-    if (isObj(schemes) && name in schemes) return schemes[name];
+    const defs = ownValue(doc, "securityDefinitions");
+    if (isObj(defs) && Object.hasOwn(defs, name)) return defs[name];
+    const components = ownValue(doc, "components");
+    const schemes = isObj(components) ? ownValue(components, "securitySchemes") : undefined;
+    if (isObj(schemes) && Object.hasOwn(schemes, name)) return schemes[name];
     return undefined;
+}
+
+/** `obj[key]` only when it is the object's own: a scheme or $ref named `constructor` or `__proto__` is a plain name. */
+function ownValue(obj: Readonly<Obj>, key: string): unknown {
+    return Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 /** What a named security scheme is to API Gateway. */
@@ -169,7 +176,8 @@ function classifyScheme(doc: Readonly<Obj>, name: string, apiKind: ApiKind): Sch
         }
         return { name, kind: "unsupported", authorizes: false, detail: `scheme "${name}" has an authorizer of unknown type ${JSON.stringify(authorizer.type)}` };
     }
-    if (authtype !== undefined && authtype.startsWith("aws")) return { name, kind: "iam", authorizes: true };
+    // `awsSigv4` is the only authtype API Gateway reads as IAM; any other spelling is not an authorizer.
+    if (authtype === "awssigv4") return { name, kind: "iam", authorizes: true };
     const type = typeof scheme.type === "string" ? scheme.type.toLowerCase() : "";
     if (type === "apikey" && authtype === undefined) {
         if (apiKind === "HTTP") return { name, kind: "unsupported", authorizes: false, detail: `scheme "${name}" is an API key, which HTTP APIs do not support` };
@@ -204,6 +212,10 @@ export interface BodyOperation {
     auth: OperationAuth;
     /** `x-amazon-apigateway-integration.uri` when it is a string. */
     integrationUri?: string;
+    /** `x-amazon-apigateway-integration.type` as written (undefined when the operation has no integration object). */
+    integrationType?: unknown;
+    /** `x-amazon-apigateway-integration.credentials` is set: API Gateway assumes that role to call the backend. */
+    integrationHasCredentials?: boolean;
 }
 
 /** Every operation of a parsed document with its effective authorization. */
@@ -228,12 +240,15 @@ export function bodyOperations(doc: Readonly<Obj>, apiKind: ApiKind): BodyOperat
             const operation = isObj(op) ? op : {};
             const integration = resolveRef(doc, operation["x-amazon-apigateway-integration"]).value;
             const uri = isObj(integration) && typeof integration.uri === "string" ? integration.uri : undefined;
+            const credentials = isObj(integration) ? integration.credentials : undefined;
             out.push({
                 method,
                 path,
                 key: apiKind === "HTTP" && method === "ANY" && path === "/$default" ? "$default" : `${method} ${path}`,
                 auth: operationAuth(doc, operation, scheme),
                 integrationUri: uri,
+                integrationType: isObj(integration) ? integration.type : undefined,
+                integrationHasCredentials: credentials !== undefined && credentials !== null && credentials !== "",
             });
         }
     }
@@ -242,7 +257,8 @@ export function bodyOperations(doc: Readonly<Obj>, apiKind: ApiKind): BodyOperat
 
 function operationAuth(doc: Readonly<Obj>, op: Obj, scheme: (name: string) => SchemeInfo): OperationAuth {
     const ext = resolveRef(doc, op["x-amazon-apigateway-auth"]).value;
-    const extType = isObj(ext) && typeof ext.type === "string" ? ext.type.trim().toUpperCase() : undefined;
+    const extRead = isObj(ext) && ext.type !== undefined ? readEnum(OPENAPI_AUTH_TYPE, ext.type) : undefined;
+    const extType = extRead?.kind === "known" ? extRead.value : undefined;
     const own = op.security !== undefined;
     const security = own ? op.security : doc.security;
     const named: SchemeInfo[] = [];
@@ -263,6 +279,9 @@ function operationAuth(doc: Readonly<Obj>, op: Obj, scheme: (name: string) => Sc
     }
     const authorizing = named.filter((s) => s.authorizes);
     const apiKeyRequired = named.some((s) => s.kind === "apiKey");
+    if (extRead?.kind === "unrecognised") {
+        return { kind: "none", apiKeyRequired, schemes: authorizing, reason: `x-amazon-apigateway-auth type ${unrecognisedText(OPENAPI_AUTH_TYPE, extRead.raw)}` };
+    }
     if (extType === "NONE") {
         return { kind: "none", apiKeyRequired, schemes: authorizing, reason: "x-amazon-apigateway-auth sets type NONE" };
     }

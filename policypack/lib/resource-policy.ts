@@ -10,6 +10,8 @@
 //   - a condition restricts callers when it tests something about them (source VPC/endpoint, IP, account, org,
 //     principal) and is not an `...IfExists` positive match (which passes when the key is absent). Conditions on
 //     transport, time, user agent or referer do not restrict who calls;
+//   - an explicit Deny wins over any Allow, as in IAM: an Allow whose Resource an unconditional Deny to anyone (for
+//     execute-api:Invoke) covers grants nothing and is not judged;
 //   - an Allow to anyone without a restricting condition is neutralised by a Deny to anyone, for the same action,
 //     with a negated restricting condition (`StringNotEquals aws:SourceVpce`, `NotIpAddress aws:SourceIp`) whose
 //     Resource covers the Allow's: the "allow all, deny unless" pattern AWS and SAM generate.
@@ -115,11 +117,24 @@ function denyCovers(deny: PolicyStatement, allow: PolicyStatement): boolean | "u
 export function judgeDocument(statements: readonly PolicyStatement[], isPrivate: boolean): { problems: string[]; unknown?: string } {
     const problems: string[] = [];
     let unknown: string | undefined;
-    const invokeAllows = statements.filter((s) => s.effect === "Allow" && statementCoversAction(s, INVOKE));
     const invokeDenies = statements.filter((s) => s.effect === "Deny" && statementCoversAction(s, INVOKE));
-
+    // IAM evaluates an explicit Deny before any Allow: an Allow whose whole scope an unconditional Deny to everyone
+    // covers grants nothing, so it is neither too broad nor in need of a condition.
+    const blanketDenies = invokeDenies.filter((d) => toAnyone(d) && d.conditions.length === 0);
+    const denied = new Map<PolicyStatement, boolean | "unknown">();
     for (const s of statements) {
-        if (s.effect === "Allow" && s.notPrincipal) {
+        if (s.effect !== "Allow") continue;
+        const cover = blanketDenies.map((d) => denyCovers(d, s));
+        denied.set(s, cover.includes(true) ? true : cover.includes("unknown") ? "unknown" : false);
+    }
+    for (const [a, d] of denied) if (d === "unknown") unknown = `whether a Deny covers ${describeStatement(a)} depends on values not known yet`;
+    const invokeAllows = statements.filter((s) => s.effect === "Allow" && statementCoversAction(s, INVOKE) && denied.get(s) === false);
+
+    // A NotPrincipal Allow is only harmless when the Deny takes away every action it grants, not just Invoke.
+    const fullyDenied = (s: PolicyStatement) =>
+        denied.get(s) === true && s.actions !== undefined && blanketDenies.some((d) => denyCovers(d, s) === true && s.actions!.every((a) => statementCoversAction(d, a)));
+    for (const s of statements) {
+        if (s.effect === "Allow" && s.notPrincipal && !fullyDenied(s)) {
             problems.push(`${describeStatement(s)} allows with NotPrincipal, which grants every principal except the ones listed`);
         }
     }
@@ -167,8 +182,11 @@ export function judgeDocument(statements: readonly PolicyStatement[], isPrivate:
 export function restrictsCallers(statements: readonly PolicyStatement[]): boolean {
     const allows = statements.filter((s) => s.effect === "Allow" && statementCoversAction(s, INVOKE));
     if (allows.length === 0) return false;
-    const denies = statements.filter((s) => s.effect === "Deny" && toAnyone(s) && statementCoversAction(s, INVOKE) && negatedRestriction(s));
+    const invokeDenies = statements.filter((s) => s.effect === "Deny" && toAnyone(s) && statementCoversAction(s, INVOKE));
+    const blanket = invokeDenies.filter((d) => d.conditions.length === 0);
+    const denies = invokeDenies.filter((d) => negatedRestriction(d));
     return allows.every((a) => {
+        if (blanket.some((d) => denyCovers(d, a) === true)) return true; // nobody gets through this Allow
         if (a.notPrincipal) return false;
         if (!toAnyone(a) || positiveRestriction(a)) return true;
         return denies.some((d) => denyCovers(d, a) === true);

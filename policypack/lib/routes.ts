@@ -2,6 +2,7 @@
 // what "protected" means (HTTP: every route; WebSocket: only $connect carries authorization).
 import { PolicyResource } from "@pulumi/policy";
 import { parseRouteKey } from "./allowlist";
+import { EnumValue, FUNCTION_URL_AUTHORIZATION, readEnum, REST_AUTHORIZATION, V2_AUTHORIZATION, V2_PROTOCOL } from "./enums";
 import { StackIndex } from "./stack-index";
 import { T } from "./types";
 import { asString, isUnknown, raw } from "./values";
@@ -17,6 +18,8 @@ export interface RouteFacts {
     api?: PolicyResource;
     /** Set when the route key or the protocol cannot be determined. */
     unresolved?: string;
+    /** The owning API's protocolType when it is set to a value AWS does not define (lib/enums.ts). */
+    unrecognisedProtocol?: unknown;
 }
 
 export function routeFacts(index: StackIndex, route: PolicyResource): RouteFacts {
@@ -24,15 +27,18 @@ export function routeFacts(index: StackIndex, route: PolicyResource): RouteFacts
     if (isUnknown(props.routeKey)) return { unresolved: "routeKey is unknown" };
     const routeKey = asString(props.routeKey);
     const api = owningApi(index, route);
+    let unrecognisedProtocol: unknown;
     if (api) {
-        const protocol = apiProtocol(api);
-        if (protocol === "HTTP" || protocol === "WEBSOCKET") return { routeKey, protocol, protocolSource: "api", api };
+        const protocol = readEnum(V2_PROTOCOL, (raw(api.props) as Record<string, unknown>).protocolType);
+        if (protocol.kind === "known") return { routeKey, protocol: protocol.value, protocolSource: "api", api };
+        if (protocol.kind === "unrecognised") unrecognisedProtocol = protocol.raw;
     }
     const inferred = protocolFromRouteKey(routeKey);
-    if (inferred) return { routeKey, protocol: inferred, protocolSource: "route key", api };
+    if (inferred) return { routeKey, protocol: inferred, protocolSource: "route key", api, unrecognisedProtocol };
     return {
         routeKey,
         api,
+        unrecognisedProtocol,
         unresolved: `route key ${JSON.stringify(routeKey)} exists on HTTP and WebSocket APIs, and the API's protocolType could not be resolved`,
     };
 }
@@ -53,15 +59,22 @@ export function owningApi(index: StackIndex, resource: PolicyResource): PolicyRe
 }
 
 /**
- * The authorization type as API Gateway applies it (upper case), undefined while unknown: missing means NONE.
- * `property`: `authorizationType` on routes (and function URLs), `authorization` on REST methods.
+ * The authorization type of a route (`authorizationType`), a REST method (`authorization`) or a function URL
+ * (`authorizationType`), read against the values AWS defines (lib/enums.ts): missing means NONE.
  */
-export function authorizationType(props: Record<string, unknown>, property: "authorizationType" | "authorization" = "authorizationType"): string | undefined {
-    if (isUnknown(props[property])) return undefined;
-    return (asString(props[property]) ?? "NONE").toUpperCase();
+export function authorizationType(props: Record<string, unknown>, kind: "route" | "method" | "function-url" = "route"): EnumValue<string> {
+    if (kind === "method") return readEnum(REST_AUTHORIZATION, props.authorization, "NONE");
+    return readEnum(kind === "route" ? V2_AUTHORIZATION : FUNCTION_URL_AUTHORIZATION, props.authorizationType, "NONE");
 }
 
-/** An API's protocolType (HTTP or WEBSOCKET, upper case) when it is known. */
-export function apiProtocol(api: PolicyResource): string | undefined {
-    return asString((raw(api.props) as Record<string, unknown>).protocolType)?.toUpperCase();
+/** The authorization type when it is known and one AWS defines; undefined while unknown or unrecognised. */
+export function knownAuthorization(props: Record<string, unknown>, kind: "route" | "method" | "function-url" = "route"): string | undefined {
+    const v = authorizationType(props, kind);
+    return v.kind === "known" ? v.value : undefined;
+}
+
+/** An API's protocolType (HTTP or WEBSOCKET) when it is known and one AWS defines. */
+export function apiProtocol(api: PolicyResource): Protocol | undefined {
+    const v = readEnum(V2_PROTOCOL, (raw(api.props) as Record<string, unknown>).protocolType);
+    return v.kind === "known" ? v.value : undefined;
 }

@@ -18,7 +18,7 @@ import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPo
 import { linkedAuthorizer } from "../lib/authorizers";
 import { apiOf } from "../lib/invoke-permission";
 import { formatFinding, q } from "../lib/messages";
-import { apiProtocol, owningApi } from "../lib/routes";
+import { apiProtocol, knownAuthorization, owningApi } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
 import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
@@ -137,7 +137,7 @@ function endpointsByAuthorizer(index: StackIndex): Map<string, Endpoint[]> {
         list.push({ label, scopes });
     };
     for (const m of index.ofType(T.method)) {
-        const type = asString((raw(m.props) as Record<string, unknown>).authorization)?.toUpperCase();
+        const type = knownAuthorization(raw(m.props) as Record<string, unknown>, "method");
         if (type === "CUSTOM") add(m, [T.authorizer], `method ${q(m.name)}`);
     }
     for (const r of index.ofType(T.v2Route)) {

@@ -9,10 +9,14 @@
 //   AWS_IAM or NONE with an authorizerId: the authorizer is ignored, and the code reads as if it were applied.
 // The authorizer is found through the `authorizerId` dependency (preview) or its known id (update). An authorizer
 // that cannot be found (an id from outside the stack, an unknown value with no dependency) is reported as
-// "could not verify" (advisory). WebSocket routes other than $connect are left to apigw-ineffective-route-auth,
-// and so are authorization scopes on methods and routes whose type ignores them (advisory).
+// "could not verify" (advisory). An OPTIONS method or route with NONE and a leftover authorizerId is a CORS
+// preflight, exempt as in the endpoint policies while `exemptCorsPreflight` (default true) is set. WebSocket routes
+// other than $connect are left to apigw-ineffective-route-auth, and so are authorization scopes on methods and routes
+// whose type ignores them (advisory). A type that is not one API Gateway defines is the endpoint policies' finding.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { parseRouteKey } from "../lib/allowlist";
 import { AuthorizerLink, linkedAuthorizer } from "../lib/authorizers";
+import { exemptCorsPreflightSchema } from "../lib/config";
 import { apiOf } from "../lib/invoke-permission";
 import { Judgement, reportJudgements } from "../lib/judgement";
 import { identifier } from "../lib/lambda";
@@ -29,18 +33,21 @@ export const policy: StackValidationPolicy = {
     description:
         "A method's or route's authorization type and its authorizer must agree (CUSTOM ⇒ Lambda authorizer, COGNITO_USER_POOLS ⇒ Cognito, JWT ⇒ JWT), on the same API; AWS_IAM and NONE take no authorizer.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: {} },
+    configSchema: { properties: { exemptCorsPreflight: exemptCorsPreflightSchema } },
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const index = new StackIndex(args.resources);
-        const judge = (r: PolicyResource) => (r.type === T.method ? judgeMethod(index, r) : judgeRoute(index, r));
+        const exemptPreflight = args.getConfig<{ exemptCorsPreflight?: boolean }>().exemptCorsPreflight ?? true;
+        const judge = (r: PolicyResource) => (r.type === T.method ? judgeMethod(index, r, exemptPreflight) : judgeRoute(index, r, exemptPreflight));
         reportJudgements([...index.ofType(T.method), ...index.ofType(T.v2Route)], (r) => r.urn, judge, reportViolation);
     },
 };
 
-function judgeMethod(index: StackIndex, method: PolicyResource): Judgement {
+function judgeMethod(index: StackIndex, method: PolicyResource, exemptPreflight: boolean): Judgement {
     const props = raw(method.props) as Record<string, unknown>;
-    const type = authorizationType(props, "authorization");
-    if (type === undefined) return { kind: "unknown", reason: "authorization is unknown during preview" };
+    const auth = authorizationType(props, "method");
+    if (auth.kind === "unknown") return { kind: "unknown", reason: "authorization is unknown during preview" };
+    if (auth.kind === "unrecognised") return { kind: "ok" }; // apigw-method-requires-authorization reports it
+    const type = auth.value;
     const link = linkedAuthorizer(index, method, [T.authorizer]);
     const api = apiOf(index, method);
     const what = `Method ${q(method.name)}${api ? ` of REST API ${q(api.name)}` : ""}`;
@@ -48,9 +55,11 @@ function judgeMethod(index: StackIndex, method: PolicyResource): Judgement {
 
     if (type === "AWS_IAM" || type === "NONE") {
         if (link.kind === "none") return { kind: "ok" };
+        // A CORS preflight is open by design (the endpoint policies exempt it the same way): a leftover authorizerId
+        // misleads no one about its protection.
+        if (type === "NONE" && exemptPreflight && asString(props.httpMethod)?.toUpperCase() === "OPTIONS") return { kind: "ok" };
         return ignoredAuthorizer(what, type, method.urn, code(`    authorization: "CUSTOM", // or "COGNITO_USER_POOLS", matching the authorizer\n    authorizerId: authorizer.id,`), link);
     }
-    if (type !== "CUSTOM" && type !== "COGNITO_USER_POOLS") return { kind: "ok" }; // unknown types are rejected by AWS itself
     const wanted = type === "CUSTOM" ? "a TOKEN or REQUEST (Lambda) authorizer" : "a COGNITO_USER_POOLS authorizer";
     if (link.kind === "none") {
         return violation(
@@ -91,10 +100,12 @@ function judgeMethod(index: StackIndex, method: PolicyResource): Judgement {
     return { kind: "ok" };
 }
 
-function judgeRoute(index: StackIndex, route: PolicyResource): Judgement {
+function judgeRoute(index: StackIndex, route: PolicyResource, exemptPreflight: boolean): Judgement {
     const props = raw(route.props) as Record<string, unknown>;
-    const type = authorizationType(props);
-    if (type === undefined) return { kind: "unknown", reason: "authorizationType is unknown during preview" };
+    const auth = authorizationType(props);
+    if (auth.kind === "unknown") return { kind: "unknown", reason: "authorizationType is unknown during preview" };
+    if (auth.kind === "unrecognised") return { kind: "ok" }; // apigw-route-requires-authorization reports it
+    const type = auth.value;
     const facts = routeFacts(index, route);
     // Authorization on WebSocket routes other than $connect is apigw-ineffective-route-auth's finding.
     if (facts.protocol === "WEBSOCKET" && facts.routeKey !== "$connect") return { kind: "ok" };
@@ -105,9 +116,9 @@ function judgeRoute(index: StackIndex, route: PolicyResource): Judgement {
 
     if (type === "AWS_IAM" || type === "NONE") {
         if (link.kind === "none") return { kind: "ok" };
+        if (type === "NONE" && exemptPreflight && parseRouteKey(facts.routeKey ?? "")?.method === "OPTIONS") return { kind: "ok" };
         return ignoredAuthorizer(what, type, route.urn, code(`    authorizationType: "JWT", // or "CUSTOM", matching the authorizer\n    authorizerId: authorizer.id,`), link);
     }
-    if (type !== "JWT" && type !== "CUSTOM") return { kind: "ok" };
     const wanted = type === "JWT" ? "a JWT authorizer" : "a REQUEST (Lambda) authorizer";
     if (link.kind === "none") {
         return violation(

@@ -8,7 +8,7 @@
 // authorizer lets through (added with the cross-resource policies, issue 4).
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { formatFinding, q } from "../lib/messages";
-import { authorizationType, routeFacts } from "../lib/routes";
+import { knownAuthorization, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
 import { isSet, raw } from "../lib/values";
@@ -25,7 +25,7 @@ export const policy: StackValidationPolicy = {
         for (const route of index.ofType(T.v2Route)) {
             const facts = routeFacts(index, route);
             const props = raw(route.props) as Record<string, unknown>;
-            const type = authorizationType(props);
+            const type = knownAuthorization(props);
             if (facts.protocol !== "WEBSOCKET" || facts.routeKey === "$connect") {
                 ignoredScopes(route, type, "JWT", `Route ${q(facts.routeKey ?? route.name)}`, reportViolation);
                 continue;
@@ -47,7 +47,7 @@ export const policy: StackValidationPolicy = {
             );
         }
         for (const method of index.ofType(T.method)) {
-            const type = authorizationType(raw(method.props) as Record<string, unknown>, "authorization");
+            const type = knownAuthorization(raw(method.props) as Record<string, unknown>, "method");
             ignoredScopes(method, type, "COGNITO_USER_POOLS", `Method ${q(method.name)}`, reportViolation);
         }
     },

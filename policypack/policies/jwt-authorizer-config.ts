@@ -14,9 +14,10 @@
 // issuer interpolated from a user pool id) is reported as "could not verify" (advisory) and checked when known.
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { globMatch } from "../lib/allowlist";
+import { readEnum, unrecognisedText, V2_AUTHORIZER_TYPE } from "../lib/enums";
 import { formatFinding, q } from "../lib/messages";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { CouldNotVerify, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-jwt-authorizer-config";
 
@@ -42,7 +43,20 @@ export const policy: ResourceValidationPolicy = {
     validateResource: forType(T.v2Authorizer, (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const props = raw(args.props) as Record<string, unknown>;
         if (isUnknown(props.authorizerType)) throw new CouldNotVerify([`${args.urn}: authorizerType is unknown during preview`]);
-        if (asString(props.authorizerType)?.toUpperCase() !== "JWT") return;
+        const type = readEnum(V2_AUTHORIZER_TYPE, props.authorizerType);
+        if (type.kind === "unrecognised") {
+            // It might be meant as JWT: its issuer and audiences would then go unchecked, so it is not skipped.
+            reportViolation(
+                formatFinding({
+                    problem: `Authorizer ${q(args.name)} has authorizerType ${unrecognisedText(V2_AUTHORIZER_TYPE, type.raw)}.`,
+                    why: "Which checks API Gateway would apply cannot be told from a type it does not define, so its configuration cannot be judged.",
+                    urn: args.urn,
+                    fix: `new aws.apigatewayv2.Authorizer(${q(args.name)}, {\n    // ...\n    authorizerType: "JWT", // or "REQUEST" for a Lambda authorizer\n});`,
+                }),
+            );
+            return;
+        }
+        if (type.kind !== "known" || type.value !== "JWT") return;
         const config = args.getConfig<Config>();
         const unverified: string[] = [];
         const problems: string[] = [];

@@ -1,10 +1,13 @@
 // lambda-function-url-bypass
 //
-// An authorizer only protects the paths that go through API Gateway. A Lambda function behind an authorized route
-// that also has a function URL (aws.lambda.FunctionUrl) with `authorizationType: "NONE"` can be called directly at
-// https://<id>.lambda-url.<region>.on.aws, skipping the authorizer, the resource policy, throttling and any WAF in
-// front of the API. (A NONE URL also needs a lambda:InvokeFunctionUrl permission for "*" to answer; that permission
-// may be added outside the stack or later, so the URL itself is the finding.)
+// A Lambda function URL (aws.lambda.FunctionUrl) with `authorizationType: "NONE"` is a public HTTPS endpoint,
+// https://<id>.lambda-url.<region>.on.aws, that answers without credentials: the same hole an open API Gateway route
+// is, so every such URL is a violation unless allowlisted with a reason. When the function is also behind an
+// authorized API Gateway route, the message says so: the URL then also skips that API's authorizer, resource policy,
+// throttling and any WAF. (A NONE URL also needs a lambda:InvokeFunctionUrl permission for "*" to answer; that
+// permission may be added outside the stack or later, so the URL itself is the finding.) An authorizationType that
+// is not one Lambda defines (NONE, AWS_IAM; lib/enums.ts) is a violation too; one unknown during preview is listed as
+// "could not verify".
 //
 // "Behind an authorized route": the function is the Lambda integration of
 //   - a REST Method whose authorization is not NONE (the Integration is matched to its Method by property
@@ -16,17 +19,19 @@
 // Functions are resolved with lib/lambda.ts (dependency on the Function or Alias in preview; names and ARNs when
 // known); a URL on any qualifier of the function counts. A URL that is deliberately public can be allowlisted with
 // a `publicRoutes` entry naming the FunctionUrl resource (`{ "resource": "<name or URN glob>", "reason": ... }`).
+// The policy keeps its name (a public interface) although it now covers every open URL, not only bypasses.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry } from "../lib/allowlist";
-import { PublicRouteEntry, publicRoutesSchema } from "../lib/config";
-import { LambdaLink, LambdaRef, lambdaLinkFromValue, refFromAlias, refFromFunction, resolveLambdaProperty, sameFunction } from "../lib/lambda";
+import { publicRoutesSchema, readPublicRoutes } from "../lib/config";
+import { LambdaLink, LambdaRef, lambdaLinkFromValue, resolveLambdaProperty, sameFunction } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
-import { apiProtocol, authorizationType, routeFacts } from "../lib/routes";
+import { FUNCTION_URL_AUTHORIZATION, unrecognisedText } from "../lib/enums";
+import { apiProtocol, authorizationType, knownAuthorization, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { asString, CouldNotVerify, raw } from "../lib/values";
 
 export const name = "lambda-function-url-bypass";
 
@@ -39,15 +44,15 @@ interface Fronted {
 export const policy: StackValidationPolicy = {
     name,
     description:
-        "A Lambda function behind an authorized API Gateway route must not also have a function URL with authorizationType NONE, which bypasses the authorizer.",
+        "Lambda function URLs must not have authorizationType NONE (a public, unauthenticated endpoint; behind an authorized API it also bypasses the authorizer), unless allowlisted.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { publicRoutes: publicRoutesSchema } },
     validateStack: forType(T.lambdaFunctionUrl, (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const index = new StackIndex(args.resources);
         const urls = index.ofType(T.lambdaFunctionUrl);
         if (urls.length === 0) return;
-        const publicRoutes = args.getConfig<{ publicRoutes?: PublicRouteEntry[] }>().publicRoutes ?? [];
-        const { fronted, maybeFronted } = frontedFunctions(index);
+        const publicRoutes = readPublicRoutes(args.getConfig<{ publicRoutes?: unknown }>().publicRoutes);
+        const { fronted } = frontedFunctions(index);
         const byKey = new Map<string, Fronted[]>();
         for (const f of fronted) {
             let list = byKey.get(f.ref.key);
@@ -56,38 +61,28 @@ export const policy: StackValidationPolicy = {
         }
         const unverified: string[] = [];
         for (const url of urls) {
-            const props = raw(url.props) as Record<string, unknown>;
-            const auth = isUnknown(props.authorizationType) ? undefined : (asString(props.authorizationType) ?? "").toUpperCase();
-            if (auth !== undefined && auth !== "NONE") continue;
+            const auth = authorizationType(raw(url.props) as Record<string, unknown>, "function-url");
+            if (auth.kind === "unrecognised") {
+                reportViolation(unrecognisedMessage(url, auth.raw), url.urn);
+                continue;
+            }
+            if (auth.kind === "known" && auth.value !== "NONE") continue;
             if (findAllowlistEntry(publicRoutes, { name: url.name, urn: url.urn })) continue;
+            if (auth.kind === "unknown") {
+                unverified.push(`${url.urn}: authorizationType is unknown during preview; with NONE the URL is a public endpoint`);
+                continue;
+            }
             const link = resolveLambdaProperty(index, url, "functionName", "function");
-            if (link.kind !== "lambda") {
-                if (fronted.length > 0) unverified.push(`${url.urn}: its function could not be resolved (${reasonOf(link)})`);
-                continue;
-            }
-            const hit = (byKey.get(link.ref.key) ?? []).find((f) => sameFunction(f.ref, link.ref) === "yes");
-            if (!hit) {
-                if (maybeFronted.has(link.ref.key)) unverified.push(`${url.urn}: ${maybeFronted.get(link.ref.key)}`);
-                continue;
-            }
-            if (auth === undefined) {
-                unverified.push(`${url.urn}: authorizationType is unknown during preview, and ${link.ref.label} ${hit.via}`);
-                continue;
-            }
-            reportViolation(message(url, link.ref, hit), url.urn);
+            const hit = link.kind === "lambda" ? (byKey.get(link.ref.key) ?? []).find((f) => sameFunction(f.ref, link.ref) === "yes") : undefined;
+            reportViolation(message(url, link, hit), url.urn);
         }
         if (unverified.length > 0) throw new CouldNotVerify(unverified);
     }),
 };
 
-function reasonOf(link: LambdaLink): string {
-    return link.kind === "unknown" ? link.reason : link.kind === "not-lambda" ? link.what : "";
-}
-
-/** Functions behind authorized routes, and functions whose routes cannot be judged during preview (key → reason). */
-function frontedFunctions(index: StackIndex): { fronted: Fronted[]; maybeFronted: Map<string, string> } {
+/** Functions behind authorized routes (to say so in the message). */
+function frontedFunctions(index: StackIndex): { fronted: Fronted[] } {
     const fronted: Fronted[] = [];
-    const maybeFronted = new Map<string, string>();
     const add = (link: LambdaLink, via: string) => {
         if (link.kind === "lambda") fronted.push({ ref: link.ref, via });
     };
@@ -111,7 +106,7 @@ function frontedFunctions(index: StackIndex): { fronted: Fronted[]; maybeFronted
             index.dependenciesOf(integration, "httpMethod", [T.method])[0] ?? methods.get(methodKey(integration, "restApi", "resourceId", props.httpMethod) ?? "");
         if (!method) continue;
         const mProps = raw(method.props) as Record<string, unknown>;
-        const authorization = authorizationType(mProps, "authorization");
+        const authorization = knownAuthorization(mProps, "method");
         if (authorization === undefined || authorization === "NONE") continue;
         const path = methodPath(index, method);
         const verb = (asString(mProps.httpMethod) ?? "?").toUpperCase();
@@ -120,7 +115,7 @@ function frontedFunctions(index: StackIndex): { fronted: Fronted[]; maybeFronted
 
     // API Gateway v2 routes → integrations. WebSocket: every route counts once $connect is authorized.
     const wsAuthorized = new Set<string>();
-    const routes = index.ofType(T.v2Route).map((route) => ({ route, facts: routeFacts(index, route), type: authorizationType(raw(route.props) as Record<string, unknown>) }));
+    const routes = index.ofType(T.v2Route).map((route) => ({ route, facts: routeFacts(index, route), type: knownAuthorization(raw(route.props) as Record<string, unknown>) }));
     for (const { facts, type } of routes) {
         if (facts.protocol === "WEBSOCKET" && facts.routeKey === "$connect" && facts.api && type !== undefined && type !== "NONE") wsAuthorized.add(facts.api.urn);
     }
@@ -143,35 +138,48 @@ function frontedFunctions(index: StackIndex): { fronted: Fronted[]; maybeFronted
         const kind = api.type === T.restApi ? "REST" : "HTTP";
         if (kind === "HTTP" && apiProtocol(api) === "WEBSOCKET") continue;
         const body = parseOpenApiBody(props.body);
-        if (body.status === "unknown") {
-            for (const fn of index.dependenciesOf(api, "body", [T.lambdaFunction, T.lambdaAlias])) {
-                const key = fn.type === T.lambdaAlias ? refFromAlias(index, fn).key : refFromFunction(fn, null, "dependency").key;
-                maybeFronted.set(key, `the OpenAPI body of ${kind} API ${q(api.name)} that may route to it with authorization is unknown during preview`);
-            }
-            continue;
-        }
         if (body.status !== "ok") continue;
         for (const op of bodyOperations(body.doc, kind)) {
             if ((op.auth.kind !== "authorizer" && op.auth.kind !== "iam") || !op.integrationUri) continue;
             add(lambdaLinkFromValue(index, op.integrationUri, kind === "REST" ? "invoke-uri" : "integration-uri"), `serves ${op.key} of ${kind} API ${q(api.name)}'s OpenAPI body with ${op.auth.kind === "iam" ? "IAM" : "authorizer"} protection`);
         }
     }
-    return { fronted, maybeFronted };
+    return { fronted };
 }
 
-function message(url: PolicyResource, fn: LambdaRef, hit: Fronted): string {
+function message(url: PolicyResource, link: LambdaLink, hit: Fronted | undefined): string {
+    const fn = link.kind === "lambda" ? link.ref : undefined;
+    const label = fn ? fn.label : "its function";
     return formatFinding({
-        problem: `Function URL ${q(url.name)} of ${fn.label} has authorization NONE, while the same function ${hit.via}.`,
-        why: "Anyone who finds the function URL calls the handler directly and skips the API's authorizer, resource policy, throttling and WAF.",
+        problem: hit
+            ? `Function URL ${q(url.name)} of ${label} has authorization NONE, while the same function ${hit.via}.`
+            : `Function URL ${q(url.name)} of ${label} has authorization NONE: it is a public HTTPS endpoint that needs no credentials.`,
+        why: hit
+            ? "Anyone who finds the function URL calls the handler directly and skips the API's authorizer, resource policy, throttling and WAF."
+            : "Anyone who finds https://<url-id>.lambda-url.<region>.on.aws can invoke the function without authenticating.",
         urn: url.urn,
         fix:
             `// remove the function URL, or require IAM (SigV4) on it:\n` +
             `new aws.lambda.FunctionUrl(${q(url.name)}, {\n` +
-            `    functionName: ${fn.code},\n` +
+            `    functionName: ${fn ? fn.code : "fn.name"},\n` +
             `    authorizationType: "AWS_IAM",\n` +
             `});`,
-        alternative:
-            `if the URL is deliberately public, allowlist it (--policy-pack-config):\n` +
-            `{ "${name}": { "publicRoutes": [{ "resource": ${q(url.name)}, "reason": "<why it is public>" }] } }`,
+        alternative: allowlistText(url),
+    });
+}
+
+function allowlistText(url: PolicyResource): string {
+    return (
+        `if the URL is deliberately public, allowlist it (--policy-pack-config):\n` +
+        `{ "${name}": { "publicRoutes": [{ "resource": ${q(url.name)}, "reason": "<why it is public>" }] } }`
+    );
+}
+
+function unrecognisedMessage(url: PolicyResource, value: unknown): string {
+    return formatFinding({
+        problem: `Function URL ${q(url.name)} has authorizationType ${unrecognisedText(FUNCTION_URL_AUTHORIZATION, value)}.`,
+        why: "A value Lambda does not define cannot be taken for IAM authentication, and a function URL without it is public.",
+        urn: url.urn,
+        fix: `new aws.lambda.FunctionUrl(${q(url.name)}, {\n    // ...\n    authorizationType: "AWS_IAM", // or "NONE", allowlisted with a reason if it is deliberately public\n});`,
     });
 }

@@ -6,6 +6,9 @@
 // configure resources in their account to invoke your Lambda function"). Stage, method and path wildcards are fine:
 // they stay inside one API. `sourceAccount` alone is not enough either: it still admits every API in that account.
 //
+// A sourceArn that cannot match any execute-api ARN at all (`undefined*/*` from an output that no longer exists,
+// an S3 ARN) is reported as what it is: it covers nothing, and Lambda rejects or ignores it.
+//
 // Unlike peers (Pulumi's premium pack flags account principals and accepts `arn:aws:execute-api:*:*:*`), permissions
 // for account, organization or other service principals are not judged here. A `*` principal allowed to invoke with
 // no sourceArn, sourceAccount or principalOrgId is flagged too: anyone with AWS credentials can call the function.
@@ -82,7 +85,10 @@ export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "val
         if (isUnknown(sourceArn)) return; // judged by validateStack, which sees what the value is built from
         if (typeof sourceArn !== "string") return;
         const scope = openScope(sourceArn);
-        if (scope.notExecuteApi) return; // names no API at all: API Gateway can never use it (the invoke-permission policies say so)
+        if (scope.notExecuteApi) {
+            reportViolation(notExecuteApiMessage(args.name, args.urn, sourceArn, fnCode));
+            return;
+        }
         const open = [scope.region && "region", scope.account && "account", scope.apiId && "API id"].filter((x): x is string => !!x);
         if (open.length === 0) return;
         reportViolation(
@@ -113,6 +119,19 @@ function validateUnknownSourceArns(args: StackValidationArgs, _report: ReportVio
         unverified.push(`${permission.urn}: sourceArn is unknown during preview and is not built from an API Gateway resource of this stack`);
     }
     if (unverified.length > 0) throw new CouldNotVerify(unverified);
+}
+
+/** A sourceArn that cannot match any ARN API Gateway presents: say what it is instead of describing wildcards. */
+function notExecuteApiMessage(resourceName: string, urn: string, sourceArn: string, fn: { label: string; code: string }): string {
+    const what = /^arn:/i.test(sourceArn) ? "an ARN, but not an execute-api ARN" : "not an ARN at all";
+    return formatFinding({
+        problem: `Lambda permission ${q(resourceName)} for ${fn.label} has sourceArn ${q(sourceArn)}, which is ${what}.`,
+        why:
+            "It matches no request API Gateway makes, so the permission lets no API invoke the function; Lambda rejects or ignores such a value " +
+            "(often an interpolation of an output that no longer exists, such as `${api.executionArn}` on the wrong object).",
+        urn,
+        fix: fixCode(resourceName, fn.code),
+    });
 }
 
 function fixCode(resourceName: string, fn: string): string {

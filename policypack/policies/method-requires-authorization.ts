@@ -22,6 +22,7 @@ import {
 import { Judgement, reportJudgements } from "../lib/judgement";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { methodPath, owningRestApi } from "../lib/rest-paths";
+import { REST_AUTHORIZATION, unrecognisedText } from "../lib/enums";
 import { authorizationType } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
@@ -35,7 +36,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
     name,
     description: "REST API methods (aws.apigateway.Method) must require authorization: IAM, a Cognito user pool or a Lambda authorizer.",
     enforcementLevel: "mandatory",
-    configSchema: endpointAuthSchema(remediationSchema(["AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"], "methods")),
+    configSchema: endpointAuthSchema(remediationSchema(REST_AUTHORIZATION.values.filter((t) => t !== "NONE"), "methods")),
     validateStack: forType(T.method, (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const index = new StackIndex(args.resources);
@@ -45,8 +46,8 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         const config = readConfig(args.getConfig<Partial<Config>>());
         const props = raw(args.props) as Record<string, unknown>;
         const httpMethod = asString(props.httpMethod)?.toUpperCase();
-        const authorization = asString(props.authorization);
-        if (httpMethod === undefined || authorization === undefined || authorization.toUpperCase() !== "NONE") return undefined;
+        const authorization = authorizationType(props, "method");
+        if (httpMethod === undefined || authorization.kind !== "known" || authorization.value !== "NONE") return undefined;
         if (httpMethod === "OPTIONS" && config.exemptCorsPreflight) return undefined;
         if (props.apiKeyRequired === true && config.allowApiKeyOnly) return undefined;
         // In Remediate we see one resource, not its path: stay away from anything an allowlist entry could cover.
@@ -67,11 +68,12 @@ function readConfig(raw: Partial<Config>): Config {
 
 function judgeMethod(index: StackIndex, method: PolicyResource, config: EndpointAuthConfig): Judgement {
     const props = raw(method.props) as Record<string, unknown>;
-    if (isUnknown(props.httpMethod)) return { kind: "unknown", reason: "httpMethod is unknown" };
-    const authorization = authorizationType(props, "authorization");
-    if (authorization === undefined) return { kind: "unknown", reason: "authorization is unknown" };
-    if (authorization !== "NONE") return { kind: "ok" };
+    const authorization = authorizationType(props, "method");
     const httpMethod = (asString(props.httpMethod) ?? "").toUpperCase();
+    if (authorization.kind === "unrecognised") return unrecognisedAuthorization(index, method, httpMethod, authorization.raw);
+    if (isUnknown(props.httpMethod)) return { kind: "unknown", reason: "httpMethod is unknown" };
+    if (authorization.kind === "unknown") return { kind: "unknown", reason: "authorization is unknown" };
+    if (authorization.value !== "NONE") return { kind: "ok" };
     if (httpMethod === "OPTIONS" && config.exemptCorsPreflight) return { kind: "ok" };
     if (props.apiKeyRequired === true && config.allowApiKeyOnly) return { kind: "ok" };
 
@@ -95,6 +97,25 @@ function judgeMethod(index: StackIndex, method: PolicyResource, config: Endpoint
                 `    authorization: "AWS_IAM", // or "COGNITO_USER_POOLS" / "CUSTOM" with authorizerId: authorizer.id\n` +
                 `});`,
             alternative: allowlistHint(name, path ? `${httpMethod} ${path}` : `${httpMethod} /your/path`),
+        }),
+    };
+}
+
+/** A value that is not one of API Gateway's: never taken for protection, whatever the allowlist says about the path. */
+function unrecognisedAuthorization(index: StackIndex, method: PolicyResource, httpMethod: string, value: unknown): Judgement {
+    const path = methodPath(index, method);
+    const api = owningRestApi(index, method);
+    return {
+        kind: "violation",
+        message: formatFinding({
+            problem: `Method ${httpMethod || "(method unknown)"} ${path ?? "(path unknown)"}${api ? ` on REST API ${q(api.name)}` : ""} has authorization ${unrecognisedText(REST_AUTHORIZATION, value)}.`,
+            why: "Whether and how API Gateway would protect the method cannot be told from a value it does not define, so it is not accepted as protection.",
+            urn: method.urn,
+            fix:
+                `new aws.apigateway.Method(${q(method.name)}, {\n` +
+                `    // ...\n` +
+                `    authorization: "AWS_IAM", // or "COGNITO_USER_POOLS" / "CUSTOM" with authorizerId, or "NONE" (then allowlist it)\n` +
+                `});`,
         }),
     };
 }

@@ -14,9 +14,10 @@ import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { policySources, restApiPoliciesByApi, restrictsCallers } from "../lib/resource-policy";
+import { knownAuthorization } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { T } from "../lib/types";
-import { asString, CouldNotVerify, raw } from "../lib/values";
+import { CouldNotVerify, raw } from "../lib/values";
 
 export const name = "apigw-resource-policy-iam";
 
@@ -46,7 +47,7 @@ export const policy: StackValidationPolicy = {
         };
         for (const m of index.ofType(T.method)) {
             const props = raw(m.props) as Record<string, unknown>;
-            if (asString(props.authorization)?.toUpperCase() !== "AWS_IAM") continue;
+            if (knownAuthorization(props, "method") !== "AWS_IAM") continue;
             const api = linkedApi(index, ids, m, "restApi", [T.restApi]);
             if (api && api !== "unknown") note(api, `Method ${q(m.name)}`);
         }

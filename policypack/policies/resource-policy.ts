@@ -18,6 +18,7 @@
 // apigw-resource-policy-iam (one policy has one enforcement level).
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { ApiIds, restEndpointTypes } from "../lib/api-links";
+import { REST_ENDPOINT_TYPE, unrecognisedText } from "../lib/enums";
 import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { judgeDocument, policySources, restApiPoliciesByApi } from "../lib/resource-policy";
@@ -41,6 +42,10 @@ export const policy: StackValidationPolicy = {
             const types = restEndpointTypes(api);
             if (types === "unknown") {
                 unverified.push(`${api.urn}: endpointConfiguration is unknown, so whether the API is PRIVATE is not known`);
+                continue;
+            }
+            if (!Array.isArray(types)) {
+                reportViolation(unrecognisedEndpointMessage(api, types.unrecognised), api.urn);
                 continue;
             }
             const isPrivate = types.includes("PRIVATE");
@@ -110,5 +115,14 @@ function tooBroadMessage(where: string, problems: string[], isPrivate: boolean, 
         why: `${why}\n${problems.map((p) => `  - ${p}`).join("\n")}`,
         urn: resource.urn,
         fix: policyCode(api, isPrivate),
+    });
+}
+
+function unrecognisedEndpointMessage(api: PolicyResource, value: unknown): string {
+    return formatFinding({
+        problem: `REST API ${q(api.name)} has endpoint type ${unrecognisedText(REST_ENDPOINT_TYPE, value)}.`,
+        why: "Whether the API is PRIVATE decides what its resource policy must limit, and a value API Gateway does not define settles neither.",
+        urn: api.urn,
+        fix: `new aws.apigateway.RestApi(${q(api.name)}, {\n    // ...\n    endpointConfiguration: { types: "REGIONAL" }, // or "EDGE", or "PRIVATE" with a resource policy naming your VPC endpoints\n});`,
     });
 }

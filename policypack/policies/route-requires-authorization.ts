@@ -21,7 +21,8 @@ import {
     remediationTarget,
 } from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
-import { authorizationType, protocolFromRouteKey, routeFacts } from "../lib/routes";
+import { unrecognisedText, V2_AUTHORIZATION, V2_PROTOCOL } from "../lib/enums";
+import { authorizationType, knownAuthorization, protocolFromRouteKey, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
 import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, raw } from "../lib/values";
@@ -35,7 +36,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
     description:
         "API Gateway v2 routes (aws.apigatewayv2.Route) must require authorization: every HTTP API route, and $connect on WebSocket APIs.",
     enforcementLevel: "mandatory",
-    configSchema: endpointAuthSchema(remediationSchema(["AWS_IAM", "CUSTOM", "JWT"], "routes")),
+    configSchema: endpointAuthSchema(remediationSchema(V2_AUTHORIZATION.values.filter((t) => t !== "NONE"), "routes")),
     validateStack: forType(T.v2Route, (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const index = new StackIndex(args.resources);
@@ -43,7 +44,18 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         for (const route of index.ofType(T.v2Route)) {
             const props = raw(route.props) as Record<string, unknown>;
             const facts = routeFacts(index, route);
-            const type = authorizationType(props);
+            const auth = authorizationType(props);
+            if (auth.kind === "unrecognised") {
+                reportViolation(unrecognisedMessage(route.name, route.urn, facts.routeKey ?? route.name, auth.raw), route.urn);
+                continue;
+            }
+            const type = auth.kind === "known" ? auth.value : undefined;
+            if (type === "NONE" && facts.unresolved && facts.unrecognisedProtocol !== undefined) {
+                // Not a doubt about unknown values: the API's protocol is one AWS does not define, so no reading of it
+                // makes this open route safe.
+                reportViolation(unrecognisedProtocolMessage(route.name, route.urn, facts.routeKey ?? route.name, facts.api?.name ?? "", facts.unrecognisedProtocol), route.urn);
+                continue;
+            }
             if (facts.unresolved || type === undefined) {
                 if (type !== undefined && type !== "NONE") continue; // protected whatever the protocol
                 unverified.push(`${route.urn}: ${facts.unresolved ?? "authorizationType is unknown"}`);
@@ -62,7 +74,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         const props = raw(args.props) as Record<string, unknown>;
         const routeKey = asString(props.routeKey);
         const protocol = protocolFromRouteKey(routeKey);
-        if (routeKey === undefined || protocol === undefined || authorizationType(props) !== "NONE") return undefined;
+        if (routeKey === undefined || protocol === undefined || knownAuthorization(props) !== "NONE") return undefined;
         if (!needsAuthorization(protocol, routeKey, config)) return undefined;
         const parsed = parseRouteKey(routeKey);
         if (findAllowlistEntry(config.publicRoutes, { method: parsed?.method, path: parsed?.path, routeKey, name: args.name, urn: args.urn })) {
@@ -103,5 +115,23 @@ function openRouteMessage(resourceName: string, urn: string, routeKey: string, p
         urn,
         fix,
         alternative: allowlistHint(name, routeKey),
+    });
+}
+
+function unrecognisedMessage(resourceName: string, urn: string, routeKey: string, value: unknown): string {
+    return formatFinding({
+        problem: `Route ${q(routeKey)} has authorizationType ${unrecognisedText(V2_AUTHORIZATION, value)}.`,
+        why: "Whether and how API Gateway would protect the route cannot be told from a value it does not define, so it is not accepted as protection.",
+        urn,
+        fix: `new aws.apigatewayv2.Route(${q(resourceName)}, {\n    // ...\n    authorizationType: "JWT", // or "AWS_IAM", or "CUSTOM" with a Lambda authorizer; "NONE" only for allowlisted routes\n    authorizerId: jwtAuthorizer.id,\n});`,
+    });
+}
+
+function unrecognisedProtocolMessage(resourceName: string, urn: string, routeKey: string, apiName: string, value: unknown): string {
+    return formatFinding({
+        problem: `Route ${q(routeKey)} has authorization NONE, and its API ${q(apiName)} has protocolType ${unrecognisedText(V2_PROTOCOL, value)}.`,
+        why: "Whether the route must be authorized depends on the protocol, and no protocol AWS defines makes an open $default route safe to assume.",
+        urn,
+        fix: `new aws.apigatewayv2.Api(${q(apiName)}, { protocolType: "HTTP" }); // or "WEBSOCKET"\nnew aws.apigatewayv2.Route(${q(resourceName)}, {\n    // ...\n    authorizationType: "JWT", // or "AWS_IAM"/"CUSTOM" with an authorizer\n});`,
     });
 }

@@ -48,20 +48,42 @@ describe(POLICY, () => {
         assert.deepEqual(findings(await pack.analyze(s), { policy: POLICY }), [`mandatory ${POLICY} handler-url`]);
     });
 
-    it("passes an AWS_IAM function URL, a URL on a function only behind open routes, and a URL on another function", async () => {
+    it("passes an AWS_IAM function URL; fails a NONE URL on a function behind no API or only open routes as a public endpoint", async () => {
         const s = new StackBuilder();
         const fn = lambdaFunction(s, "handler");
         restFront(s, fn, "AWS_IAM");
         functionUrl(s, "iam-url", fn, "AWS_IAM");
         const other = lambdaFunction(s, "other");
-        functionUrl(s, "other-url", other, "NONE");
-        assert.deepEqual(findings(await pack.analyze(s), { policy: POLICY }), []);
+        const otherUrl = functionUrl(s, "other-url", other, "NONE");
+        const result = await pack.analyze(s);
+        assert.deepEqual(findings(result, { policy: POLICY }), [`mandatory ${POLICY} other-url`]);
+        const [v] = violationsOf(result, POLICY);
+        assert.match(v.message, /Function URL "other-url" of function "other-1a2b3c4" has authorization NONE: it is a public HTTPS endpoint that needs no credentials\./);
+        assert.ok(v.message.includes(`resource: ${otherUrl.urn}`));
+        assert.match(v.message, /authorizationType: "AWS_IAM"/);
+        assert.match(v.message, /"publicRoutes": \[\{ "resource": "other-url", "reason"/);
+        assert.doesNotMatch(v.message, /while the same function/);
 
         const open = new StackBuilder();
         const openFn = lambdaFunction(open, "handler");
         restFront(open, openFn, "NONE");
         functionUrl(open, "url", openFn, "NONE");
-        assert.deepEqual(findings(await pack.analyze(open), { policy: POLICY }), []);
+        assert.deepEqual(findings(await pack.analyze(open), { policy: POLICY }), [`mandatory ${POLICY} url`]);
+    });
+
+    it("fails a URL whose authorizationType is not one Lambda defines, listing the accepted values; accepts any letter case", async () => {
+        const s = new StackBuilder();
+        const fn = lambdaFunction(s, "handler");
+        for (const [name, value] of [["padded", " none "], ["open", "OPEN"], ["iam-typo", "AWS-IAM"], ["empty", ""]]) functionUrl(s, name, fn, value);
+        functionUrl(s, "lower-iam", fn, "aws_iam");
+        functionUrl(s, "lower-none", fn, "none");
+        const result = await pack.analyze(s);
+        assert.deepEqual(findings(result, { policy: POLICY }), ["empty", "iam-typo", "lower-none", "open", "padded"].map((n) => `mandatory ${POLICY} ${n}`));
+        const padded = violationsOf(result, POLICY).find((v) => v.urn.endsWith("::padded"))!;
+        assert.match(padded.message, /authorizationType " none " is not a value AWS defines for the authorizationType of an aws\.lambda\.FunctionUrl; accepted values \(any letter case\): NONE, AWS_IAM/);
+        // An unrecognised value is not excused by an allowlist entry: the entry is for NONE, which this is not.
+        const config = { [POLICY]: { publicRoutes: [{ resource: "*", reason: "everything is public here" }] } };
+        assert.deepEqual(findings(await pack.analyze(s, { config }), { policy: POLICY }), ["empty", "iam-typo", "open", "padded"].map((n) => `mandatory ${POLICY} ${n}`));
     });
 
     it("follows HTTP API routes with authorization, and every route of a WebSocket API whose $connect is authorized", async () => {
@@ -82,7 +104,7 @@ describe(POLICY, () => {
         assert.match(violationsOf(result, POLICY).find((v) => v.urn.endsWith("chat-url"))!.message, /route "sendmessage" of a WebSocket API whose \$connect is authorized/);
     });
 
-    it("reads OpenAPI bodies: protected operations in an update, 'could not verify' while the body is unknown", async () => {
+    it("reads OpenAPI bodies for the bypass wording; a URL on a function of an unknown body is still a public endpoint", async () => {
         const up = new StackBuilder();
         const fn = lambdaFunction(up, "pets", true);
         const arn = "arn:aws:lambda:us-east-1:123456789012:function:pets-1a2b3c4";
@@ -108,10 +130,11 @@ describe(POLICY, () => {
         const pfn = lambdaFunction(preview, "pets");
         restApiWithBody(preview, "shop", UNKNOWN, {}, { body: pfn });
         functionUrl(preview, "pets-url", pfn, "NONE");
+        // Whether the body routes to it or not, a NONE URL is a public endpoint: reported in the first preview.
         const [p, ...rest] = violationsOf(await pack.analyze(preview), POLICY);
         assert.equal(rest.length, 0);
-        assert.equal(p.enforcementLevel, "advisory");
-        assert.match(p.message, /could not verify 1 resource[\s\S]*pets-url: the OpenAPI body of REST API "shop"/);
+        assert.equal(p.enforcementLevel, "mandatory");
+        assert.match(p.message, /Function URL "pets-url" of function "pets-1a2b3c4" has authorization NONE: it is a public HTTPS endpoint/);
 
         const http = new StackBuilder();
         const hfn = lambdaFunction(http, "h", true);

@@ -1,0 +1,79 @@
+// Every policy accepts only the settings its configSchema declares. The Analyzer protocol carries a policy's schema
+// as `properties` and `required` only (PolicyConfigSchema in analyzer.proto; the CLI validates config against
+// {type: object, properties, required}), so `additionalProperties: false` at the top of a policy's config cannot
+// reach the Pulumi CLI: a typo such as `publicRoute` or `allowedIssuer` would pass its validation and silently switch
+// a restriction off. The pack therefore checks the keys itself, before a policy runs, and fails the run with a
+// typed error naming the policy, the key and the closest valid name. (Nested objects, such as publicRoutes entries,
+// carry `additionalProperties: false` inside `properties`, which the CLI does enforce.)
+//
+// Keys are compared as plain names over the config object's own properties: `constructor`, `toString` or
+// `__proto__` are unknown settings like any other, never looked up on Object.prototype.
+import { Policy, PolicyConfigSchema } from "@pulumi/policy";
+
+export class UnknownPolicySettingError extends Error {
+    readonly code = "AUTHGUARD_UNKNOWN_POLICY_SETTING";
+    constructor(
+        readonly policy: string,
+        readonly keys: string[],
+        readonly valid: string[],
+    ) {
+        super(
+            `policy "${policy}" has no setting ${keys.map((k) => `"${k}"${suggestion(k, valid)}`).join(", ")}; ` +
+                `its settings are ${valid.length > 0 ? valid.map((v) => `"${v}"`).join(", ") : "none"} (and enforcementLevel). ` +
+                `Fix the key in the policy pack config: an unknown setting would otherwise be ignored and weaken the check.`,
+        );
+        this.name = "UnknownPolicySettingError";
+    }
+}
+
+/** The config keys `schema` does not declare (own keys only). */
+export function unknownSettings(schema: PolicyConfigSchema | undefined, config: object): string[] {
+    const declared = schema?.properties ?? {};
+    return Object.keys(config).filter((k) => !Object.hasOwn(declared, k));
+}
+
+/**
+ * The policy with every validation and remediation function first checking the policy's config keys. The type tag
+ * `forType` sets (lib/types.ts) is carried over, so the SDK still skips the policy for other resource types.
+ */
+export function withStrictConfig<P extends Policy>(policy: P): P {
+    const valid = Object.keys(policy.configSchema?.properties ?? {});
+    const check = (args: { getConfig: <T extends object>() => T }) => {
+        const unknown = unknownSettings(policy.configSchema, args.getConfig<object>());
+        if (unknown.length > 0) throw new UnknownPolicySettingError(policy.name, unknown, valid);
+    };
+    const wrapped = { ...policy } as unknown as Record<string, unknown>;
+    for (const key of ["validateResource", "validateStack", "remediateResource"] as const) {
+        const fn = (policy as unknown as Record<string, unknown>)[key];
+        if (typeof fn !== "function") continue;
+        const guarded = function (this: unknown, args: { getConfig: <T extends object>() => T }, ...rest: unknown[]) {
+            check(args);
+            return (fn as (...a: unknown[]) => unknown).call(this, args, ...rest);
+        };
+        const tag = (fn as { __pulumiType?: string }).__pulumiType;
+        if (tag !== undefined) (guarded as unknown as { __pulumiType: string }).__pulumiType = tag;
+        wrapped[key] = guarded;
+    }
+    return wrapped as unknown as P;
+}
+
+/** ` (did you mean "publicRoutes"?)` when a declared name is within a small edit distance. */
+function suggestion(key: string, valid: readonly string[]): string {
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const v of valid) {
+        const d = editDistance(key.toLowerCase(), v.toLowerCase());
+        if (d < bestDistance) [best, bestDistance] = [v, d];
+    }
+    return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? ` (did you mean "${best}"?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = row;
+    }
+    return prev[b.length];
+}
