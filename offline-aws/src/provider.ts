@@ -108,7 +108,7 @@ export function createProviderService(opts: ProviderOptions): Record<string, grp
                 throw new Error(`the offline AWS provider has no subpackage "${req.getSubpackageName()}"`);
             }
             const res = new proto.GetSchemaResponse();
-            res.setSchema(JSON.stringify(packageSchema(opts.version)));
+            res.setSchema(packageSchema(opts.version));
             return res;
         }),
         checkConfig: unary((req: Any) => {

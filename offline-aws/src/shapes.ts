@@ -8,7 +8,8 @@ import { ClassShape, emptyShape, parseClassShape } from "../../runner/program/sd
 const shapes = new Map<string, ClassShape>();
 let sdkDir: string | null | undefined;
 
-function awsSdkDir(): string | null {
+/** The root of the @pulumi/aws package this repository installs, or null when it is missing. */
+export function awsSdkDir(): string | null {
     if (sdkDir === undefined) {
         try {
             sdkDir = path.dirname(require.resolve("@pulumi/aws/package.json", { paths: [__dirname] }));

@@ -1,7 +1,7 @@
 // The property names a generated Pulumi SDK class declares, read from the class's compiled source. Generated
 // classes of every provider follow one pattern: `resourceInputs["arn"] = undefined /*out*/` for output-only
-// properties and `resourceInputs["name"] = args?.name` (or `args ? args.name : undefined`) for inputs. Both the
-// runner (which sees the class) and the offline AWS provider (which reads the class file of @pulumi/aws) use this
+// properties and `resourceInputs["name"] = args?.name` (also `args ? args.name : undefined`,
+// `pulumi.output(args?.name)...`) for inputs. Both the runner (which sees the class) and the offline AWS provider (which reads the class file of @pulumi/aws) use this
 // instead of a schema, which no offline package ships.
 
 export interface ClassShape {
@@ -22,7 +22,7 @@ export function parseClassShape(source: string): ClassShape {
     while ((m = outRe.exec(source)) !== null) {
         shape.outputOnly.add(m[1]);
     }
-    const inRe = /\w+\["([^"]+)"\]\s*=\s*\(?\s*args\s*(?:\?\.|\?\s*args\.|\.)/g;
+    const inRe = /\w+\["([^"]+)"\]\s*=\s*(?:pulumi\.output\()?\(?\s*args\s*(?:\?\.|\?\s*args\.|\.)/g;
     while ((m = inRe.exec(source)) !== null) {
         shape.inputs.add(m[1]);
     }

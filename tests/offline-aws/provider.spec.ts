@@ -262,11 +262,19 @@ describe("offline AWS provider (pulumi-resource-aws over the provider protocol)"
         });
     });
 
-    it("GetSchema names the package and its version", async () => {
+    it("GetSchema derives the package from the installed @pulumi/aws: every resource class, the functions it answers", async () => {
         const p = await start({ env: { AUTHGUARD_OFFLINE_AWS_VERSION: "7.12.0" } });
-        const req = new proto.GetSchemaRequest();
-        const schema = JSON.parse((await p.call("getSchema", req)).getSchema());
+        const schema = JSON.parse((await p.call("getSchema", new proto.GetSchemaRequest())).getSchema());
         assert.strictEqual(schema.name, "aws");
         assert.strictEqual(schema.version, "7.12.0");
+        const fn = schema.resources["aws:lambda/function:Function"];
+        assert.deepStrictEqual(fn.requiredInputs, ["role"]);
+        assert.deepStrictEqual(fn.inputProperties.role, { $ref: "pulumi.json#/Any" });
+        assert.ok(fn.properties.arn && !fn.inputProperties.arn, "arn is an output only");
+        assert.ok(schema.resources["aws:apigatewayv2/route:Route"].inputProperties.authorizationType);
+        assert.ok(schema.provider.inputProperties.region, "provider config");
+        const doc = schema.functions["aws:iam/getPolicyDocument:getPolicyDocument"];
+        assert.ok(doc.inputs.properties.statements && doc.outputs.properties.json);
+        assert.strictEqual(schema.functions["aws:ec2/getVpc:getVpc"], undefined, "functions without an offline answer are left out");
     });
 });
