@@ -42,7 +42,8 @@ export class CliWorkspace {
         readonly env: Record<string, string>,
     ) {}
 
-    static create(extraEnv: Record<string, string> = {}): CliWorkspace {
+    /** `extraPath`: folders of further plugins (language hosts, providers) to find ahead of the engine's. */
+    static create(extraEnv: Record<string, string> = {}, extraPath: string[] = []): CliWorkspace {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-cli-"));
         const home = path.join(dir, "pulumi-home");
         const backend = path.join(dir, "backend");
@@ -53,7 +54,7 @@ export class CliWorkspace {
             if (v !== undefined && !k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_") && !k.startsWith("AWS_")) env[k] = v;
         }
         Object.assign(env, {
-            PATH: [OFFLINE_AWS_BIN, engineBinDir(), process.env.PATH ?? ""].join(path.delimiter),
+            PATH: [OFFLINE_AWS_BIN, ...extraPath, engineBinDir(), process.env.PATH ?? ""].join(path.delimiter),
             PULUMI_HOME: home,
             PULUMI_BACKEND_URL: `file://${backend}`,
             PULUMI_CONFIG_PASSPHRASE: "authguard-tests",

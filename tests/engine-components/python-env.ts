@@ -1,10 +1,12 @@
 // The Python environment the engine runs Python programs with: a virtualenv holding the `pulumi` SDK at the
-// version of this repository's @pulumi/pulumi and `pulumi-aws` at the version of its @pulumi/aws, both from PyPI.
-// It is built once per version pair into a cache outside the repository
-// (`${AUTHGUARD_PYTHON_ENV_DIR:-~/.cache/authguard/python}/pulumi-<v>-aws-<v>`), beside the final directory and
+// version of this repository's @pulumi/pulumi, `pulumi-aws` at the version of its @pulumi/aws, and what SDKs the
+// CLI generates import (`parver`, `semver`) and `wheel` to install them offline, all from PyPI. It is built once per requirement set into a cache
+// outside the repository
+// (`${AUTHGUARD_PYTHON_ENV_DIR:-~/.cache/authguard/python}/pulumi-<v>-aws-<v>-<hash>`), beside the final directory and
 // renamed into place when complete, so an interrupted or concurrent build never leaves a half-installed env.
 // Run it directly to build it ahead of the tests: `npx ts-node tests/engine-components/python-env.ts`.
 import { execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -32,7 +34,9 @@ export interface PythonEnv {
 export function ensurePythonEnv(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): PythonEnv {
     const pulumiVersion = packageVersion("@pulumi/pulumi");
     const awsVersion = packageVersion("@pulumi/aws");
-    const dir = path.join(pythonEnvRoot(), `pulumi-${pulumiVersion}-aws-${awsVersion}`);
+    const requirements = [`pulumi==${pulumiVersion}`, `pulumi-aws==${awsVersion}`, "parver>=0.2.1", "semver>=2.8.1", "wheel"];
+    const key = createHash("sha256").update(requirements.join("\n")).digest("hex").slice(0, 8);
+    const dir = path.join(pythonEnvRoot(), `pulumi-${pulumiVersion}-aws-${awsVersion}-${key}`);
     const env = { dir, python: path.join(dir, "bin", "python"), pulumiVersion, awsVersion };
     if (fs.existsSync(env.python)) {
         return env;
@@ -40,11 +44,11 @@ export function ensurePythonEnv(log: (line: string) => void = (l) => process.std
     fs.mkdirSync(pythonEnvRoot(), { recursive: true });
     const staging = `${dir}.building-${process.pid}`;
     const started = Date.now();
-    log(`python-env: creating ${dir} (pulumi==${pulumiVersion}, pulumi-aws==${awsVersion} from PyPI)`);
+    log(`python-env: creating ${dir} (${requirements.join(" ")} from PyPI)`);
     try {
         const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], timeout: 15 * 60_000 });
         run(process.env.PYTHON || "python3", ["-m", "venv", staging]);
-        run(path.join(staging, "bin", "python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi==${pulumiVersion}`, `pulumi-aws==${awsVersion}`]);
+        run(path.join(staging, "bin", "python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...requirements]);
         try {
             fs.renameSync(staging, dir);
         } catch (err) {
