@@ -6,7 +6,7 @@ import { PropertyMap, PropertyValue, UNKNOWN } from "../../runner/model";
 import { regionOrDefault } from "../../runner/program/cloud";
 import { answerInvoke, defaultInvokeContext } from "../../runner/program/invokes";
 import { RecordEntry } from "./record";
-import { ResourceModel, reveal } from "./resources";
+import { ResourceModel, canonical, reveal } from "./resources";
 import { packageSchema } from "./schema";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
@@ -120,7 +120,7 @@ export function createProviderService(opts: ProviderOptions): Record<string, grp
             const news = mapOf(req.getNews());
             const diffs = [...new Set([...Object.keys(olds), ...Object.keys(news)])]
                 .filter((k) => k !== "version" && !k.startsWith("__"))
-                .filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null))
+                .filter((k) => canonical(olds[k] ?? null) !== canonical(news[k] ?? null))
                 .sort();
             // Another region is another set of resources: the real provider replaces them too.
             return diffResponse(diffs, diffs.filter((k) => k === "region"));

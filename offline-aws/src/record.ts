@@ -5,7 +5,7 @@ import * as fs from "fs";
 import { PropertyMap } from "../../runner/model";
 
 export interface RecordEntry {
-    op: "configure" | "check" | "create" | "update" | "delete" | "read" | "invoke";
+    op: "configure" | "create" | "update" | "delete" | "read" | "invoke";
     urn?: string;
     type?: string;
     token?: string;

@@ -51,7 +51,7 @@ function isAbsent(v: PropertyValue | undefined): boolean {
 }
 
 /** Key-order-independent JSON, so equal maps compare equal. */
-function canonical(v: PropertyValue | undefined): string {
+export function canonical(v: PropertyValue | undefined): string {
     if (v === undefined) {
         return "undefined";
     }

@@ -9,7 +9,7 @@ import { PropertyMap } from "../../runner/model";
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const providerGrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 export const proto = require("@pulumi/pulumi/proto/provider_pb");
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+export const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
 type Any = any;
 /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/model";
-import { Plugin, proto, urnOf } from "./plugin";
+import { Plugin, Struct, proto, urnOf } from "./plugin";
 
 const REPO = path.resolve(__dirname, "../..");
 const REST_API = urnOf("aws:apigateway/restApi:RestApi", "orders");
@@ -82,7 +82,6 @@ describe("offline AWS provider (pulumi-resource-aws over the provider protocol)"
         it("DiffConfig replaces on a region change and updates on other keys", async () => {
             const p = await start();
             const req = new proto.DiffRequest();
-            const { Struct } = require("google-protobuf/google/protobuf/struct_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
             req.setUrn("urn:pulumi:dev::proj::pulumi:providers:aws::default");
             req.setOlds(Struct.fromJavaScript({ region: "us-east-1", version: "7.0.0" }));
             req.setNews(Struct.fromJavaScript({ region: "eu-west-1", version: "7.1.0", profile: "x" }));
@@ -196,7 +195,6 @@ describe("offline AWS provider (pulumi-resource-aws over the provider protocol)"
         it("reads a resource back from its state", async () => {
             const p = await configured("us-east-1");
             const req = new proto.ReadRequest();
-            const { Struct } = require("google-protobuf/google/protobuf/struct_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
             req.setId("abc");
             req.setUrn(HTTP_API);
             req.setProperties(Struct.fromJavaScript({ name: "http", arn: "arn:aws:apigateway:us-east-1::/apis/abc" }));
