@@ -130,3 +130,23 @@ export class CliWorkspace {
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 }
+
+/** The Policies section of each operation in a CLI output (`pulumi up` prints one for its preview and one for its update). */
+export function policiesSections(out: string): string[] {
+    return out
+        .split(/\nPolicies:\n/)
+        .slice(1)
+        .map((s) => s.split(/\n(?:Diagnostics|Outputs|Resources|Duration):/)[0]);
+}
+
+export interface StateResource {
+    urn: string;
+    type: string;
+    outputs?: Record<string, unknown>;
+}
+
+/** The resources of the stack's state (`pulumi stack export`). */
+export async function stateResources(ws: CliWorkspace, program: string): Promise<StateResource[]> {
+    const state = JSON.parse((await ws.ok(["stack", "export"], program)).stdout) as { deployment: { resources: StateResource[] } };
+    return state.deployment.resources;
+}

@@ -12,26 +12,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CliWorkspace, REPO } from "./cli";
+import { CliWorkspace, REPO, policiesSections, stateResources } from "./cli";
 import { ensurePythonEnv } from "./python-env";
 import { ensurePythonHost } from "./python-host";
 
 const POLICY_PACK = path.join(REPO, "policypack");
 const COMPONENTS_PLUGIN = path.join(__dirname, "plugins", "pulumi-resource-authguard-components");
-
-/** The Policies section of one operation's output: from `Policies:` to the next section. */
-function policiesSections(out: string): string[] {
-    return out
-        .split(/\nPolicies:\n/)
-        .slice(1)
-        .map((s) => s.split(/\n(?:Diagnostics|Outputs|Resources|Duration):/)[0]);
-}
-
-interface StateResource {
-    urn: string;
-    type: string;
-    outputs?: Record<string, unknown>;
-}
 
 describe("components from Python under the Pulumi CLI (pulumi package gen-sdk, offline AWS provider)", function () {
     this.timeout(30 * 60_000);
@@ -87,8 +73,8 @@ describe("components from Python under the Pulumi CLI (pulumi package gen-sdk, o
         assert.doesNotMatch(sections[1], /\[(mandatory|advisory)\]/);
 
         // The components' own outputs, as the engine holds them (the schema's camelCase names).
-        const state = JSON.parse((await ws.ok(["stack", "export"], program)).stdout) as { deployment: { resources: StateResource[] } };
-        const component = (type: string) => state.deployment.resources.find((x) => x.type === `authguard-components:index:${type}`)!;
+        const resources = await stateResources(ws, program);
+        const component = (type: string) => resources.find((x) => x.type === `authguard-components:index:${type}`)!;
         assert.deepStrictEqual(component("SecureHttpApi").outputs?.routeAuth, {
             "GET /orders": { kind: "jwt", authorizationType: "JWT", authorizer: "jwt", scopes: ["orders:read"] },
             "POST /orders": { kind: "jwt", authorizationType: "JWT", authorizer: "jwt", scopes: ["orders:write"] },
