@@ -52,6 +52,11 @@ export function awsContext(region: string, account = OFFLINE_ACCOUNT_ID): AwsCon
     return { account, region, partition: partitionOf(region) };
 }
 
+/** The region the AWS provider runs in when its config names none: the AWS environment, then us-east-1. */
+export function regionOrDefault(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+    return configured || env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION;
+}
+
 const LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
 const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const MIXED_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

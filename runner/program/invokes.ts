@@ -6,10 +6,14 @@
 import { DEFAULT_REGION, OFFLINE_ACCOUNT_ID, dnsSuffixOf, partitionOf } from "./cloud";
 
 export class UnknownInvokeError extends Error {
-    constructor(public readonly token: string) {
+    /** `answerer` names who refused: `authguard check` (the runner) or the offline AWS provider plugin. */
+    constructor(
+        public readonly token: string,
+        answerer = "authguard check",
+    ) {
         super(
             `the program called the provider function "${token}", which has no offline answer. ` +
-                `authguard check answers only ${SUPPORTED_INVOKES.map((t) => `"${t}"`).join(", ")}; ` +
+                `${answerer} answers only ${SUPPORTED_INVOKES.map((t) => `"${t}"`).join(", ")}; ` +
                 `look the value up outside the program (e.g. stack config) or guard the call with pulumi.runtime.isDryRun()`,
         );
         this.name = "UnknownInvokeError";
@@ -88,10 +92,10 @@ const ANSWERS: Record<string, Answer> = {
 
 export const SUPPORTED_INVOKES: readonly string[] = Object.keys(ANSWERS).sort();
 
-export function answerInvoke(token: string, inputs: Inputs, ctx: InvokeContext): Record<string, unknown> {
+export function answerInvoke(token: string, inputs: Inputs, ctx: InvokeContext, answerer?: string): Record<string, unknown> {
     const answer = ANSWERS[token];
     if (!answer) {
-        throw new UnknownInvokeError(token);
+        throw new UnknownInvokeError(token, answerer);
     }
     return answer(inputs ?? {}, ctx);
 }

@@ -1,0 +1,220 @@
+// pulumi-language-python for authguard's engine tests: the Go module proxy does not serve Pulumi's own Python
+// language host (ENGINE_READY), so this one, built by build.sh against the CLI's pkg/sdk modules, serves the two
+// LanguageRuntime calls the tests need: GeneratePackage (Pulumi's Python code generator, for `pulumi package
+// gen-sdk --language python`) and Run (the program under the virtualenv's python, through exec.py). Dependencies
+// are never installed by this host: the virtualenv comes from tests/engine-components/python-env.ts.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+//go:embed exec.py
+var execScript []byte
+
+// The Python SDK exits with this code after it has shown the user an actionable message.
+const exitCodeUserActionableMessage = 32
+
+func main() {
+	flag.String("tracing", "", "tracing endpoint (unused)")
+	flag.Parse()
+	h := &host{}
+	if args := flag.Args(); len(args) > 0 {
+		h.engineAddress = args[0]
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	cancel := make(chan bool)
+	go func() { <-ctx.Done(); close(cancel) }()
+	if h.engineAddress != "" {
+		// Exit when the engine goes away, so no host outlives its CLI.
+		if err := rpcutil.Healthcheck(ctx, h.engineAddress, 5*time.Minute, stop); err != nil {
+			cmdutil.Exit(fmt.Errorf("could not start health check: %w", err))
+		}
+	}
+	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: cancel,
+		Init: func(srv *grpc.Server) error {
+			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
+			return nil
+		},
+	})
+	if err != nil {
+		cmdutil.Exit(fmt.Errorf("could not start language host: %w", err))
+	}
+	fmt.Printf("%d\n", handle.Port)
+	if err := <-handle.Done; err != nil {
+		cmdutil.Exit(fmt.Errorf("language host stopped serving: %w", err))
+	}
+}
+
+type host struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	engineAddress string
+}
+
+func (h *host) Handshake(_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
+) (*pulumirpc.LanguageHandshakeResponse, error) {
+	h.engineAddress = req.EngineAddress
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version.Version}, nil
+}
+
+// GetRequiredPackages reports none: plugins are never downloaded in these tests, and the engine loads each
+// provider when its first resource is registered.
+func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest,
+) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// GeneratePackage binds the schema (referenced packages through the engine's schema loader) and writes the
+// Python SDK Pulumi's generator produces.
+func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest,
+) (*pulumirpc.GeneratePackageResponse, error) {
+	loader, err := schema.NewLoaderClient(req.LoaderTarget)
+	if err != nil {
+		return nil, err
+	}
+	defer loader.Close()
+	var spec schema.PackageSpec
+	if err := json.Unmarshal([]byte(req.Schema), &spec); err != nil {
+		return nil, fmt.Errorf("the package schema is not valid JSON: %w", err)
+	}
+	cached := schema.NewCachedLoader(loader)
+	pkg, diags, err := schema.BindSpec(spec, cached, schema.ValidationOptions{AllowDanglingReferences: true})
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		return &pulumirpc.GeneratePackageResponse{Diagnostics: plugin.HclDiagnosticsToRPCDiagnostics(diags)}, nil
+	}
+	files, err := python.GeneratePackage("pulumi-language-python", pkg, req.ExtraFiles, cached)
+	if err != nil {
+		return nil, err
+	}
+	for name, data := range files {
+		target := filepath.Join(req.Directory, name)
+		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(target, data, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return &pulumirpc.GeneratePackageResponse{Diagnostics: plugin.HclDiagnosticsToRPCDiagnostics(diags)}, nil
+}
+
+// pythonOf is the interpreter of the project's `virtualenv` runtime option (relative to the project root).
+func pythonOf(info *pulumirpc.ProgramInfo) (string, error) {
+	venv := ""
+	if info.GetOptions() != nil {
+		if v, ok := info.GetOptions().AsMap()["virtualenv"].(string); ok {
+			venv = v
+		}
+	}
+	if venv == "" {
+		return "", errors.New("this language host runs programs only in a virtualenv: set runtime.options.virtualenv in Pulumi.yaml")
+	}
+	if !filepath.IsAbs(venv) {
+		venv = filepath.Join(info.GetRootDirectory(), venv)
+	}
+	python := filepath.Join(venv, "bin", "python")
+	if _, err := os.Stat(python); err != nil {
+		return "", fmt.Errorf("the virtualenv %s has no bin/python: %w", venv, err)
+	}
+	return python, nil
+}
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	info := req.GetInfo()
+	python, err := pythonOf(info)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	script, err := os.CreateTemp("", "pulumi-python-exec-*.py")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(script.Name())
+	if _, err := script.Write(execScript); err != nil {
+		return nil, err
+	}
+	if err := script.Close(); err != nil {
+		return nil, err
+	}
+	configJSON, err := json.Marshal(req.GetConfig())
+	if err != nil {
+		return nil, err
+	}
+	secretKeys := req.GetConfigSecretKeys()
+	if secretKeys == nil {
+		secretKeys = []string{}
+	}
+	secretKeysJSON, err := json.Marshal(secretKeys)
+	if err != nil {
+		return nil, err
+	}
+	program := info.GetEntryPoint()
+	if !filepath.IsAbs(program) {
+		program = filepath.Join(info.GetProgramDirectory(), program)
+	}
+	args := []string{
+		"-u", script.Name(),
+		"--monitor", req.GetMonitorAddress(),
+		"--engine", h.engineAddress,
+		"--project", req.GetProject(),
+		"--stack", req.GetStack(),
+		"--organization", req.GetOrganization(),
+		"--root-directory", info.GetRootDirectory(),
+		"--pwd", info.GetProgramDirectory(),
+		"--parallel", strconv.Itoa(int(req.GetParallel())),
+		"--dry-run", strconv.FormatBool(req.GetDryRun()),
+		program,
+	}
+	args = append(args, req.GetArgs()...)
+	cmd := exec.CommandContext(ctx, python, args...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 5 * time.Second
+	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+string(configJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
+	cmd.Stdout = struct{ io.Writer }{os.Stdout}
+	cmd.Stderr = struct{ io.Writer }{os.Stderr}
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			if ee.ExitCode() == exitCodeUserActionableMessage {
+				return &pulumirpc.RunResponse{Bail: true}, nil
+			}
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil
+		}
+		return &pulumirpc.RunResponse{Error: "could not run the Python program: " + err.Error()}, nil
+	}
+	return &pulumirpc.RunResponse{}, nil
+}
