@@ -56,7 +56,9 @@ export async function readStackFile(file: string): Promise<StackFile> {
     try {
         doc = JSON.parse(text);
     } catch (e) {
-        const truncated = /end of (JSON )?input/i.test((e as Error).message);
+        // A cut-off file fails at its very end ("Unexpected end of JSON input", or "Unterminated string ... at position <length>").
+        const at = /at position (\d+)/.exec((e as Error).message);
+        const truncated = /end of (JSON )?input/i.test((e as Error).message) || (at !== null && Number(at[1]) >= text.trimEnd().length);
         throw new AuditInputError(
             "INVALID_JSON",
             file,
