@@ -1,7 +1,7 @@
 // `authguard audit <file-or-folder>...`: the command line of the audit (runner/cli.ts dispatches here).
 import * as path from "path";
 import { DEFAULT_PACK_DIR, toolInfo } from "../cli";
-import { displayPath, renderFailureText, renderJson, renderSarif, toJsonFailure, toSarifFailure } from "../report";
+import { displayPath, renderJson, renderSarif, toJsonFailure, toSarifFailure } from "../report";
 import { AuditFormat, AuditSummary, writerFor } from "./report";
 import { AuditRunError, runAudit } from "./run";
 
@@ -16,7 +16,6 @@ Options:
   --policy-pack <dir>          the policy pack to run (default: this repository's policypack/)
   --policy-pack-config <file>  policy config in the Pulumi CLI's JSON format (levels and settings per policy)
   --format text|json|sarif     output format (default text); json: one document; sarif: one run per stack
-  --verbose                    also print the pack's log lines on failure
   -h, --help                   show this help
 
 Exit codes: 0 no mandatory violation, 1 a mandatory violation in some stack, 2 a file could not be audited or the
@@ -66,9 +65,6 @@ function parseAuditArgs(argv: string[]): AuditArgs {
             case "--policy-pack-config":
                 out.policyPackConfig = needValue();
                 break;
-            case "--verbose":
-            case "-v":
-                break; // accepted for symmetry with check; audit messages are complete without it
             case "--help":
             case "-h":
                 out.help = true;
@@ -121,7 +117,7 @@ export async function audit(argv: string[], io: Io): Promise<number> {
         if (!begun) {
             // Nothing was audited: the same failure document `authguard check` writes.
             const failure = { tool, kind: e.kind, message: e.message, file: e.file };
-            io.stderr(renderFailureText(failure).replace(/^authguard check failed/, "authguard audit failed"));
+            io.stderr(`authguard audit failed: ${e.message}\n`);
             if (args.format === "json") io.stdout(renderJson(toJsonFailure(failure)));
             if (args.format === "sarif") io.stdout(renderSarif(toSarifFailure(failure)));
             return 2;

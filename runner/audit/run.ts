@@ -9,8 +9,17 @@
 // stacks one at a time and always ending a started operation with AnalyzeStack (an empty one after a failure) keeps
 // one stack's state out of the next. The next file is read and parsed while the current stack is analyzed; at most
 // two stacks are held in memory, whatever the number of files.
-import { AnalyzerSession, PolicyConfigError, PolicyPackConfigFile, PolicyPackError, PolicyPackProcess, PolicyViolation, Remediation, loadPolicyPackConfig } from "../analyzer";
-import { PackPolicyInfo } from "../analyzer";
+import {
+    AnalyzerSession,
+    PackPolicyInfo,
+    PolicyConfigError,
+    PolicyPackConfigFile,
+    PolicyPackError,
+    PolicyPackProcess,
+    PolicyViolation,
+    Remediation,
+    loadPolicyPackConfig,
+} from "../analyzer";
 import { ResourceRecord } from "../model";
 import { ensureBundledPackBuilt } from "../pack-build";
 import { isUndecidedInPreview } from "../report";
