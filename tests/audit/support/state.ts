@@ -43,11 +43,16 @@ export interface WriteOptions {
 
 let defaultCrypter: PassphraseCrypter | undefined;
 
-function serialize(v: PropertyValue, opts: Required<Pick<WriteOptions, "secrets">> & { crypter?: PassphraseCrypter }): unknown {
+interface SerializeOptions {
+    secrets: "encrypted" | "plaintext";
+    crypter: PassphraseCrypter;
+}
+
+function serialize(v: PropertyValue, opts: SerializeOptions): unknown {
     if (isSecret(v)) {
-        const plaintext = JSON.stringify(serialize(v.value as PropertyValue, { secrets: "plaintext" }));
+        const plaintext = JSON.stringify(serialize(v.value as PropertyValue, { ...opts, secrets: "plaintext" }));
         if (opts.secrets === "plaintext") return { [SIG_KEY]: SECRET_SIG, plaintext };
-        return { [SIG_KEY]: SECRET_SIG, ciphertext: opts.crypter!.encrypt(plaintext) };
+        return { [SIG_KEY]: SECRET_SIG, ciphertext: opts.crypter.encrypt(plaintext) };
     }
     if (Array.isArray(v)) return v.map((e) => serialize(e, opts));
     if (v !== null && typeof v === "object") {
@@ -58,7 +63,7 @@ function serialize(v: PropertyValue, opts: Required<Pick<WriteOptions, "secrets"
     return v;
 }
 
-function serializeMap(m: PropertyMap, opts: Required<Pick<WriteOptions, "secrets">> & { crypter?: PassphraseCrypter }): Record<string, unknown> {
+function serializeMap(m: PropertyMap, opts: SerializeOptions): Record<string, unknown> {
     return serialize(m, opts) as Record<string, unknown>;
 }
 
@@ -75,7 +80,8 @@ function isProvider(r: ResourceRecord): boolean {
 /** apitype.DeploymentV3 for the records (in registration order, as the engine keeps them). */
 export function toDeployment(records: ResourceRecord[], opts: WriteOptions = {}): Record<string, unknown> {
     const secrets = opts.secrets ?? "encrypted";
-    const crypter = secrets === "encrypted" ? (opts.crypter ?? (defaultCrypter ??= new PassphraseCrypter("authguard-tests"))) : undefined;
+    // `--show-secrets` exports keep the stack's secrets provider too (the CLI cannot import secrets without one).
+    const crypter = opts.crypter ?? (defaultCrypter ??= new PassphraseCrypter("authguard-tests"));
     const sopts = { secrets, crypter };
     const time = opts.time ?? new Date().toISOString();
     const resources = records.map((r) => {
@@ -102,7 +108,7 @@ export function toDeployment(records: ResourceRecord[], opts: WriteOptions = {})
     const deployment: Record<string, unknown> = {
         manifest: { time, magic: createHash("sha256").update(ENGINE_VERSION).digest("hex"), version: ENGINE_VERSION },
     };
-    if (crypter) deployment.secrets_providers = { type: "passphrase", state: crypter.state };
+    deployment.secrets_providers = { type: "passphrase", state: crypter.state };
     deployment.resources = resources;
     return deployment;
 }
