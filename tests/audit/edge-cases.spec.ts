@@ -101,6 +101,17 @@ describe("authguard audit: hand-made states", function () {
         });
     });
 
+    it("exits 1 on a mandatory violation and 2 when the pack cannot start, as check does", () => {
+        const file = tmp.write("exit/open.json", toStackExport(open.records, { secrets: "plaintext" }));
+        const failing = cli(["audit", file]);
+        assert.equal(failing.status, 1, failing.stderr);
+        assert.match(failing.stdout, /Would fail if the pack were enforced today: 1 of 1 audited stack: shop\/prod\./);
+        const noPack = cli(["audit", file, "--policy-pack", `${tmp.root}/no-such-pack`, "--format", "json"]);
+        assert.equal(noPack.status, 2);
+        assert.match(noPack.stderr, /^authguard audit failed: .*no-such-pack is not a policy pack/);
+        assert.equal(JSON.parse(noPack.stdout).error.kind, "pack");
+    });
+
     it("leaves out resources pending deletion, as the engine does", async () => {
         const doc = toStackExport(open.records, { secrets: "plaintext" }) as Doc;
         resourcesOf(doc).find((r) => r.urn === openUrn)!.delete = true;
