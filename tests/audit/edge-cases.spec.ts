@@ -2,6 +2,7 @@
 // plaintext secrets, remediations. Everything runs through the real pack process.
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import { gzipSync } from "zlib";
 import { secret } from "../../runner/model";
 import { AuditSummary, writerFor } from "../../runner/audit/report";
 import { cli } from "../runner/helpers";
@@ -110,6 +111,14 @@ describe("authguard audit: hand-made states", function () {
         assert.equal(noPack.status, 2);
         assert.match(noPack.stderr, /^authguard audit failed: .*no-such-pack is not a policy pack/);
         assert.equal(JSON.parse(noPack.stdout).error.kind, "pack");
+    });
+
+    it("reads a gzipped file-backend checkpoint (PULUMI_DIY_BACKEND_GZIP)", async () => {
+        const text = JSON.stringify(toCheckpoint(open.records, "shop", "prod", { secrets: "plaintext" }));
+        tmp.write("gz/.pulumi/stacks/shop/prod.json.gz", ""); // creates the folders
+        fs.writeFileSync(`${tmp.root}/gz/.pulumi/stacks/shop/prod.json.gz`, gzipSync(text));
+        const [stack] = (await audit([`${tmp.root}/gz`])).map(audited);
+        assert.deepEqual(findings(stack), [`mandatory apigw-method-requires-authorization ${openUrn}`]);
     });
 
     it("leaves out resources pending deletion, as the engine does", async () => {
