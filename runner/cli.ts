@@ -49,7 +49,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 /** This repository's policy pack, the default --policy-pack. */
 export const DEFAULT_PACK_DIR = BUNDLED_PACK_DIR;
 
-function toolInfo(): { name: string; version: string } {
+export function toolInfo(): { name: string; version: string } {
     try {
         const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string };
         return { name: "authguard", version: pkg.version ?? "0.0.0" };
@@ -477,6 +477,7 @@ export function render(outcome: CheckOutcome, format: OutputFormat, verbose = fa
 const USAGE = `Usage:
   authguard check <program-dir> [options]   check a Pulumi TypeScript program against a policy pack, offline
   authguard demo                            check the bundled examples (what \`npm start\` runs)
+  authguard audit <file-or-folder>...       audit deployed stacks' state (\`authguard audit --help\`)
 
 Options:
   --mode preview|up|both       both (default): what a first \`pulumi preview\` shows and what \`pulumi up\` stops on
@@ -640,6 +641,9 @@ async function demo(io: Io, verbose: boolean): Promise<number> {
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
+    if (argv[0] === "audit") {
+        return (await import("./audit/command")).audit(argv.slice(1), io); // its own options: runner/audit/command.ts
+    }
     let args: ParsedArgs;
     try {
         args = parseArgs(argv);
