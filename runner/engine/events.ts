@@ -56,6 +56,9 @@ export interface EngineEvent {
         after?: Record<string, unknown>;
     };
     policyLoadEvent?: Record<string, never>;
+    /** Per resource and pack: the policies that passed and failed Analyze. */
+    policyAnalyzeSummaryEvent?: { resourceUrn: string; policyPackName: string; passed?: string[]; failed?: string[] };
+    policyAnalyzeStackSummaryEvent?: { policyPackName: string; passed?: string[]; failed?: string[] };
     errorEvent?: { error: string };
     cancelEvent?: Record<string, never>;
 }

@@ -40,6 +40,8 @@ export interface OperationOptions {
     policyPackConfigs?: string[];
     /** More CLI arguments (e.g. --skip-preview). */
     args?: string[];
+    /** More environment for the CLI and the plugins it starts. */
+    env?: Record<string, string>;
     timeoutMs?: number;
 }
 
@@ -67,7 +69,7 @@ export class EngineWorkspace {
         return `file://${path.join(this.dir, "backend")}`;
     }
 
-    env(): NodeJS.ProcessEnv {
+    env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
         const env: NodeJS.ProcessEnv = {};
         for (const [k, v] of Object.entries(process.env)) {
             // Nothing of the user's own Pulumi setup (tokens, backend, home, stack) leaks into these runs.
@@ -82,13 +84,16 @@ export class EngineWorkspace {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
+            // Enables --event-log (a debug-command flag), as Pulumi's Automation API does for the same purpose.
+            PULUMI_DEBUG_COMMANDS: "true",
+            ...extra,
         };
     }
 
     /** Runs `pulumi <args>` in cwd and collects its output. */
-    run(args: string[], cwd: string, timeoutMs = 300_000): Promise<CliResult> {
+    run(args: string[], cwd: string, timeoutMs = 300_000, env: Record<string, string> = {}): Promise<CliResult> {
         return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", args, { cwd, env: this.env(), stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn("pulumi", args, { cwd, env: this.env(env), stdio: ["ignore", "pipe", "pipe"] });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -153,7 +158,7 @@ export class EngineWorkspace {
         for (const p of opts.policyPacks ?? []) args.push("--policy-pack", p);
         for (const c of opts.policyPackConfigs ?? []) args.push("--policy-pack-config", c);
         args.push(...(opts.args ?? []));
-        const r = await this.run(args, programDir, opts.timeoutMs);
+        const r = await this.run(args, programDir, opts.timeoutMs, opts.env);
         return { ...r, events: readEventLog(eventLog), command: `pulumi ${args.join(" ")}` };
     }
 

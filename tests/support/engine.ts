@@ -4,6 +4,7 @@
 import * as path from "path";
 import { ensureEngine, engineBinDir, offlineAwsBinDir } from "../../runner/engine/locate";
 import { installPolicyPack } from "../../runner/engine/pack-install";
+import { findingsOf } from "../../runner/engine/report";
 import { EngineWorkspace, OperationResult, StagedStack } from "../../runner/engine/workspace";
 import { POLICYPACK_DIR } from "./pack";
 
@@ -52,3 +53,10 @@ export function useEngine(): EngineHarness {
     };
 }
 
+
+/** The last operation's policy findings as sorted `<level> <policy> <urn>` lines, as tests/runner/helpers' findingsOf. */
+export function engineFindings(r: OperationResult): string[] {
+    return findingsOf(r.events, [])
+        .violations.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.urn}`)
+        .sort();
+}

@@ -44,10 +44,8 @@ import (
 const exitCodeUserActionableMessage = 32
 
 func main() {
-	// Flags the CLI may pass to any plugin; accepted so they do not break parsing.
+	// Flags the CLI may pass to any plugin (-logtostderr and -v are registered by the SDK's logging package).
 	flag.String("tracing", "", "tracing endpoint (unused)")
-	flag.Bool("logtostderr", false, "log to stderr (unused)")
-	flag.Int("v", 0, "log verbosity (unused)")
 	showVersion := flag.Bool("version", false, "print the plugin version and exit")
 	flag.Parse()
 	if *showVersion {
