@@ -46,6 +46,9 @@ export interface OperationOptions {
 }
 
 export class EngineWorkspace {
+    /** Project file + stack → the scratch folder the stack was initialised in (a stack is created once). */
+    private readonly scratchDirs = new Map<string, string>();
+
     private constructor(
         readonly dir: string,
         private readonly pathPrefix: string[],
@@ -121,16 +124,22 @@ export class EngineWorkspace {
      * scratch copy of Pulumi.yaml (which receives the passphrase salt), and the program's Pulumi.<stack>.yaml is
      * staged next to it with that salt. Encrypted (`secure:`) values, which no offline secrets provider can decrypt,
      * are set again as secrets holding the same placeholder `authguard check` uses; `overrides` are set like
-     * `pulumi config set`.
+     * `pulumi config set`. Staging a stack again (e.g. `up` after `preview`) keeps the stack and re-stages its config.
      */
     async stageStack(programDir: string, stack: string, overrides: Record<string, string> = {}): Promise<StagedStack> {
         const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(programDir, f)).find((f) => fs.existsSync(f));
         if (!projectFile) throw new Error(`no Pulumi.yaml in ${programDir}`);
-        const scratch = fs.mkdtempSync(path.join(this.dir, "projects", `${stack}-`));
-        fs.copyFileSync(projectFile, path.join(scratch, "Pulumi.yaml"));
-        await this.runOk(["stack", "init", stack, "--non-interactive"], scratch);
-        const configFile = path.join(scratch, `Pulumi.${stack}.yaml`);
-        const salted = (YAML.parse(fs.readFileSync(configFile, "utf8")) ?? {}) as Record<string, unknown>;
+        const key = `${projectFile}\0${stack}`;
+        let scratch = this.scratchDirs.get(key);
+        const configFile = (dir: string) => path.join(dir, `Pulumi.${stack}.yaml`);
+        if (!scratch) {
+            scratch = fs.mkdtempSync(path.join(this.dir, "projects", `${stack}-`));
+            fs.copyFileSync(projectFile, path.join(scratch, "Pulumi.yaml"));
+            await this.runOk(["stack", "init", stack, "--non-interactive"], scratch);
+            this.scratchDirs.set(key, scratch);
+        }
+        const staged = configFile(scratch);
+        const { encryptionsalt } = (YAML.parse(fs.readFileSync(staged, "utf8")) ?? {}) as { encryptionsalt?: string };
 
         const original = [".yaml", ".yml"].map((e) => path.join(programDir, `Pulumi.${stack}${e}`)).find((f) => fs.existsSync(f));
         const doc = (original ? YAML.parse(fs.readFileSync(original, "utf8")) : {}) ?? {};
@@ -142,12 +151,13 @@ export class EngineWorkspace {
                 delete config[key];
             }
         }
-        fs.writeFileSync(configFile, YAML.stringify({ ...doc, ...salted, config }));
+        fs.writeFileSync(staged, YAML.stringify({ ...doc, encryptionsalt, config }));
+        const cwd = scratch;
         const set = (key: string, value: string, secret: boolean) =>
-            this.runOk(["config", "set", "--stack", stack, "--config-file", configFile, ...(secret ? ["--secret"] : []), "--", key, value], scratch);
-        for (const key of secrets) await set(key, OFFLINE_SECRET_PLACEHOLDER, true);
-        for (const [key, value] of Object.entries(overrides)) await set(key, value, false);
-        return { name: stack, configFile };
+            this.runOk(["config", "set", "--stack", stack, "--config-file", staged, ...(secret ? ["--secret"] : []), "--", key, value], cwd);
+        for (const k of secrets) await set(k, OFFLINE_SECRET_PLACEHOLDER, true);
+        for (const [k, value] of Object.entries(overrides)) await set(k, value, false);
+        return { name: stack, configFile: staged };
     }
 
     /** `pulumi preview` or `pulumi up --yes` of the program in programDir, with the engine's event log. */

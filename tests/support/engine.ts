@@ -21,7 +21,12 @@ export interface EngineHarness {
     /** Creates a stack for programDir (config staged, never written into programDir). */
     stack(programDir: string, stack: string, config?: Record<string, string>): Promise<StagedStack>;
     /** `pulumi preview` / `pulumi up --yes` with the installed pack (unless `policyPacks` says otherwise). */
-    run(kind: "preview" | "up", programDir: string, stack: StagedStack, opts?: { policyPackConfig?: string; args?: string[]; policyPacks?: string[] }): Promise<OperationResult>;
+    run(
+        kind: "preview" | "up",
+        programDir: string,
+        stack: StagedStack,
+        opts?: { policyPackConfig?: string; args?: string[]; policyPacks?: string[]; env?: Record<string, string> },
+    ): Promise<OperationResult>;
 }
 
 /** One workspace for the enclosing describe, removed after it. */
@@ -49,6 +54,7 @@ export function useEngine(): EngineHarness {
                 policyPacks: opts.policyPacks ?? [installedPolicyPack()],
                 policyPackConfigs: opts.policyPackConfig ? [opts.policyPackConfig] : [],
                 args: opts.args,
+                env: opts.env,
             }),
     };
 }
@@ -59,4 +65,9 @@ export function engineFindings(r: OperationResult): string[] {
     return findingsOf(r.events, [])
         .violations.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.urn}`)
         .sort();
+}
+
+/** Error diagnostics of the last operation other than the engine's own "preview failed"/"update failed" verdict. */
+export function engineErrors(r: OperationResult): string[] {
+    return findingsOf(r.events, []).errors.filter((e) => !/^(preview|update) failed$/.test(e));
 }
