@@ -41,7 +41,6 @@ async function main(): Promise<void> {
     try {
         for (const rel of programs) {
             const dir = path.resolve(REPO, rel);
-            const stackName = path.basename(dir).replace(/[^A-Za-z0-9-]/g, "-");
             const stackStarted = Date.now();
             const stack = await ws.stageStack(dir, "dev");
             const stackMs = Date.now() - stackStarted;
@@ -64,7 +63,7 @@ async function main(): Promise<void> {
             }
             const o = median(ours);
             const e = median(engine);
-            rows.push(`| ${rel} (${stackName}) | ${findings.ours} / ${findings.engine} | ${o} | ${e} | ${(e / o).toFixed(2)}× | ${stackMs} |`);
+            rows.push(`| ${rel} | ${findings.ours} / ${findings.engine} | ${o} | ${e} | ${(e / o).toFixed(2)}× | ${stackMs} |`);
             process.stderr.write(`${rel}: authguard check ${o} ms, pulumi preview ${e} ms\n`);
         }
     } finally {
