@@ -95,9 +95,12 @@ export async function runEngineCheck(opts: EngineCheckOptions): Promise<EngineCh
         });
         const found = findingsOf(result.events, info.policies);
         const mandatory = found.violations.some((v) => v.enforcementLevel === "mandatory");
-        if (result.code !== 0 && !mandatory) {
+        // Errors besides the engine's own verdict on a mandatory violation mean the run is incomplete (the program
+        // threw, a plugin is missing): a partial set of findings is never reported as the answer.
+        const otherErrors = found.errors.filter((e) => !/^(preview|update) failed$/.test(e));
+        if ((result.code !== 0 && !mandatory) || otherErrors.length > 0) {
             // The CLI failed for another reason than a policy: the program, a plugin, the config.
-            const why = [...found.errors, result.stderr.trim()].filter(Boolean).join("\n") || `exit code ${result.code}`;
+            const why = [...otherErrors, result.stderr.trim()].filter(Boolean).join("\n") || `exit code ${result.code}`;
             const kind = /policy pack config|policy-pack-config|validating policy config/i.test(why) ? "config" : "engine";
             return fail(kind, `${result.command.split(" --event-log")[0]} failed in ${displayPath(programDir)}: ${why}`, {
                 file: kind === "config" ? opts.policyPackConfig : programDir,

@@ -50,6 +50,14 @@ describe("authguard check --engine pulumi", function () {
         assert.match(text.stdout, /Summary: 2 mandatory, 0 advisory violations/);
     });
 
+    it("a remote component whose plugin does not exist offline: exit 2 and the CLI's reason, no partial findings", () => {
+        const r = cli(["check", "tests/fixtures/projects/gallery-apis", "--engine", "pulumi", "--format", "json"]);
+        assert.equal(r.status, 2, r.stdout);
+        const failure = JSON.parse(r.stdout) as { error: { kind: string; message: string } };
+        assert.equal(failure.error.kind, "engine");
+        assert.match(failure.error.message, /no resource plugin 'pulumi-resource-aws-apigateway' found/);
+    });
+
     it("without a Pulumi CLI it says how to get one", () => {
         const empty = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-no-engine-"));
         try {
