@@ -13,6 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { BUNDLED_PACK_DIR, ensureBundledPackBuilt } from "./pack-build";
+import { runEngineCheck } from "./engine/check";
 import {
     AnalyzerSession,
     PolicyConfigError,
@@ -458,7 +459,7 @@ async function checkView(context: CheckContext, view: View): Promise<ViewOutcome
     }
 }
 
-export function render(outcome: CheckOutcome, format: OutputFormat, verbose = false): { stdout: string; stderr: string; exitCode: number } {
+export function render(outcome: { ok: true; report: CheckReport } | { ok: false; failure: CheckFailure }, format: OutputFormat, verbose = false): { stdout: string; stderr: string; exitCode: number } {
     if (!outcome.ok) {
         const stderr = renderFailureText(outcome.failure, { verbose });
         const stdout =
@@ -490,6 +491,8 @@ Options:
   --stack <name>               stack whose Pulumi.<stack>.yaml config is read (default: the only stack file, or dev)
   --config <key=value>         set a config value, like \`pulumi config set\` (repeatable)
   --timeout <seconds>          stop a program that has not finished (default 300)
+  --engine pulumi              run the program under the Pulumi CLI (any language it runs) with the offline AWS
+                               provider, instead of the built-in Node.js runner (\`npm run engine:build\` or PATH)
   --verbose                    show the program's output, timings, and stack traces on failure
   -h, --help                   show this help
   --version                    print the version
@@ -505,6 +508,7 @@ interface ParsedArgs {
     format: OutputFormat;
     policyPack?: string;
     policyPackConfig?: string;
+    engine?: "pulumi";
     stack?: string;
     config: Record<string, string>;
     timeoutMs?: number;
@@ -517,7 +521,7 @@ class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): ParsedArgs {
     const out: ParsedArgs = { positional: [], mode: "both", format: "text", config: {}, verbose: false, help: false, version: false };
-    const takesValue = new Set(["--mode", "--policy-pack", "--policy-pack-config", "--format", "--stack", "--config", "--timeout"]);
+    const takesValue = new Set(["--mode", "--policy-pack", "--policy-pack-config", "--format", "--stack", "--config", "--timeout", "--engine"]);
     for (let i = 0; i < argv.length; i++) {
         let arg = argv[i];
         let value: string | undefined;
@@ -550,6 +554,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
                 break;
             case "--policy-pack-config":
                 out.policyPackConfig = value;
+                break;
+            case "--engine":
+                if (value !== "pulumi") {
+                    throw new UsageError(`--engine takes pulumi (the Pulumi CLI), not "${value}"`);
+                }
+                out.engine = value;
                 break;
             case "--stack":
                 out.stack = value;
@@ -673,7 +683,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         io.stderr(`authguard check: give exactly one program directory\n\n${USAGE}`);
         return EXIT_FAILURE;
     }
-    const outcome = await runCheck({
+    const checkOpts = {
         programDir: args.positional[0],
         mode: args.mode,
         policyPack: args.policyPack,
@@ -682,8 +692,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         config: args.config,
         timeoutMs: args.timeoutMs,
         verbose: args.verbose,
-        onProgramOutput: args.verbose ? (_s, text) => io.stderr(text) : undefined,
-    });
+        onProgramOutput: args.verbose ? (_s: string, text: string) => io.stderr(text) : undefined,
+    };
+    const outcome = args.engine ? await runEngineCheck({ ...checkOpts, tool: toolInfo() }) : await runCheck(checkOpts);
     const r = render(outcome, args.format, args.verbose);
     io.stdout(r.stdout);
     io.stderr(r.stderr);

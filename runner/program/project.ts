@@ -88,7 +88,7 @@ export function findProjectFile(dir: string): string | undefined {
     return undefined;
 }
 
-function pickStack(dir: string, requested: string | undefined): string {
+export function pickStack(dir: string, requested: string | undefined): string {
     if (requested) {
         return requested;
     }
@@ -157,7 +157,8 @@ export function loadProject(programDir: string, opts: LoadProjectOptions = {}): 
     const runtimeName = isRecord(runtime) ? runtime.name : runtime;
     if (runtimeName !== "nodejs") {
         throw new ProjectError(
-            `${projectFile} declares runtime ${JSON.stringify(runtimeName ?? null)}; authguard check runs Node.js (TypeScript or JavaScript) programs only`,
+            `${projectFile} declares runtime ${JSON.stringify(runtimeName ?? null)}; authguard check runs Node.js (TypeScript or JavaScript) ` +
+                "programs only with its built-in runner: run this one under the Pulumi CLI with `authguard check --engine pulumi <dir>`",
             projectFile,
         );
     }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds the Pulumi CLI (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi, from the Go module
+# proxy) at the version of the lockfile's @pulumi/pulumi, plus authguard's own language
+# hosts from engine/build/cmd/, into a cache outside the repository:
+#   ${AUTHGUARD_ENGINE_DIR:-$HOME/.cache/authguard/engine}/v<version>/bin
+# Idempotent: when that folder holds binaries built from the same version and the same
+# engine/build sources, it only says so. `--print-bin-dir` prints the folder and exits.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build_src="$repo/engine/build"
+version=$(node -p "require('$repo/package-lock.json').packages['node_modules/@pulumi/pulumi'].version")
+root="${AUTHGUARD_ENGINE_DIR:-$HOME/.cache/authguard/engine}"
+out="$root/v$version"
+bin="$out/bin"
+
+if [ "${1:-}" = "--print-bin-dir" ]; then
+  echo "$bin"
+  exit 0
+fi
+
+# The stamp ties the binaries to the version and to our build sources, so a change to
+# either rebuilds and nothing else does.
+stamp=$( { echo "$version"; go version 2>/dev/null || true; cd "$build_src" && find . -type f | LC_ALL=C sort | xargs sha256sum; } | sha256sum | cut -d' ' -f1)
+binaries=(pulumi pulumi-language-nodejs)
+up_to_date=true
+for b in "${binaries[@]}"; do [ -x "$bin/$b" ] || up_to_date=false; done
+if $up_to_date && [ "$(cat "$bin/.stamp" 2>/dev/null)" = "$stamp" ]; then
+  echo "engine: Pulumi CLI v$version is up to date in $bin"
+  exit 0
+fi
+
+command -v go >/dev/null || { echo "engine: the Go toolchain (go) is needed to build the Pulumi CLI; install Go >= 1.25" >&2; exit 1; }
+
+work=$(mktemp -d)
+staging="$out/bin.staging.$$"
+trap 'rm -rf "$work" "$staging"' EXIT
+cp -R "$build_src/." "$work/"
+mkdir -p "$staging"
+
+echo "engine: building the Pulumi CLI v$version and language hosts into $bin"
+echo "engine: go module proxy: $(go env GOPROXY); module cache: $(go env GOMODCACHE); build cache: $(go env GOCACHE)"
+cd "$work"
+# Pin the CLI and SDK modules to the lockfile's version (the committed go.mod/go.sum
+# carry the current one).
+go mod edit -require="github.com/pulumi/pulumi/pkg/v3@v$version" -require="github.com/pulumi/pulumi/sdk/v3@v$version"
+export GOFLAGS="${GOFLAGS:-} -mod=mod"
+start=$(date +%s)
+set -x
+go build -trimpath \
+  -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
+  -o "$staging/" \
+  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ./cmd/pulumi-language-nodejs
+{ set +x; } 2>/dev/null
+echo "$stamp" > "$staging/.stamp"
+# Swap the finished folder in by rename, so a half-built bin/ is never used.
+rm -rf "$bin.old"
+[ -d "$bin" ] && mv "$bin" "$bin.old"
+mv "$staging" "$bin"
+rm -rf "$bin.old"
+echo "engine: built in $(( $(date +%s) - start )) s: $("$bin/pulumi" version) in $bin"
