@@ -1,5 +1,14 @@
 #!/usr/bin/env node
-// authguard command line, installed: the runner compiled to JavaScript (dist/, built by `npm pack`), no TypeScript
-// loader at start-up.
+// authguard command line. Installed, it runs the runner compiled to JavaScript (dist/, built by `npm pack`), with no
+// TypeScript loader at start-up. In the repository checkout dist/ exists only while packing, so `npx authguard` there
+// runs the runner's sources through the repository's bin/authguard.js.
 "use strict";
-require("../launch").launch(require("../dist/cli").main);
+const fs = require("fs");
+const path = require("path");
+
+const compiled = path.join(__dirname, "..", "dist", "cli.js");
+if (fs.existsSync(compiled)) {
+    require("../launch").launch(require(compiled).main);
+} else {
+    require(path.join(__dirname, "..", "..", "bin", "authguard.js"));
+}

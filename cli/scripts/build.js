@@ -1,6 +1,7 @@
-// Builds dist/ for the package tarball (`npm pack` runs it as `prepack`): compiles every TypeScript file under
-// ../runner with type checking, then copies the runner's other files (the program host's bootstrap, the vendored
-// report schemas, ...) beside the compiled ones, because the runner finds them relative to its own modules.
+// Builds dist/ for the package tarball (`npm pack` runs it as `prepack`; `postpack` removes it again, so the
+// checkout never runs a stale build): compiles every TypeScript file under ../runner with type checking, then copies
+// the runner's other files (the program host's bootstrap, the vendored report schemas, ...) beside the compiled
+// ones, because the runner finds them relative to its own modules.
 "use strict";
 const { execFileSync } = require("child_process");
 const fs = require("fs");

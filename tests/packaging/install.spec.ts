@@ -40,6 +40,7 @@ describe("installed packages (npm pack, npm ci --offline, npx authguard check)",
     let project: string;
     let packBuild: string;
     let packBuiltAt: number;
+    let packedFiles: Map<string, string[]>;
 
     before(() => {
         project = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-install-"));
@@ -50,7 +51,8 @@ describe("installed packages (npm pack, npm ci --offline, npx authguard check)",
                 env: OFFLINE_ENV,
                 stdio: ["ignore", "pipe", "pipe"],
             }),
-        ) as { name: string; filename: string }[];
+        ) as { name: string; filename: string; files: { path: string }[] }[];
+        packedFiles = new Map(packed.map((t) => [t.name, t.files.map((f) => f.path)]));
         const tarballs: LocalTarball[] = PACKAGES.map((p) => {
             const file = packed.find((t) => t.name === p.name)?.filename;
             assert.ok(file, `npm pack made no tarball for ${p.name}`);
@@ -77,6 +79,14 @@ describe("installed packages (npm pack, npm ci --offline, npx authguard check)",
 
     after(() => {
         if (project) fs.rmSync(project, { recursive: true, force: true });
+    });
+
+    it("the pack's tarball holds what `pulumi policy publish` uploads (it runs `npm pack` in the pack's folder)", () => {
+        const files = packedFiles.get("authguard-policypack") ?? [];
+        for (const file of ["PulumiPolicy.yaml", "package.json", "bin/index.js"]) assert.ok(files.includes(file), `${file} missing from the pack's tarball`);
+        const cli = packedFiles.get("authguard") ?? [];
+        assert.ok(cli.includes("dist/cli.js") && cli.includes("dist/program/host.js"), "the CLI's tarball ships the compiled runner");
+        assert.ok(!cli.some((f) => f.endsWith(".ts")), "the CLI's tarball ships no TypeScript to transpile at start-up");
     });
 
     it("installs real files outside the repository: no link into it, the runner compiled to JavaScript", () => {
