@@ -82,8 +82,7 @@ export function offlineLock(repoLockFile: string, project: { name: string; depen
             walk(tarball.workspace, tarball.manifest);
             return;
         }
-        const { dev, devOptional, peer, optional, ...kept } = entry;
-        packages[at] = kept;
+        packages[at] = withoutTreeFlags(entry);
         walk(key, entry);
     }
 
@@ -114,8 +113,15 @@ export function offlineLock(repoLockFile: string, project: { name: string; depen
     };
 }
 
+/** The entry without the flags that describe its place in the repository's tree (dev, optional, ...), not this one's. */
+function withoutTreeFlags(entry: LockEntry): LockEntry {
+    const kept = { ...entry };
+    for (const flag of ["dev", "devOptional", "peer", "optional"]) delete kept[flag];
+    return kept;
+}
+
 function tarballEntry(t: LocalTarball): LockEntry {
     const integrity = `sha512-${createHash("sha512").update(fs.readFileSync(t.path)).digest("base64")}`;
-    const { name: _name, version, license, bin, engines, dependencies } = t.manifest;
+    const { version, license, bin, engines, dependencies } = t.manifest;
     return { version, resolved: `file:${t.file}`, integrity, license, bin, engines, dependencies };
 }
