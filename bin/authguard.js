@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// authguard command line. The runner is TypeScript: load it through ts-node in transpile-only mode, scoped to the
-// runner's own directory (no type checking, nothing else compiled), then hand over to runner/cli.ts.
+// authguard command line in this repository. The runner is TypeScript: load it through ts-node in transpile-only
+// mode, scoped to the runner's own directory (no type checking, nothing else compiled), so the sources run as they
+// are. The installable package (cli/) runs the same runner compiled to JavaScript instead.
 "use strict";
 const path = require("path");
 const root = path.resolve(__dirname, "..");
@@ -10,18 +11,4 @@ require(require.resolve("ts-node", { paths: [root] })).register({
     scope: true,
     scopeDir: path.join(root, "runner"),
 });
-const { main } = require(path.join(root, "runner", "cli.ts"));
-
-main(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-}).then(
-    (code) => {
-        // Exit once both streams are flushed (piped stdout is asynchronous).
-        process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
-    },
-    (err) => {
-        process.stderr.write(`authguard: internal error: ${err && err.stack ? err.stack : err}\n`);
-        process.exit(2);
-    },
-);
+require(path.join(root, "cli", "launch.js")).launch(require(path.join(root, "runner", "cli.ts")).main);

@@ -6,12 +6,15 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
-export const BUNDLED_PACK_DIR = path.resolve(__dirname, "..", "policypack");
+/** The `authguard-policypack` package: this repository's policypack/ (a workspace link) or, installed, its node_modules copy. */
+export const BUNDLED_PACK_DIR = path.dirname(require.resolve("authguard-policypack/package.json"));
 const BUILD_OUTPUT = path.join(BUNDLED_PACK_DIR, "bin", "index.js");
+/** Installed from its tarball (the `authguard` package's dependency): it ships its build and is never rebuilt. */
+const INSTALLED = BUNDLED_PACK_DIR.split(path.sep).includes("node_modules");
 
 /** Rebuilds the bundled pack when it is missing or older than any of its sources; other packs are left alone. */
 export function ensureBundledPackBuilt(packDir: string): void {
-    if (path.resolve(packDir) !== BUNDLED_PACK_DIR) return;
+    if (path.resolve(packDir) !== BUNDLED_PACK_DIR || INSTALLED) return;
     const built = mtime(BUILD_OUTPUT);
     if (built !== undefined && newestSource(BUNDLED_PACK_DIR) <= built) return;
     const tsc = require.resolve("typescript/bin/tsc", { paths: [BUNDLED_PACK_DIR] });

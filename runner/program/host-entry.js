@@ -1,14 +1,18 @@
 // Bootstrap of the program host child process (see host.ts). Plain JavaScript so it can register a TypeScript
 // loader for the runner's own files before anything else; that loader is scoped to the runner directory, so the
 // program's own files are compiled only by the loader host.ts registers for the program (with its tsconfig).
+// In the installed package the runner is compiled (host.js sits beside this file) and needs no loader.
 "use strict";
+const fs = require("fs");
 const path = require("path");
 const runnerDir = path.resolve(__dirname, "..");
-const root = path.resolve(runnerDir, "..");
-require(require.resolve("ts-node", { paths: [root] })).register({
-    transpileOnly: true,
-    project: path.join(root, "tsconfig.json"),
-    scope: true,
-    scopeDir: runnerDir,
-});
-require("./host.ts");
+if (!fs.existsSync(path.join(__dirname, "host.js"))) {
+    const root = path.resolve(runnerDir, "..");
+    require(require.resolve("ts-node", { paths: [root] })).register({
+        transpileOnly: true,
+        project: path.join(root, "tsconfig.json"),
+        scope: true,
+        scopeDir: runnerDir,
+    });
+}
+require("./host");
