@@ -10,7 +10,7 @@ import { OFFLINE_SECRET_PLACEHOLDER } from "../program/project";
 import { EngineEvent, readEventLog } from "./events";
 
 /** The passphrase of every throw-away stack (the secrets are placeholders; nothing real is encrypted). */
-const PASSPHRASE = "authguard-offline";
+export const ENGINE_PASSPHRASE = "authguard-offline";
 
 export interface CliResult {
     code: number;
@@ -68,8 +68,13 @@ export class EngineWorkspace {
         return path.join(this.dir, "home");
     }
 
+    /** The file backend's folder (it holds the stacks' checkpoints under .pulumi/stacks). */
+    get backendDir(): string {
+        return path.join(this.dir, "backend");
+    }
+
     get backendUrl(): string {
-        return `file://${path.join(this.dir, "backend")}`;
+        return `file://${this.backendDir}`;
     }
 
     env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -83,7 +88,7 @@ export class EngineWorkspace {
             PATH: [...this.pathPrefix, process.env.PATH ?? ""].join(path.delimiter),
             PULUMI_HOME: this.home,
             PULUMI_BACKEND_URL: this.backendUrl,
-            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+            PULUMI_CONFIG_PASSPHRASE: ENGINE_PASSPHRASE,
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
