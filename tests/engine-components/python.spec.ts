@@ -3,8 +3,8 @@
 // provider the aws package's it references), and examples/components-python previews and deploys through the
 // engine, the components' provider and the offline AWS provider, with the policy pack.
 //
-// Two stand-ins make this run here (see ENGINE_READY): Pulumi's Python language host is built from
-// tests/engine-components/python-host (python-host.ts), and the components' provider is started by
+// The Python language host is the engine build's own (engine/build/cmd/pulumi-language-python, next to `pulumi`).
+// One stand-in makes this run here: the components' provider is started by
 // plugins/pulumi-resource-authguard-components, because the project's Node.js language host runs policy packs only;
 // the staged Pulumi.yaml therefore finds `authguard-components` on PATH instead of through its `packages` entry.
 import * as assert from "assert";
@@ -16,13 +16,12 @@ import { REPO_ROOT } from "../../runner/engine/locate";
 import { EngineWorkspace } from "../../runner/engine/workspace";
 import { copyProgram, installedPolicyPack, policiesSections, stateResources, useEngine } from "../support/engine";
 import { ensurePythonEnv } from "../support/python-env";
-import { ensurePythonHost } from "./python-host";
 
 const COMPONENTS_PLUGIN = path.join(__dirname, "plugins", "pulumi-resource-authguard-components");
 
 describe("components from Python under the Pulumi CLI (pulumi package gen-sdk, offline AWS provider)", function () {
     this.timeout(30 * 60_000);
-    const engine = useEngine(() => ({ pluginDirs: [ensurePythonHost(), path.dirname(COMPONENTS_PLUGIN)], env: { NO_COLOR: "1" } }));
+    const engine = useEngine({ pluginDirs: [path.dirname(COMPONENTS_PLUGIN)], env: { NO_COLOR: "1" } });
     let ws: EngineWorkspace;
     let program: string;
     let python: string;

@@ -1,8 +1,12 @@
-// pulumi-language-python for authguard's engine tests: the Go module proxy does not serve Pulumi's own Python
-// language host (ENGINE_READY), so this one, built by build.sh against the CLI's pkg/sdk modules, serves the two
-// LanguageRuntime calls the tests need: GeneratePackage (Pulumi's Python code generator, for `pulumi package
-// gen-sdk --language python`) and Run (the program under the virtualenv's python, through exec.py). Dependencies
-// are never installed by this host: the virtualenv comes from tests/engine-components/python-env.ts.
+// Command pulumi-language-python is authguard's Python language host for the Pulumi CLI.
+//
+// Why it exists: the Go module proxy refuses the upstream host's module
+// (sdk/python/cmd/pulumi-language-python/v3 answers 403), so engine/build.sh builds this one
+// next to `pulumi` against the CLI's pkg/sdk modules. It serves the LanguageRuntime calls a
+// Python program and `pulumi package gen-sdk --language python` need: GeneratePackage
+// (Pulumi's Python code generator) and Run (the program under the project's virtualenv
+// python, through exec.py). It installs no dependencies: the project's `virtualenv` runtime
+// option must name a virtualenv that has them (tests build one with tests/support/python-env.ts).
 package main
 
 import (
