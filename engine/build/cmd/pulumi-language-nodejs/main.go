@@ -15,12 +15,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/shlex"
 	"google.golang.org/grpc/codes"
@@ -34,10 +32,6 @@ import (
 
 	"authguard.local/engine-build/internal/langhost"
 )
-
-// The Node SDK exits with this code after it has already shown the user an actionable
-// message; the CLI then stops without adding its own (the SDK's contract, cmd/run).
-const exitCodeUserActionableMessage = 32
 
 func main() {
 	h := &host{}
@@ -174,26 +168,8 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args = append(args, info.GetEntryPoint())
 	args = append(args, req.GetArgs()...)
 
-	cmd := exec.CommandContext(ctx, nodeBin, args...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 5 * time.Second
-	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+configJSON, "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
-	cmd.Env = append(cmd.Env, opts.env()...)
-	// Node may switch its stdio to non-blocking mode; wrapping keeps os.Stdout out of reach.
-	cmd.Stdout = struct{ io.Writer }{os.Stdout}
-	cmd.Stderr = struct{ io.Writer }{os.Stderr}
-
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			if ee.ExitCode() == exitCodeUserActionableMessage {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: "Problem executing program (could not run language executor): " + err.Error()}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	env := append(os.Environ(), "PULUMI_CONFIG="+configJSON, "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
+	return langhost.RunProgram(ctx, nodeBin, args, append(env, opts.env()...)), nil
 }
 
 // programConfig is the PULUMI_CONFIG the Node SDK reads: keys in the `<ns>:config:<name>`

@@ -15,12 +15,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -32,9 +29,6 @@ import (
 
 //go:embed exec.py
 var execScript []byte
-
-// The Python SDK exits with this code after it has shown the user an actionable message.
-const exitCodeUserActionableMessage = 32
 
 func main() {
 	h := &host{}
@@ -150,21 +144,6 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		program,
 	}
 	args = append(args, req.GetArgs()...)
-	cmd := exec.CommandContext(ctx, python, args...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 5 * time.Second
-	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+string(configJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
-	cmd.Stdout = struct{ io.Writer }{os.Stdout}
-	cmd.Stderr = struct{ io.Writer }{os.Stderr}
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			if ee.ExitCode() == exitCodeUserActionableMessage {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: "could not run the Python program: " + err.Error()}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	env := append(os.Environ(), "PULUMI_CONFIG="+string(configJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
+	return langhost.RunProgram(ctx, python, args, env), nil
 }

@@ -4,9 +4,12 @@ package langhost
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"time"
 
@@ -90,4 +93,32 @@ func Main(h pulumirpc.LanguageRuntimeServer, base *Base) {
 	if err := <-handle.Done; err != nil {
 		cmdutil.Exit(fmt.Errorf("language host stopped serving: %w", err))
 	}
+}
+
+// exitCodeUserActionableMessage is the exit code of a Node.js or Python program whose SDK
+// has already shown the user an actionable message; the CLI then stops without adding its
+// own (the SDKs' contract).
+const exitCodeUserActionableMessage = 32
+
+// RunProgram runs a program's interpreter with the host's stdio and env, interrupts it
+// when ctx ends, and turns its exit into the RunResponse the CLI expects.
+func RunProgram(ctx context.Context, bin string, args, env []string) *pulumirpc.RunResponse {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 5 * time.Second
+	cmd.Env = env
+	// The interpreter may switch its stdio to non-blocking mode; wrapping keeps os.Stdout out of reach.
+	cmd.Stdout = struct{ io.Writer }{os.Stdout}
+	cmd.Stderr = struct{ io.Writer }{os.Stderr}
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			if ee.ExitCode() == exitCodeUserActionableMessage {
+				return &pulumirpc.RunResponse{Bail: true}
+			}
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}
+		}
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run the program with %s: %v", bin, err)}
+	}
+	return &pulumirpc.RunResponse{}
 }
