@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi, from the Go module
 # proxy) at the version of the lockfile's @pulumi/pulumi, plus authguard's own language
-# hosts from engine/build/cmd/, into a cache outside the repository:
+# hosts from engine/build/cmd/ (pulumi-language-nodejs, pulumi-language-python: the proxy
+# refuses the upstream hosts' modules), into a cache outside the repository:
 #   ${AUTHGUARD_ENGINE_DIR:-$HOME/.cache/authguard/engine}/v<version>/bin
 # Idempotent: when that folder holds binaries built from the same version and the same
 # engine/build sources, it only says so. `--print-bin-dir` prints the folder and exits.
@@ -22,7 +23,7 @@ fi
 # The stamp ties the binaries to the version and to our build sources, so a change to
 # either rebuilds and nothing else does.
 stamp=$( { echo "$version"; go version 2>/dev/null || true; cd "$build_src" && find . -type f | LC_ALL=C sort | xargs sha256sum; } | sha256sum | cut -d' ' -f1)
-binaries=(pulumi pulumi-language-nodejs)
+binaries=(pulumi pulumi-language-nodejs pulumi-language-python)
 up_to_date=true
 for b in "${binaries[@]}"; do [ -x "$bin/$b" ] || up_to_date=false; done
 if $up_to_date && [ "$(cat "$bin/.stamp" 2>/dev/null)" = "$stamp" ]; then
@@ -50,7 +51,7 @@ set -x
 go build -trimpath \
   -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
   -o "$staging/" \
-  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ./cmd/pulumi-language-nodejs
+  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ./cmd/pulumi-language-nodejs ./cmd/pulumi-language-python
 { set +x; } 2>/dev/null
 echo "$stamp" > "$staging/.stamp"
 # Swap the finished folder in by rename, so a half-built bin/ is never used.

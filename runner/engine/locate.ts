@@ -16,6 +16,9 @@ export function offlineAwsBinDir(): string {
     return path.join(process.env.AUTHGUARD_OFFLINE_AWS_DIR ?? path.join(REPO_ROOT, "offline-aws"), "bin");
 }
 
+/** What engine/build.sh puts in the bin folder: the CLI and our language hosts (the CLI finds them next to itself). */
+export const ENGINE_BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-language-python"] as const;
+
 /** A Pulumi CLI could not be found or built; the message says how to get one. */
 export class EngineNotFoundError extends Error {
     readonly code = "ENGINE_NOT_FOUND";
@@ -79,7 +82,7 @@ export function locateEngine(): EngineLocation {
  */
 export function ensureEngine(): string {
     const bin = engineBinDir();
-    if (!isExecutable(path.join(bin, "pulumi"))) {
+    if (!ENGINE_BINARIES.every((b) => isExecutable(path.join(bin, b)))) {
         try {
             execFileSync("bash", [BUILD_SCRIPT], { stdio: ["ignore", process.stderr, process.stderr] });
         } catch (e) {

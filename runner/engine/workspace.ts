@@ -10,7 +10,7 @@ import { OFFLINE_SECRET_PLACEHOLDER } from "../program/project";
 import { EngineEvent, readEventLog } from "./events";
 
 /** The passphrase of every throw-away stack (the secrets are placeholders; nothing real is encrypted). */
-const PASSPHRASE = "authguard-offline";
+export const ENGINE_PASSPHRASE = "authguard-offline";
 
 export interface CliResult {
     code: number;
@@ -52,24 +52,33 @@ export class EngineWorkspace {
     private constructor(
         readonly dir: string,
         private readonly pathPrefix: string[],
+        /** Environment of every run after the workspace's own settings (tests add e.g. PYTHONPATH between runs). */
+        readonly extraEnv: Record<string, string>,
     ) {}
 
     /**
      * @param binDir the folder holding `pulumi` (and its language hosts).
-     * @param pluginDirs folders put first on PATH so the CLI finds their `pulumi-resource-*` plugins (ambient plugins).
+     * @param pluginDirs folders put first on PATH so the CLI finds their `pulumi-resource-*` plugins (ambient plugins)
+     *   and `pulumi-language-*` hosts ahead of binDir's.
+     * @param extraEnv see {@link EngineWorkspace.extraEnv}.
      */
-    static create(binDir: string, pluginDirs: string[] = []): EngineWorkspace {
+    static create(binDir: string, pluginDirs: string[] = [], extraEnv: Record<string, string> = {}): EngineWorkspace {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-engine-"));
         for (const sub of ["home", "backend", "projects", "logs"]) fs.mkdirSync(path.join(dir, sub));
-        return new EngineWorkspace(dir, [...pluginDirs, binDir]);
+        return new EngineWorkspace(dir, [...pluginDirs, binDir], { ...extraEnv });
     }
 
     get home(): string {
         return path.join(this.dir, "home");
     }
 
+    /** The file backend's folder (it holds the stacks' checkpoints under .pulumi/stacks). */
+    get backendDir(): string {
+        return path.join(this.dir, "backend");
+    }
+
     get backendUrl(): string {
-        return `file://${path.join(this.dir, "backend")}`;
+        return `file://${this.backendDir}`;
     }
 
     env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -83,12 +92,13 @@ export class EngineWorkspace {
             PATH: [...this.pathPrefix, process.env.PATH ?? ""].join(path.delimiter),
             PULUMI_HOME: this.home,
             PULUMI_BACKEND_URL: this.backendUrl,
-            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+            PULUMI_CONFIG_PASSPHRASE: ENGINE_PASSPHRASE,
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
             // Enables --event-log (a debug-command flag), as Pulumi's Automation API does for the same purpose.
             PULUMI_DEBUG_COMMANDS: "true",
+            ...this.extraEnv,
             ...extra,
         };
     }
@@ -113,9 +123,12 @@ export class EngineWorkspace {
         });
     }
 
-    private async runOk(args: string[], cwd: string): Promise<CliResult> {
-        const r = await this.run(args, cwd);
-        if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (exit ${r.code}):\n${(r.stderr || r.stdout).trim()}`);
+    /** Runs `pulumi <args>` in cwd; throws with its whole output unless it exits 0. */
+    async ok(args: string[], cwd: string, timeoutMs?: number): Promise<CliResult> {
+        const r = await this.run(args, cwd, timeoutMs);
+        if (r.code !== 0) {
+            throw new Error(`pulumi ${args.join(" ")} failed (exit ${r.code}):\n--- stdout\n${r.stdout.trim()}\n--- stderr\n${r.stderr.trim()}`);
+        }
         return r;
     }
 
@@ -135,7 +148,7 @@ export class EngineWorkspace {
         if (!scratch) {
             scratch = fs.mkdtempSync(path.join(this.dir, "projects", `${stack}-`));
             fs.copyFileSync(projectFile, path.join(scratch, "Pulumi.yaml"));
-            await this.runOk(["stack", "init", stack, "--non-interactive"], scratch);
+            await this.ok(["stack", "init", stack, "--non-interactive"], scratch);
             this.scratchDirs.set(key, scratch);
         }
         const staged = configFile(scratch);
@@ -154,7 +167,7 @@ export class EngineWorkspace {
         fs.writeFileSync(staged, YAML.stringify({ ...doc, encryptionsalt, config }));
         const cwd = scratch;
         const set = (key: string, value: string, secret: boolean) =>
-            this.runOk(["config", "set", "--stack", stack, "--config-file", staged, ...(secret ? ["--secret"] : []), "--", key, value], cwd);
+            this.ok(["config", "set", "--stack", stack, "--config-file", staged, ...(secret ? ["--secret"] : []), "--", key, value], cwd);
         for (const k of secrets) await set(k, OFFLINE_SECRET_PLACEHOLDER, true);
         for (const [k, value] of Object.entries(overrides)) await set(k, value, false);
         return { name: stack, configFile: staged };

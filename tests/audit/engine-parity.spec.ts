@@ -6,14 +6,37 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { runCheck } from "../../runner/cli";
+import { ensureEngine } from "../../runner/engine/locate";
+import { CliResult, ENGINE_PASSPHRASE, EngineWorkspace } from "../../runner/engine/workspace";
 import { ResourceRecord } from "../../runner/model";
 import { EXAMPLES } from "../runner/helpers";
 import { TempDir, audit, audited } from "./support/audit";
-import { FileBackend, policyEvents } from "./support/engine";
 import { PassphraseCrypter, stackOf, toStackExport } from "./support/state";
 
 const PACK = path.resolve(__dirname, "../../policypack");
-const PASSPHRASE = "authguard-parity";
+
+/** `pulumi <args>` in the workspace's folder for `project` (a bare nodejs project); throws unless the exit code is in `ok`. */
+async function pulumi(ws: EngineWorkspace, project: string, args: string[], ok: number[] = [0]): Promise<CliResult> {
+    const dir = path.join(ws.dir, "projects", project);
+    if (!fs.existsSync(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\n`);
+    }
+    const r = await ws.run(args, dir);
+    if (!ok.includes(r.code)) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.stderr}\n${r.stdout}`.slice(0, 4000));
+    return r;
+}
+
+/** `pulumi policy analyze --json` output as sorted `<level> <policy> <urn>\n<message>` entries. */
+function policyEvents(jsonLines: string): string[] {
+    const out: string[] = [];
+    for (const line of jsonLines.split("\n")) {
+        if (!line.trim()) continue;
+        const e = JSON.parse(line).policyEvent;
+        if (e) out.push(`${e.enforcementLevel} ${e.policyName} ${e.resourceUrn}\n${e.message}`);
+    }
+    return out.sort();
+}
 
 function auditEvents(stack: ReturnType<typeof audited>): string[] {
     return stack.violations.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.urn}\n${v.message}`).sort();
@@ -22,11 +45,14 @@ function auditEvents(stack: ReturnType<typeof audited>): string[] {
 describe("authguard audit: parity with `pulumi policy analyze` (real CLI)", function () {
     this.timeout(600_000);
     const tmp = new TempDir();
-    const backends: Partial<Record<"plaintext" | "encrypted", FileBackend>> = {};
-    const crypter = new PassphraseCrypter(PASSPHRASE);
+    const backends: Partial<Record<"plaintext" | "encrypted", EngineWorkspace>> = {};
+    // The workspace's own passphrase, so the CLI decrypts what the test support encrypted.
+    const crypter = new PassphraseCrypter(ENGINE_PASSPHRASE);
+    let engineBin: string;
     const records: Record<string, ResourceRecord[]> = {};
 
     before(async () => {
+        engineBin = ensureEngine();
         for (const name of ["insecure-api", "secure-api"]) {
             const outcome = await runCheck({ programDir: path.join(EXAMPLES, name), mode: "up" });
             assert.ok(outcome.ok, outcome.ok ? "" : outcome.failure.message);
@@ -35,22 +61,22 @@ describe("authguard audit: parity with `pulumi policy analyze` (real CLI)", func
     });
     after(() => {
         tmp.cleanup();
-        for (const b of Object.values(backends)) b.cleanup();
+        for (const b of Object.values(backends)) b.dispose();
     });
 
     for (const secrets of ["plaintext", "encrypted"] as const) {
         it(`finds what the engine finds in an imported ${secrets === "plaintext" ? "--show-secrets" : "default (encrypted)"} export of each example`, async () => {
-            const backend = (backends[secrets] = new FileBackend(PASSPHRASE));
+            const backend = (backends[secrets] = EngineWorkspace.create(engineBin));
             for (const name of ["insecure-api", "secure-api"]) {
                 const { project, stack } = stackOf(records[name]);
                 const file = tmp.write(`${secrets}/${name}.json`, toStackExport(records[name], { secrets, crypter }));
-                backend.pulumi(project, ["stack", "init", stack, "--non-interactive"]);
-                backend.pulumi(project, ["stack", "import", "--file", file]);
-                const analyzed = backend.pulumi(project, ["policy", "analyze", "--policy-pack", PACK, "--json"], [0, 1]);
+                await pulumi(backend, project, ["stack", "init", stack, "--non-interactive"]);
+                await pulumi(backend, project, ["stack", "import", "--file", file]);
+                const analyzed = await pulumi(backend, project, ["policy", "analyze", "--policy-pack", PACK, "--json"], [0, 1]);
                 const engine = policyEvents(analyzed.stdout);
                 const [ours] = (await audit([file])).map(audited);
                 assert.deepEqual(auditEvents(ours), engine, `${name}: authguard audit and pulumi policy analyze differ`);
-                assert.equal(analyzed.status !== 0, ours.verdict === "fails", `${name}: exit status and verdict agree`);
+                assert.equal(analyzed.code !== 0, ours.verdict === "fails", `${name}: exit status and verdict agree`);
                 if (name === "insecure-api") assert.ok(engine.length > 0, "the insecure example has findings");
             }
         });
@@ -60,11 +86,11 @@ describe("authguard audit: parity with `pulumi policy analyze` (real CLI)", func
         const backend = backends.encrypted;
         assert.ok(backend, "the encrypted import ran");
         const { project } = stackOf(records["insecure-api"]);
-        const exported = tmp.write("cli-export/insecure-api.json", backend.pulumi(project, ["stack", "export"]).stdout);
-        const engine = policyEvents(backend.pulumi(project, ["policy", "analyze", "--policy-pack", PACK, "--json"], [0, 1]).stdout);
-        const checkpoint = path.join(backend.state, ".pulumi", "stacks", project, "dev.json");
+        const exported = tmp.write("cli-export/insecure-api.json", (await pulumi(backend, project, ["stack", "export"])).stdout);
+        const engine = policyEvents((await pulumi(backend, project, ["policy", "analyze", "--policy-pack", PACK, "--json"], [0, 1])).stdout);
+        const checkpoint = path.join(backend.backendDir, ".pulumi", "stacks", project, "dev.json");
         assert.ok(fs.existsSync(checkpoint), "the file backend keeps the stack's checkpoint there");
-        const outcomes = await audit([exported, backend.state]);
+        const outcomes = await audit([exported, backend.backendDir]);
         assert.deepEqual(
             outcomes.map((o) => (o.ok ? `${o.stack.project}/${o.stack.stack}` : o.failure.message)),
             ["insecure-api/dev", "insecure-api/dev", "secure-api/dev"],

@@ -3,8 +3,8 @@
 // provider the aws package's it references), and examples/components-python previews and deploys through the
 // engine, the components' provider and the offline AWS provider, with the policy pack.
 //
-// Two stand-ins make this run here (see ENGINE_READY): Pulumi's Python language host is built from
-// tests/engine-components/python-host (python-host.ts), and the components' provider is started by
+// The Python language host is the engine build's own (engine/build/cmd/pulumi-language-python, next to `pulumi`).
+// One stand-in makes this run here: the components' provider is started by
 // plugins/pulumi-resource-authguard-components, because the project's Node.js language host runs policy packs only;
 // the staged Pulumi.yaml therefore finds `authguard-components` on PATH instead of through its `packages` entry.
 import * as assert from "assert";
@@ -12,26 +12,27 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CliWorkspace, REPO, policiesSections, stateResources } from "./cli";
-import { ensurePythonEnv } from "./python-env";
-import { ensurePythonHost } from "./python-host";
+import { REPO_ROOT } from "../../runner/engine/locate";
+import { EngineWorkspace } from "../../runner/engine/workspace";
+import { copyProgram, installedPolicyPack, policiesSections, stateResources, useEngine } from "../support/engine";
+import { ensurePythonEnv } from "../support/python-env";
 
-const POLICY_PACK = path.join(REPO, "policypack");
 const COMPONENTS_PLUGIN = path.join(__dirname, "plugins", "pulumi-resource-authguard-components");
 
 describe("components from Python under the Pulumi CLI (pulumi package gen-sdk, offline AWS provider)", function () {
     this.timeout(30 * 60_000);
-    let ws: CliWorkspace;
+    const engine = useEngine({ pluginDirs: [path.dirname(COMPONENTS_PLUGIN)], env: { NO_COLOR: "1" } });
+    let ws: EngineWorkspace;
     let program: string;
     let python: string;
     const sdk = () => path.join(ws.dir, "sdks");
-    const policyArgs = () => ["--policy-pack", POLICY_PACK, "--policy-pack-config", path.join(program, "policy-config.json")];
+    const policyArgs = () => ["--policy-pack", installedPolicyPack(), "--policy-pack-config", path.join(program, "policy-config.json")];
 
     before(() => {
         const env = ensurePythonEnv();
         python = env.python;
-        ws = CliWorkspace.create({}, [ensurePythonHost(), path.dirname(COMPONENTS_PLUGIN)]);
-        program = ws.copyProgram(path.join(REPO, "examples", "components-python"));
+        ws = engine.workspace;
+        program = copyProgram(ws, path.join(REPO_ROOT, "examples", "components-python"));
         const file = path.join(program, "Pulumi.yaml");
         const project = YAML.parse(fs.readFileSync(file, "utf8"));
         assert.deepStrictEqual(project.packages, { "authguard-components": "../../components" }, "as `pulumi package add ../../components` records it");
@@ -39,7 +40,6 @@ describe("components from Python under the Pulumi CLI (pulumi package gen-sdk, o
         project.runtime.options.virtualenv = env.dir;
         fs.writeFileSync(file, YAML.stringify(project));
     });
-    after(() => ws?.dispose());
 
     it("generates the Python SDK from the components' schema, handlers typed as pulumi_aws Lambda functions", async () => {
         await ws.ok(["package", "gen-sdk", COMPONENTS_PLUGIN, "--language", "python", "--out", sdk()], program);
@@ -52,7 +52,7 @@ describe("components from Python under the Pulumi CLI (pulumi package gen-sdk, o
         // What `pulumi package add` does next for a Python project, without the network: install the SDK.
         const site = path.join(ws.dir, "site-packages");
         execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation", "--no-index", "--target", site, path.join(sdk(), "python")], { stdio: "pipe" });
-        ws.env.PYTHONPATH = site;
+        ws.extraEnv.PYTHONPATH = site;
     });
 
     it("previews examples/components-python with the pack: no mandatory finding, only the preview advisory on unknown ARNs", async () => {

@@ -6,28 +6,29 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CliWorkspace, REPO, policiesSections, stateResources } from "./cli";
+import { REPO_ROOT } from "../../runner/engine/locate";
+import { EngineWorkspace } from "../../runner/engine/workspace";
+import { copyProgram, installedPolicyPack, policiesSections, stateResources, useEngine } from "../support/engine";
 import { ensureYamlHost } from "./yaml-host";
 
-const POLICY_PACK = path.join(REPO, "policypack");
 const COMPONENTS_PLUGINS = path.join(__dirname, "plugins");
 
 describe("components from Pulumi YAML under the Pulumi CLI (offline AWS provider)", function () {
     this.timeout(30 * 60_000);
-    let ws: CliWorkspace;
+    const engine = useEngine(() => ({ pluginDirs: [ensureYamlHost(), COMPONENTS_PLUGINS], env: { NO_COLOR: "1" } }));
+    let ws: EngineWorkspace;
     let program: string;
-    const policyArgs = () => ["--policy-pack", POLICY_PACK, "--policy-pack-config", path.join(program, "policy-config.json")];
+    const policyArgs = () => ["--policy-pack", installedPolicyPack(), "--policy-pack-config", path.join(program, "policy-config.json")];
 
     before(() => {
-        ws = CliWorkspace.create({}, [ensureYamlHost(), COMPONENTS_PLUGINS]);
-        program = ws.copyProgram(path.join(REPO, "examples", "components-yaml"));
+        ws = engine.workspace;
+        program = copyProgram(ws, path.join(REPO_ROOT, "examples", "components-yaml"));
         const file = path.join(program, "Pulumi.yaml");
         const project = YAML.parse(fs.readFileSync(file, "utf8"));
         assert.deepStrictEqual(project.packages, { "authguard-components": "../../components" }, "as `pulumi package add ../../components` records it");
         delete project.packages;
         fs.writeFileSync(file, YAML.stringify(project));
     });
-    after(() => ws?.dispose());
 
     it("previews with the pack: no mandatory finding, only the preview advisory on unknown ARNs", async () => {
         await ws.ok(["stack", "init", "dev"], program);

@@ -3,7 +3,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { CliWorkspace, REPO } from "../engine-components/cli";
+import { REPO_ROOT } from "../../runner/engine/locate";
+import { EngineWorkspace } from "../../runner/engine/workspace";
+import { copyProgram, useEngine } from "../support/engine";
 
 interface RecordLine {
     op: string;
@@ -24,7 +26,9 @@ interface ExportedResource {
 
 describe("offline AWS provider under the Pulumi CLI", function () {
     this.timeout(20 * 60_000);
-    let ws: CliWorkspace;
+    // Type-checking the program against @pulumi/aws's declarations takes minutes here; this tests the provider.
+    const engine = useEngine({ env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
+    let ws: EngineWorkspace;
     let record: string;
     let program: string;
 
@@ -32,14 +36,13 @@ describe("offline AWS provider under the Pulumi CLI", function () {
         fs.existsSync(record) ? fs.readFileSync(record, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as RecordLine) : [];
 
     before(async () => {
-        ws = CliWorkspace.create();
+        ws = engine.workspace;
         record = path.join(ws.dir, "provider-record.jsonl");
-        ws.env.AUTHGUARD_OFFLINE_AWS_RECORD = record;
-        program = ws.copyProgram(path.join(REPO, "examples/secure-api"));
+        ws.extraEnv.AUTHGUARD_OFFLINE_AWS_RECORD = record;
+        program = copyProgram(ws, path.join(REPO_ROOT, "examples/secure-api"));
         await ws.ok(["stack", "init", "dev"], program);
         await ws.ok(["config", "set", "aws:region", "eu-central-1"], program);
     });
-    after(() => ws?.dispose());
 
     it("previews examples/secure-api: every create is a preview, computed values stay unknown", async () => {
         await ws.ok(["preview", "--non-interactive"], program);
@@ -78,7 +81,7 @@ describe("offline AWS provider under the Pulumi CLI", function () {
     });
 
     it("fails a program that calls a data source with no offline answer, naming it", async () => {
-        const other = ws.copyProgram(path.join(__dirname, "fixtures/unknown-invoke"));
+        const other = copyProgram(ws, path.join(__dirname, "fixtures/unknown-invoke"));
         await ws.ok(["stack", "init", "dev"], other);
         const r = await ws.run(["preview", "--non-interactive"], other);
         assert.notStrictEqual(r.code, 0);

@@ -1,8 +1,9 @@
 // The real Pulumi CLI for tests: the engine the project builds (built first when absent), a throw-away workspace per
 // describe (temporary PULUMI_HOME, file backend, passphrase secrets), the offline AWS provider first on PATH, and the
 // policy pack installed the way the CLI installs a published pack (its own folder, its own npm install).
+import * as fs from "fs";
 import * as path from "path";
-import { ensureEngine, engineBinDir, offlineAwsBinDir } from "../../runner/engine/locate";
+import { REPO_ROOT, ensureEngine, engineBinDir, offlineAwsBinDir } from "../../runner/engine/locate";
 import { installPolicyPack } from "../../runner/engine/pack-install";
 import { findingsOf } from "../../runner/engine/report";
 import { EngineWorkspace, OperationResult, StagedStack } from "../../runner/engine/workspace";
@@ -29,14 +30,25 @@ export interface EngineHarness {
     ): Promise<OperationResult>;
 }
 
-/** One workspace for the enclosing describe, removed after it. */
-export function useEngine(): EngineHarness {
+export interface EngineOptions {
+    /** More plugin folders on PATH, after the offline AWS provider's and ahead of the engine's (providers, language hosts). */
+    pluginDirs?: string[];
+    /** More environment for every run. */
+    env?: Record<string, string>;
+}
+
+/**
+ * One workspace for the enclosing describe, removed after it. `options` may be a function, called in the before hook,
+ * for plugin folders that are built on demand.
+ */
+export function useEngine(options: EngineOptions | (() => EngineOptions) = {}): EngineHarness {
     let ws: EngineWorkspace | undefined;
     before(function () {
         this.timeout(30 * 60_000); // a first build of the engine takes minutes
         const bin = ensureEngine();
         installedPolicyPack();
-        ws = EngineWorkspace.create(bin, [offlineAwsBinDir()]);
+        const { pluginDirs = [], env = {} } = typeof options === "function" ? options() : options;
+        ws = EngineWorkspace.create(bin, [offlineAwsBinDir(), ...pluginDirs], env);
     });
     after(() => ws?.dispose());
     const workspace = (): EngineWorkspace => {
@@ -59,6 +71,55 @@ export function useEngine(): EngineHarness {
     };
 }
 
+/**
+ * A copy of `programDir` (a folder of this repository) at the same place in a mirror of the repository inside the
+ * workspace, whose other top-level entries link to the repository's: relative paths the program uses
+ * (`../../components`) and its node_modules resolve as in place, while stack config and generated SDKs are never
+ * written into the repository.
+ */
+export function copyProgram(ws: EngineWorkspace, programDir: string): string {
+    const rel = path.relative(REPO_ROOT, programDir);
+    const top = rel.split(path.sep)[0];
+    const mirror = fs.mkdtempSync(path.join(ws.dir, "repo-"));
+    for (const entry of fs.readdirSync(REPO_ROOT)) {
+        if (entry !== top && entry !== ".git") fs.symlinkSync(path.join(REPO_ROOT, entry), path.join(mirror, entry));
+    }
+    const target = path.join(mirror, rel);
+    fs.cpSync(programDir, target, {
+        recursive: true,
+        filter: (src) => {
+            if (path.basename(src) === "node_modules") {
+                // A program's own dependencies (a fixture pinning older SDKs) are linked, not copied.
+                const link = path.join(target, path.relative(programDir, src));
+                fs.mkdirSync(path.dirname(link), { recursive: true });
+                fs.symlinkSync(src, link);
+                return false;
+            }
+            return !/\/(venv|sdks|__pycache__)$/.test(src);
+        },
+    });
+    return target;
+}
+
+/** The Policies section of each operation in a CLI output (`pulumi up` prints one for its preview and one for its update). */
+export function policiesSections(out: string): string[] {
+    return out
+        .split(/\nPolicies:\n/)
+        .slice(1)
+        .map((s) => s.split(/\n(?:Diagnostics|Outputs|Resources|Duration):/)[0]);
+}
+
+export interface StateResource {
+    urn: string;
+    type: string;
+    outputs?: Record<string, unknown>;
+}
+
+/** The resources of the stack's state (`pulumi stack export`). */
+export async function stateResources(ws: EngineWorkspace, program: string): Promise<StateResource[]> {
+    const state = JSON.parse((await ws.ok(["stack", "export"], program)).stdout) as { deployment: { resources: StateResource[] } };
+    return state.deployment.resources;
+}
 
 /** The last operation's policy findings as sorted `<level> <policy> <urn>` lines, as tests/runner/helpers' findingsOf. */
 export function engineFindings(r: OperationResult): string[] {

@@ -1,8 +1,12 @@
-// pulumi-language-python for authguard's engine tests: the Go module proxy does not serve Pulumi's own Python
-// language host (ENGINE_READY), so this one, built by build.sh against the CLI's pkg/sdk modules, serves the two
-// LanguageRuntime calls the tests need: GeneratePackage (Pulumi's Python code generator, for `pulumi package
-// gen-sdk --language python`) and Run (the program under the virtualenv's python, through exec.py). Dependencies
-// are never installed by this host: the virtualenv comes from tests/engine-components/python-env.ts.
+// Command pulumi-language-python is authguard's Python language host for the Pulumi CLI.
+//
+// Why it exists: the Go module proxy refuses the upstream host's module
+// (sdk/python/cmd/pulumi-language-python/v3 answers 403), so engine/build.sh builds this one
+// next to `pulumi` against the CLI's pkg/sdk modules. It serves the LanguageRuntime calls a
+// Python program and `pulumi package gen-sdk --language python` need: GeneratePackage
+// (Pulumi's Python code generator) and Run (the program under the project's virtualenv
+// python, through exec.py). It installs no dependencies: the project's `virtualenv` runtime
+// option must name a virtualenv that has them (tests build one with tests/support/python-env.ts).
 package main
 
 import (
@@ -10,89 +14,29 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/known/emptypb"
+
+	"authguard.local/engine-build/internal/langhost"
 )
 
 //go:embed exec.py
 var execScript []byte
 
-// The Python SDK exits with this code after it has shown the user an actionable message.
-const exitCodeUserActionableMessage = 32
-
 func main() {
-	flag.String("tracing", "", "tracing endpoint (unused)")
-	flag.Parse()
 	h := &host{}
-	if args := flag.Args(); len(args) > 0 {
-		h.engineAddress = args[0]
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	cancel := make(chan bool)
-	go func() { <-ctx.Done(); close(cancel) }()
-	if h.engineAddress != "" {
-		// Exit when the engine goes away, so no host outlives its CLI.
-		if err := rpcutil.Healthcheck(ctx, h.engineAddress, 5*time.Minute, stop); err != nil {
-			cmdutil.Exit(fmt.Errorf("could not start health check: %w", err))
-		}
-	}
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancel,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start language host: %w", err))
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host stopped serving: %w", err))
-	}
+	langhost.Main(h, &h.Base)
 }
 
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
-}
-
-func (h *host) Handshake(_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	h.engineAddress = req.EngineAddress
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version.Version}, nil
-}
-
-// GetRequiredPackages reports none: plugins are never downloaded in these tests, and the engine loads each
-// provider when its first resource is registered.
-func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
-func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
-	return &emptypb.Empty{}, nil
+	langhost.Base
 }
 
 // GeneratePackage binds the schema (referenced packages through the engine's schema loader) and writes the
@@ -189,7 +133,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args := []string{
 		"-u", script.Name(),
 		"--monitor", req.GetMonitorAddress(),
-		"--engine", h.engineAddress,
+		"--engine", h.EngineAddress,
 		"--project", req.GetProject(),
 		"--stack", req.GetStack(),
 		"--organization", req.GetOrganization(),
@@ -200,21 +144,6 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		program,
 	}
 	args = append(args, req.GetArgs()...)
-	cmd := exec.CommandContext(ctx, python, args...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 5 * time.Second
-	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+string(configJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
-	cmd.Stdout = struct{ io.Writer }{os.Stdout}
-	cmd.Stderr = struct{ io.Writer }{os.Stderr}
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			if ee.ExitCode() == exitCodeUserActionableMessage {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: "could not run the Python program: " + err.Error()}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	env := append(os.Environ(), "PULUMI_CONFIG="+string(configJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
+	return langhost.RunProgram(ctx, python, args, env), nil
 }
