@@ -60,10 +60,16 @@ describe("the real engine: --policy-pack-config and remediation", function () {
         assert.match(ours.failure.message, new RegExp(`validating policy config:[\\s\\S]*${POLICY}`));
     });
 
-    it("an unknown policy name with a level is accepted by both; with settings only, both reject it", async () => {
-        const level = await both(configFile("unknown-level", { "no-such-policy": "advisory" }));
+    it("an unknown policy name: the CLI ignores it when given a level, authguard check refuses it (exit 2) naming the closest policy", async () => {
+        // A deliberate difference (README, "Policy config names"): a misspelt policy name silently drops the
+        // enforcement it meant to set, so authguard check refuses what the CLI lets through.
+        const typo = "apigw-route-requires-authorisation";
+        const level = await both(configFile("unknown-level", { [typo]: "advisory" }));
         assert.deepEqual(engineErrors(level.cli), []);
-        assert.deepEqual(engineFindings(level.cli), findingsOf(level.ours));
+        assert.deepEqual(engineFindings(level.cli), [`mandatory ${POLICY} ${HEALTH}`, `mandatory ${POLICY} ${ORDERS}`]);
+        assert.ok(!level.ours.ok);
+        assert.equal(level.ours.failure.kind, "config");
+        assert.match(level.ours.failure.message, new RegExp(`${typo}[\\s\\S]*did you mean ${POLICY}`));
 
         const settings = await both(configFile("unknown-settings", { "no-such-policy": { anything: true } }));
         assert.notEqual(settings.cli.code, 0);
