@@ -38,9 +38,15 @@ export function unknownSettings(schema: PolicyConfigSchema | undefined, config: 
  */
 export function withStrictConfig<P extends Policy>(policy: P): P {
     const valid = Object.keys(policy.configSchema?.properties ?? {});
+    // The config is set once per Configure and handed to every call as the same object: check it once, not on
+    // every resource's Analyze.
+    const checked = new WeakSet<object>();
     const check = (args: { getConfig: <T extends object>() => T }) => {
-        const unknown = unknownSettings(policy.configSchema, args.getConfig<object>());
+        const config = args.getConfig<object>();
+        if (checked.has(config)) return;
+        const unknown = unknownSettings(policy.configSchema, config);
         if (unknown.length > 0) throw new UnknownPolicySettingError(policy.name, unknown, valid);
+        checked.add(config);
     };
     const wrapped = { ...policy } as unknown as Record<string, unknown>;
     for (const key of ["validateResource", "validateStack", "remediateResource"] as const) {
