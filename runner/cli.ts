@@ -10,6 +10,7 @@
 // Exit codes: 0 clean or advisory only; 1 at least one mandatory violation; 2 the program, the pack, a config file
 // or the command line is broken (one paragraph on stderr naming the file; stack traces only with --verbose).
 
+import { UsageError, parseFormat, splitOption } from "./args";
 import * as fs from "fs";
 import * as path from "path";
 import { BUNDLED_PACK_DIR, ensureBundledPackBuilt } from "./pack-build";
@@ -517,19 +518,12 @@ interface ParsedArgs {
     version: boolean;
 }
 
-class UsageError extends Error {}
-
 export function parseArgs(argv: string[]): ParsedArgs {
     const out: ParsedArgs = { positional: [], mode: "both", format: "text", config: {}, verbose: false, help: false, version: false };
     const takesValue = new Set(["--mode", "--policy-pack", "--policy-pack-config", "--format", "--stack", "--config", "--timeout", "--engine"]);
     for (let i = 0; i < argv.length; i++) {
-        let arg = argv[i];
-        let value: string | undefined;
-        const eq = arg.indexOf("=");
-        if (arg.startsWith("--") && eq > 0) {
-            value = arg.slice(eq + 1);
-            arg = arg.slice(0, eq);
-        }
+        const { name: arg, value: inline } = splitOption(argv[i]);
+        let value = inline;
         if (takesValue.has(arg) && value === undefined) {
             value = argv[++i];
             if (value === undefined) {
@@ -544,10 +538,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
                 out.mode = value;
                 break;
             case "--format":
-                if (value !== "text" && value !== "json" && value !== "sarif") {
-                    throw new UsageError(`--format must be text, json or sarif, not "${value}"`);
-                }
-                out.format = value;
+                out.format = parseFormat(value);
                 break;
             case "--policy-pack":
                 out.policyPack = value;

@@ -1,4 +1,5 @@
 // `authguard audit <file-or-folder>...`: the command line of the audit (runner/cli.ts dispatches here).
+import { UsageError, parseFormat, splitOption } from "../args";
 import * as path from "path";
 import { DEFAULT_PACK_DIR, toolInfo } from "../cli";
 import { displayPath, renderJson, renderSarif, toJsonFailure, toSarifFailure } from "../report";
@@ -35,18 +36,10 @@ interface AuditArgs {
     help: boolean;
 }
 
-class UsageError extends Error {}
-
 function parseAuditArgs(argv: string[]): AuditArgs {
     const out: AuditArgs = { paths: [], format: "text", help: false };
     for (let i = 0; i < argv.length; i++) {
-        let arg = argv[i];
-        let value: string | undefined;
-        const eq = arg.indexOf("=");
-        if (arg.startsWith("--") && eq > 0) {
-            value = arg.slice(eq + 1);
-            arg = arg.slice(0, eq);
-        }
+        const { name: arg, value } = splitOption(argv[i]);
         const needValue = () => {
             const v = value ?? argv[++i];
             if (v === undefined) throw new UsageError(`${arg} needs a value`);
@@ -54,9 +47,7 @@ function parseAuditArgs(argv: string[]): AuditArgs {
         };
         switch (arg) {
             case "--format": {
-                const v = needValue();
-                if (v !== "text" && v !== "json" && v !== "sarif") throw new UsageError(`--format must be text, json or sarif, not "${v}"`);
-                out.format = v;
+                out.format = parseFormat(needValue());
                 break;
             }
             case "--policy-pack":
