@@ -7,6 +7,7 @@
 // It also plays the engine's part of registering one default provider per package (and version) right before the
 // first resource that needs it, with the package's config and version as its inputs.
 
+import { ClassShape, emptyShape, parseClassShape } from "./sdk-shape";
 import * as path from "path";
 import { fileURLToPath } from "url";
 import {
@@ -55,11 +56,6 @@ export interface RecorderOptions {
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
-interface ClassShape {
-    outputOnly: Set<string>;
-    inputs: Set<string>;
-}
-
 export class Recorder {
     readonly records: ResourceRecord[] = [];
     private readonly byUrn = new Map<string, ResourceRecord>();
@@ -84,20 +80,8 @@ export class Recorder {
         if (this.shapes.has(type)) {
             return;
         }
-        const shape: ClassShape = { outputOnly: new Set(), inputs: new Set() };
         const ctor = (resource as { constructor?: unknown } | undefined)?.constructor;
-        if (typeof ctor === "function") {
-            const src = Function.prototype.toString.call(ctor);
-            let m: RegExpExecArray | null;
-            const outRe = /\w+\["([^"]+)"\]\s*=\s*undefined\s*\/\*out\*\//g;
-            while ((m = outRe.exec(src)) !== null) {
-                shape.outputOnly.add(m[1]);
-            }
-            const inRe = /\w+\["([^"]+)"\]\s*=\s*\(?\s*args\s*(?:\?\.|\?\s*args\.|\.)/g;
-            while ((m = inRe.exec(src)) !== null) {
-                shape.inputs.add(m[1]);
-            }
-        }
+        const shape = typeof ctor === "function" ? parseClassShape(Function.prototype.toString.call(ctor)) : emptyShape();
         this.shapes.set(type, shape);
     }
 
