@@ -22,7 +22,7 @@ import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./interna
 import { Problems, q, requireObject } from "./internal/errors";
 import { FunctionRef, functionRef } from "./internal/handlers";
 import { behaviourHash } from "./internal/hash";
-import { buildResourcePolicy } from "./internal/resourcePolicy";
+import { buildResourcePolicy } from "./internal/resource-policy";
 import { MethodRoute, pathPrefixes, PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
 import { ApiKeysArgs, PublicRoute, RouteAuth, SecureRestApiArgs } from "./types";
 
