@@ -2,23 +2,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { routeArn, routeKeyArn } from "./internal/arns";
 import { checkDefaultAuth, ResolvedAuthorizer, resolveApiAuthorizers } from "./internal/auth";
-import {
-    checkCustomDomain,
-    checkTags,
-    ChildContext,
-    createAuthorizers,
-    createV2Route,
-    requireArgs,
-    requireHandlers,
-    requirePlain,
-    RouteRecords,
-    setOutputs,
-    typeToken,
-    v2CustomDomain,
-} from "./internal/common";
+import { createAuthorizers } from "./internal/authorizer-resources";
+import { ChildContext } from "./internal/children";
+import { setOutputs, typeToken } from "./internal/component";
 import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
+import { checkCustomDomain, v2CustomDomain } from "./internal/custom-domain";
 import { Problems, requireObject } from "./internal/errors";
+import { checkTags, requireArgs, requireHandlers, requirePlain } from "./internal/inputs";
+import { RouteRecords } from "./internal/route-records";
 import { PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
+import { createV2Route } from "./internal/v2-routes";
 import { PublicRoute, RouteAuth, SecureHttpApiArgs } from "./types";
 
 const COMPONENT = "SecureHttpApi";

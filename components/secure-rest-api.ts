@@ -2,27 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { routeArn } from "./internal/arns";
 import { checkDefaultAuth, ResolvedAuthorizer, resolveApiAuthorizers } from "./internal/auth";
-import {
-    authorizerIdOf,
-    checkCustomDomain,
-    checkStageName,
-    checkTags,
-    ChildContext,
-    createAuthorizers,
-    domainUrl,
-    invokePermission,
-    requireArgs,
-    requireHandlers,
-    requirePlain,
-    RouteRecords,
-    setOutputs,
-    typeToken,
-} from "./internal/common";
+import { authorizerIdOf, createAuthorizers } from "./internal/authorizer-resources";
+import { ChildContext, invokePermission } from "./internal/children";
+import { setOutputs, typeToken } from "./internal/component";
 import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
+import { checkCustomDomain, domainUrl } from "./internal/custom-domain";
 import { Problems, q, requireObject } from "./internal/errors";
 import { FunctionRef, functionRef } from "./internal/handlers";
 import { behaviourHash } from "./internal/hash";
+import { checkStageName, checkTags, requireArgs, requireHandlers, requirePlain } from "./internal/inputs";
 import { buildResourcePolicy } from "./internal/resource-policy";
+import { RouteRecords } from "./internal/route-records";
 import { MethodRoute, pathPrefixes, PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
 import { ApiKeysArgs, PublicRoute, RouteAuth, SecureRestApiArgs } from "./types";
 

@@ -2,25 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { manageConnectionsArn, routeKeyArn } from "./internal/arns";
 import { ResolvedAuthorizer, ResolvedRouteAuth, resolveApiAuthorizers, resolveRouteAuth } from "./internal/auth";
-import {
-    checkCustomDomain,
-    checkStageName,
-    checkTags,
-    ChildContext,
-    createAuthorizers,
-    createV2Route,
-    requireArgs,
-    requireHandlers,
-    requirePlain,
-    RouteRecords,
-    setOutputs,
-    typeToken,
-    v2CustomDomain,
-} from "./internal/common";
+import { createAuthorizers } from "./internal/authorizer-resources";
+import { ChildContext } from "./internal/children";
+import { setOutputs, typeToken } from "./internal/component";
+import { checkCustomDomain, v2CustomDomain } from "./internal/custom-domain";
 import { Problems, q, requireObject } from "./internal/errors";
 import { checkHandlerKey } from "./internal/handlers";
 import { behaviourHash } from "./internal/hash";
+import { checkStageName, checkTags, requireArgs, requireHandlers, requirePlain } from "./internal/inputs";
+import { RouteRecords } from "./internal/route-records";
 import { Slugger } from "./internal/routes";
+import { createV2Route } from "./internal/v2-routes";
 import { PublicRoute, RouteArgs, RouteAuth, SecureWebSocketApiArgs } from "./types";
 
 const COMPONENT = "SecureWebSocketApi";

@@ -387,10 +387,3 @@ export function resolveRouteAuth(
         apiKeyRequired,
     };
 }
-
-/** Drops undefined members so the output is plain JSON. */
-export function compactRouteAuth(a: RouteAuth): RouteAuth {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(a)) if (v !== undefined) out[k] = v;
-    return out as unknown as RouteAuth;
-}
