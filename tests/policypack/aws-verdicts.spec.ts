@@ -2,7 +2,7 @@
 // one bullet of the issue; each has the false pass or false alarm it fixes and the neighbouring cases that must keep
 // their verdict, so a later change cannot quietly undo it.
 import { strict as assert } from "assert";
-import { openScope } from "../../policypack/lib/execute-api-arn";
+import { openScope } from "authguard-apigateway";
 import { allowAnyone, lambdaFunction, policyDoc, restApiOfType, restApiPolicy } from "../support/exposure";
 import { MODES, World } from "../support/invoke";
 import { httpApiWithBody, openapi3, restApiUp, swagger2 } from "../support/openapi";

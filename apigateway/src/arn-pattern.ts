@@ -1,36 +1,14 @@
-// Execute-api ARNs: the source ARN API Gateway presents when it invokes a Lambda function, and the patterns a
-// Permission's `sourceArn` writes to allow it.
+// Execute-api ARN patterns as Lambda and IAM match them: a Permission's `sourceArn`, a policy's Resource.
 //
-// What API Gateway presents (the AWS:SourceArn of the invocation):
-//   authorizer:              arn:<partition>:execute-api:<region>:<account>:<apiId>/authorizers/<authorizerId>
-//   REST method integration: arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path without leading />
-//   HTTP API route:          arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>  ($default: .../<stage>/$default)
-//   WebSocket route:         arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<routeKey>
-// Path templates appear as written (`pets/{id}`, `{proxy+}`), so a pattern may keep them or wildcard them.
-//
-// Lambda compares the Permission's sourceArn with that ARN as a wildcard pattern: `*` matches any run of characters
-// (including `/` and `:`), `?` exactly one, everything else literally and case-sensitively.
+// Lambda compares the Permission's sourceArn with the presented ARN (execute-api-arn.ts) as a wildcard pattern: `*`
+// matches any run of characters (including `/` and `:`), `?` exactly one, everything else literally and
+// case-sensitively. Path templates appear as written (`pets/{id}`, `{proxy+}`), so a pattern may keep them or
+// wildcard them.
 //
 // During a preview parts of the presented ARN are not known yet (a new API's id, region and account; an
 // authorizer's id). They are represented as holes, and a pattern is judged against every value a hole could take:
 // "yes" when it matches whatever they turn out to be, "no" when it cannot match any of them, "unknown" otherwise.
-
-export interface ExecuteApiArn {
-    partition: string;
-    region: string;
-    account: string;
-    apiId: string;
-    /** Everything after `<apiId>/` (may be empty, or absent when the ARN ends at the API id). */
-    resource?: string;
-}
-
-/** `arn:<partition>:execute-api:<region>:<account>:<apiId>[/<resource>]`, or undefined for anything else. */
-export function parseExecuteApiArn(arn: string): ExecuteApiArn | undefined {
-    const m = /^arn:([^:]*):execute-api:([^:]*):([^:]*):([^/:]*)(?:\/(.*))?$/.exec(arn);
-    if (!m) return undefined;
-    return { partition: m[1], region: m[2], account: m[3], apiId: m[4], resource: m[5] };
-}
-
+// Guarantee: no verdict is "yes" unless every value of the holes matches.
 function hasWildcard(s: string): boolean {
     return s.includes("*") || s.includes("?");
 }
