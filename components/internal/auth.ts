@@ -2,8 +2,8 @@
 // here, on plain values, before anything is registered; what the components write on routes and methods is derived
 // from the resolved decisions, so the `routeAuth` output and the resources cannot disagree.
 import * as pulumi from "@pulumi/pulumi";
-// The authorizer function's grammar for header names, query parameter names and scopes: one source for both sides.
-import { HEADER_NAME, QUERY_NAME, SCOPE_VALUE } from "../../authorizer-fn/src/config";
+// Header names, query parameter names and scopes: the grammar the authorizer function reads them with.
+import { HEADER_NAME, QUERY_NAME, SCOPE_VALUE } from "authguard-apigateway";
 import { AuthorizerArgs, RouteArgs, RouteAuth } from "../types";
 import { cognitoIssuer, parseUserPoolArn } from "./arns";
 import { Problems, q, requireObject } from "./errors";

@@ -1,6 +1,6 @@
 // Route keys and paths: parsing, validation and the names of the resources created per route.
 import { createHash } from "crypto";
-import { VERB_PATH_KEY } from "../../authorizer-fn/src/config";
+import { VERB_PATH_KEY } from "authguard-apigateway";
 import { RouteArgs } from "../types";
 import { ApiKind, ResolvedAuthorizer, ResolvedRouteAuth, resolveRouteAuth } from "./auth";
 import { Problems, q } from "./errors";
