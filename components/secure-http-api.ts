@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { routeArn, routeKeyArn } from "./internal/arns";
-import { checkDefaultAuth, ResolvedAuthorizer, resolveApiAuthorizers } from "./internal/auth";
+import { checkDefaultAuth, BoundAuthorizer, resolveApiAuthorizers } from "./internal/auth";
 import { createAuthorizers } from "./internal/authorizer-resources";
 import { ChildContext } from "./internal/children";
 import { setOutputs, typeToken } from "./internal/component";
@@ -19,7 +19,7 @@ const STAGE = "$default";
 
 interface HttpPlan {
     routes: PlannedRoute[];
-    authorizers: Map<string, ResolvedAuthorizer>;
+    authorizers: Map<string, BoundAuthorizer>;
     cors?: ResolvedCors;
 }
 
@@ -113,30 +113,7 @@ export class SecureHttpApi extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const authorizers = createAuthorizers(ctx, api.executionArn, p.authorizers, (resourceName, a, fn) =>
-            new aws.apigatewayv2.Authorizer(
-                resourceName,
-                a.type === "lambda"
-                    ? {
-                          apiId: api.id,
-                          name: a.name,
-                          authorizerType: "REQUEST",
-                          authorizerUri: fn!.invokeArn,
-                          authorizerPayloadFormatVersion: "2.0",
-                          enableSimpleResponses: a.simpleResponses,
-                          authorizerResultTtlInSeconds: a.ttlSeconds,
-                          identitySources: a.identitySources,
-                      }
-                    : {
-                          apiId: api.id,
-                          name: a.name,
-                          authorizerType: "JWT",
-                          identitySources: a.identitySources,
-                          jwtConfiguration: { issuer: a.issuer, audiences: a.audiences },
-                      },
-                { parent: this },
-            ),
-        );
+        const authorizers = createAuthorizers(ctx, api, p.authorizers);
 
         const records = new RouteRecords();
         for (const r of p.routes) {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { routeArn } from "./internal/arns";
-import { checkDefaultAuth, ResolvedAuthorizer, resolveApiAuthorizers } from "./internal/auth";
+import { checkDefaultAuth, BoundAuthorizer, resolveApiAuthorizers } from "./internal/auth";
 import { authorizerIdOf, createAuthorizers } from "./internal/authorizer-resources";
 import { ChildContext, invokePermission } from "./internal/children";
 import { setOutputs, typeToken } from "./internal/component";
@@ -22,7 +22,7 @@ const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"];
 
 interface RestPlan {
     routes: PlannedRoute<MethodRoute>[];
-    authorizers: Map<string, ResolvedAuthorizer>;
+    authorizers: Map<string, BoundAuthorizer>;
     cors?: ResolvedCors;
     endpointType: string;
     stageName: string;
@@ -174,22 +174,7 @@ export class SecureRestApi extends pulumi.ComponentResource {
         }
 
         // Authorizers and their invoke permissions.
-        const authorizers = createAuthorizers(ctx, api.executionArn, p.authorizers, (resourceName, a, fn) =>
-            new aws.apigateway.Authorizer(
-                resourceName,
-                {
-                    restApi: api.id,
-                    name: a.name,
-                    type: a.type === "cognito" ? "COGNITO_USER_POOLS" : a.lambdaType,
-                    authorizerUri: fn?.invokeArn,
-                    providerArns: a.type === "cognito" ? [a.userPoolArn!] : undefined,
-                    identitySource: a.identitySources.join(", "),
-                    authorizerResultTtlInSeconds: a.ttlSeconds,
-                    identityValidationExpression: a.tokenValidationRegex,
-                },
-                { parent: this },
-            ),
-        );
+        const authorizers = createAuthorizers(ctx, api, p.authorizers);
         const authorizerHash: Record<string, pulumi.Input<unknown>> = {};
         for (const [n, c] of authorizers) authorizerHash[n] = { id: c.id, config: { ...c.config, issuer: undefined }, fn: c.fn?.arn };
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { manageConnectionsArn, routeKeyArn } from "./internal/arns";
-import { ResolvedAuthorizer, ResolvedRouteAuth, resolveApiAuthorizers, resolveRouteAuth } from "./internal/auth";
+import { BoundAuthorizer, ResolvedRouteAuth, resolveApiAuthorizers, resolveRouteAuth } from "./internal/auth";
 import { createAuthorizers } from "./internal/authorizer-resources";
 import { ChildContext } from "./internal/children";
 import { setOutputs, typeToken } from "./internal/component";
@@ -26,7 +26,7 @@ interface PlannedRoute {
 
 interface WsPlan {
     routes: PlannedRoute[];
-    authorizers: Map<string, ResolvedAuthorizer>;
+    authorizers: Map<string, BoundAuthorizer>;
     stageName: string;
     routeSelectionExpression: string;
 }
@@ -119,14 +119,8 @@ export class SecureWebSocketApi extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // WebSocket APIs take Lambda REQUEST authorizers only (resolveAuthorizers refuses the other types).
-        const authorizers = createAuthorizers(ctx, api.executionArn, p.authorizers, (resourceName, a, fn) =>
-            new aws.apigatewayv2.Authorizer(
-                resourceName,
-                { apiId: api.id, name: a.name, authorizerType: "REQUEST", authorizerUri: fn!.invokeArn, identitySources: a.identitySources },
-                { parent: this },
-            ),
-        );
+        // Lambda REQUEST authorizers only: the other kinds refuse to bind to a WebSocket API.
+        const authorizers = createAuthorizers(ctx, api, p.authorizers);
         const authorizerHash: Record<string, pulumi.Input<unknown>> = {};
         for (const [n, c] of authorizers) authorizerHash[n] = { id: c.id, identitySources: c.config.identitySources, fn: c.fn!.arn };
 

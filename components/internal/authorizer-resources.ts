@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RouteAuth } from "../types";
 import { authorizerArn } from "./arns";
-import { ResolvedAuthorizer } from "./auth";
+import { BoundAuthorizer, ResolvedAuthorizer } from "./authorizers/kind";
 import { ChildContext, invokePermission } from "./children";
 import { q } from "./errors";
 import { FunctionRef, functionRef } from "./handlers";
@@ -16,22 +16,21 @@ export interface CreatedAuthorizer {
 }
 
 /**
- * Creates each resolved authorizer with `create` (the API type's own resource, named `resourceName`) and, for a Lambda
- * authorizer, the permission for API Gateway to invoke its function through that authorizer only.
+ * Creates each bound authorizer's resource on the API `apiId` and, for a Lambda authorizer, the permission for API
+ * Gateway to invoke its function through that authorizer only.
  */
 export function createAuthorizers(
     ctx: ChildContext,
-    executionArn: pulumi.Output<string>,
-    authorizers: Map<string, ResolvedAuthorizer>,
-    create: (resourceName: string, a: ResolvedAuthorizer, fn: FunctionRef | undefined) => pulumi.CustomResource,
+    api: { id: pulumi.Output<string>; executionArn: pulumi.Output<string> },
+    authorizers: Map<string, BoundAuthorizer>,
 ): Map<string, CreatedAuthorizer> {
     const out = new Map<string, CreatedAuthorizer>();
-    for (const a of authorizers.values()) {
+    for (const { settings: a, create } of authorizers.values()) {
         const slug = ctx.slugs.get(`authorizer-${a.name}`);
-        const fn = a.type === "lambda" ? functionRef(ctx.handlers, a.handler!, `authorizer ${q(a.name)}`, ctx.problems) : undefined;
-        const authorizer = create(`${ctx.name}-${slug}`, a, fn);
+        const fn = a.handler !== undefined ? functionRef(ctx.handlers, a.handler, `authorizer ${q(a.name)}`, ctx.problems) : undefined;
+        const authorizer = create(`${ctx.name}-${slug}`, api.id, fn, ctx.parent);
         out.set(a.name, { config: a, id: authorizer.id, fn });
-        if (fn) invokePermission(`${ctx.name}-${slug}-invoke`, fn.arn, authorizerArn(executionArn, authorizer.id), ctx.parent);
+        if (fn) invokePermission(`${ctx.name}-${slug}-invoke`, fn.arn, authorizerArn(api.executionArn, authorizer.id), ctx.parent);
     }
     return out;
 }
