@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { routeArn, routeKeyArn } from "./internal/arns";
-import { checkDefaultAuth, BoundAuthorizer, resolveApiAuthorizers } from "./internal/auth";
+import { BoundAuthorizer, checkDefaultAuth, resolveApiAuthorizers } from "./internal/auth";
 import { createAuthorizers } from "./internal/authorizer-resources";
 import { ChildContext } from "./internal/children";
 import { setOutputs, typeToken } from "./internal/component";

@@ -1,19 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { routeArn } from "./internal/arns";
-import { checkDefaultAuth, BoundAuthorizer, resolveApiAuthorizers } from "./internal/auth";
-import { authorizerIdOf, createAuthorizers } from "./internal/authorizer-resources";
-import { ChildContext, invokePermission } from "./internal/children";
+import { BoundAuthorizer, checkDefaultAuth, resolveApiAuthorizers } from "./internal/auth";
+import { createAuthorizers } from "./internal/authorizer-resources";
+import { ChildContext } from "./internal/children";
 import { setOutputs, typeToken } from "./internal/component";
-import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
-import { checkCustomDomain, domainUrl } from "./internal/custom-domain";
+import { preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
+import { checkCustomDomain, restCustomDomain } from "./internal/custom-domain";
 import { Problems, q, requireObject } from "./internal/errors";
-import { FunctionRef, functionRef } from "./internal/handlers";
 import { behaviourHash } from "./internal/hash";
 import { checkStageName, checkTags, requireArgs, requireHandlers, requirePlain } from "./internal/inputs";
 import { buildResourcePolicy } from "./internal/resource-policy";
+import { createApiKeys, createCorsGatewayResponses, createMethods, createResourceTree } from "./internal/rest-build";
 import { RouteRecords } from "./internal/route-records";
-import { MethodRoute, pathPrefixes, PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
+import { MethodRoute, PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
 import { ApiKeysArgs, PublicRoute, RouteAuth, SecureRestApiArgs } from "./types";
 
 const COMPONENT = "SecureRestApi";
@@ -96,19 +95,6 @@ function plan(name: string, args: SecureRestApiArgs): RestPlan {
     return { routes, authorizers, cors, endpointType, stageName, policy, apiKeys: args.apiKeys };
 }
 
-/** The VTL that answers a preflight: 204, and the request's origin echoed when it is one of several allowed. */
-function preflightTemplate(origins: string[]): string | undefined {
-    if (origins.length < 2) return undefined;
-    const test = origins.map((o) => `$origin == ${JSON.stringify(o)}`).join(" || ");
-    return [
-        '#set($origin = $input.params().header.get("Origin"))',
-        '#if("$!origin" == "") #set($origin = $input.params().header.get("origin")) #end',
-        `#if(${test})`,
-        "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)",
-        "#end",
-    ].join("\n");
-}
-
 /**
  * An API Gateway REST API where every method has an explicit auth decision (Cognito, Lambda TOKEN/REQUEST, IAM, or
  * public with a reason), with scoped Lambda permissions, generated CORS preflight methods, an optional typed
@@ -138,17 +124,13 @@ export class SecureRestApi extends pulumi.ComponentResource {
     constructor(name: string, args: SecureRestApiArgs, opts?: pulumi.ComponentResourceOptions) {
         const p = plan(name, args);
         super(typeToken(COMPONENT), name, {}, opts);
-        const problems = new Problems(COMPONENT, name);
-        const slugs = new Slugger();
-        const ctx: ChildContext = { name, parent: this, slugs, handlers: args.handlers, problems };
-        const cors = p.cors;
-        const isPrivate = p.endpointType === "PRIVATE";
+        const ctx: ChildContext = { name, parent: this, slugs: new Slugger(), handlers: args.handlers, problems: new Problems(COMPONENT, name) };
 
         const api = new aws.apigateway.RestApi(
             name,
             {
                 description: args.description,
-                endpointConfiguration: { types: p.endpointType, vpcEndpointIds: isPrivate ? args.vpcEndpointIds : undefined },
+                endpointConfiguration: { types: p.endpointType, vpcEndpointIds: p.endpointType === "PRIVATE" ? args.vpcEndpointIds : undefined },
                 disableExecuteApiEndpoint: args.customDomain !== undefined,
                 apiKeySource: "HEADER",
                 tags: args.tags,
@@ -159,124 +141,23 @@ export class SecureRestApi extends pulumi.ComponentResource {
             ? new aws.apigateway.RestApiPolicy(`${name}-policy`, { restApiId: api.id, policy: p.policy }, { parent: this })
             : undefined;
 
-        // Resource tree.
-        const resourceIds = new Map<string, pulumi.Output<string>>([["/", api.rootResourceId]]);
-        const resourceSlugs = new Slugger();
-        const paths = [...new Set(p.routes.flatMap((r) => pathPrefixes(r.parsed.path)))].sort((a, b) => a.split("/").length - b.split("/").length || (a < b ? -1 : 1));
-        for (const path of paths) {
-            const parent = path.slice(0, path.lastIndexOf("/")) || "/";
-            const res = new aws.apigateway.Resource(
-                `${name}-resource-${resourceSlugs.get(path)}`,
-                { restApi: api.id, parentId: resourceIds.get(parent)!, pathPart: path.slice(path.lastIndexOf("/") + 1) },
-                { parent: this },
-            );
-            resourceIds.set(path, res.id);
-        }
-
-        // Authorizers and their invoke permissions.
+        const resourceIds = createResourceTree(ctx, api, p.routes);
         const authorizers = createAuthorizers(ctx, api, p.authorizers);
         const authorizerHash: Record<string, pulumi.Input<unknown>> = {};
         for (const [n, c] of authorizers) authorizerHash[n] = { id: c.id, config: { ...c.config, issuer: undefined }, fn: c.fn?.arn };
 
-        // Methods, integrations and their permissions.
-        const deploymentDeps: pulumi.Resource[] = [];
         const records = new RouteRecords();
-        const routeHash: Record<string, pulumi.Input<unknown>> = {};
-        const methodsByPath = new Map<string, string[]>();
-        for (const r of p.routes) if (r.args) methodsByPath.set(r.parsed.path, [...(methodsByPath.get(r.parsed.path) ?? []), r.parsed.method]);
-        for (const r of p.routes) {
-            const slug = slugs.get(r.parsed.key);
-            const a = r.auth;
-            const resourceId = resourceIds.get(r.parsed.path)!;
-            const method = new aws.apigateway.Method(
-                `${name}-method-${slug}`,
-                {
-                    restApi: api.id,
-                    resourceId,
-                    httpMethod: r.parsed.method,
-                    authorization: a.authorizationType,
-                    authorizerId: authorizerIdOf(authorizers, a),
-                    authorizationScopes: a.authorizationType === "COGNITO_USER_POOLS" ? a.scopes : undefined,
-                    apiKeyRequired: a.apiKeyRequired === true,
-                },
-                { parent: this },
-            );
-            deploymentDeps.push(method);
-            const arn = routeArn(api.executionArn, p.stageName, r.parsed.method, r.parsed.path);
-            records.add(r.parsed.key, a, arn);
-            // Every integration and response of the method names it the same way.
-            const ofMethod = { restApi: api.id, resourceId, httpMethod: method.httpMethod };
-
-            if (r.args) {
-                const fn: FunctionRef = functionRef(args.handlers, r.args.handler, `route ${q(r.parsed.key)}`, problems);
-                const integration = new aws.apigateway.Integration(
-                    `${name}-integration-${slug}`,
-                    { ...ofMethod, type: "AWS_PROXY", integrationHttpMethod: "POST", uri: fn.invokeArn },
-                    { parent: this },
-                );
-                deploymentDeps.push(integration);
-                invokePermission(`${name}-invoke-${slug}`, fn.arn, arn, this);
-                if (args.allowTestInvoke) invokePermission(`${name}-test-invoke-${slug}`, fn.arn, routeArn(api.executionArn, "test-invoke-stage", r.parsed.method, r.parsed.path), this);
-                routeHash[r.parsed.key] = { auth: a, handler: r.args.handler, fn: fn.arn };
-                continue;
-            }
-
-            // Generated CORS preflight: MOCK integration answering 204 with the CORS headers.
-            const c = cors!;
-            const methods = methodsFor(c.allowMethods ?? methodsByPath.get(r.parsed.path) ?? []);
-            const headers: Record<string, string> = {
-                "method.response.header.Access-Control-Allow-Headers": `'${c.allowHeaders.join(",")}'`,
-                "method.response.header.Access-Control-Allow-Methods": `'${methods.join(",")}'`,
-                "method.response.header.Access-Control-Allow-Origin": `'${c.allowOrigins[0]}'`,
-                "method.response.header.Access-Control-Max-Age": `'${c.maxAgeSeconds}'`,
-            };
-            if (c.allowCredentials) headers["method.response.header.Access-Control-Allow-Credentials"] = "'true'";
-            if (c.allowOrigins.length > 1 || c.allowOrigins[0] !== "*") headers["method.response.header.Vary"] = "'Origin'";
-            const mock = new aws.apigateway.Integration(
-                `${name}-integration-${slug}`,
-                { ...ofMethod, type: "MOCK", passthroughBehavior: "WHEN_NO_MATCH", requestTemplates: { "application/json": '{"statusCode": 204}' } },
-                { parent: this },
-            );
-            const methodResponse = new aws.apigateway.MethodResponse(
-                `${name}-response-${slug}`,
-                { ...ofMethod, statusCode: "204", responseParameters: Object.fromEntries(Object.keys(headers).map((h) => [h, true])) },
-                { parent: this },
-            );
-            const template = preflightTemplate(c.allowOrigins);
-            const integrationResponse = new aws.apigateway.IntegrationResponse(
-                `${name}-integration-response-${slug}`,
-                {
-                    ...ofMethod,
-                    statusCode: methodResponse.statusCode,
-                    responseParameters: headers,
-                    responseTemplates: template ? { "application/json": template } : undefined,
-                },
-                { parent: this, dependsOn: [mock] },
-            );
-            deploymentDeps.push(mock, methodResponse, integrationResponse);
-            routeHash[r.parsed.key] = { auth: a, headers, template };
-        }
-
-        // Error responses (401/403/5xx from API Gateway itself) carry CORS headers so browsers can read them.
-        if (cors && cors.allowOrigins.length === 1) {
-            for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
-                const params: Record<string, string> = {
-                    "gatewayresponse.header.Access-Control-Allow-Origin": `'${cors.allowOrigins[0]}'`,
-                    "gatewayresponse.header.Access-Control-Allow-Headers": `'${cors.allowHeaders.join(",")}'`,
-                };
-                if (cors.allowCredentials) params["gatewayresponse.header.Access-Control-Allow-Credentials"] = "'true'";
-                deploymentDeps.push(
-                    new aws.apigateway.Response(`${name}-gateway-response-${type.toLowerCase().replace("_", "-")}`, { restApiId: api.id, responseType: type, responseParameters: params }, { parent: this }),
-                );
-            }
-        }
+        const methods = createMethods(ctx, api, p.routes, resourceIds, { stageName: p.stageName, authorizers, cors: p.cors, allowTestInvoke: Boolean(args.allowTestInvoke) }, (r, arn) =>
+            records.add(r.parsed.key, r.auth, arn),
+        );
+        const deploymentDeps = [...methods.dependsOn, ...createCorsGatewayResponses(ctx, api.id, p.cors)];
 
         // The deployment is replaced whenever anything that changes behaviour changes; the stage follows it and
         // waits for the resource policy, which only takes effect with a deployment made after it.
         const redeploy = behaviourHash({
-            routes: routeHash,
+            routes: methods.routeHash,
             authorizers: authorizerHash,
-            cors: cors ?? null,
+            cors: p.cors ?? null,
             endpointType: p.endpointType,
             vpcEndpointIds: args.vpcEndpointIds ?? null,
             policy: p.policy ?? null,
@@ -293,52 +174,8 @@ export class SecureRestApi extends pulumi.ComponentResource {
             { parent: this, dependsOn: policy ? [policy] : [] },
         );
 
-        // API keys and the usage plan covering the stage.
-        const keyIds: pulumi.Output<string>[] = [];
-        if (p.apiKeys) {
-            const k = p.apiKeys;
-            const usagePlan = new aws.apigateway.UsagePlan(
-                `${name}-usage-plan`,
-                {
-                    apiStages: [{ apiId: api.id, stage: stage.stageName }],
-                    throttleSettings: k.throttleRateLimit !== undefined || k.throttleBurstLimit !== undefined ? { rateLimit: k.throttleRateLimit, burstLimit: k.throttleBurstLimit } : undefined,
-                    quotaSettings: k.quotaLimit !== undefined ? { limit: k.quotaLimit, period: k.quotaPeriod ?? "MONTH" } : undefined,
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-            for (const keyName of k.keys) {
-                const key = new aws.apigateway.ApiKey(`${name}-key-${slugs.get(`key ${keyName}`)}`, { enabled: true, description: `${name} ${keyName}`, tags: args.tags }, { parent: this });
-                new aws.apigateway.UsagePlanKey(`${name}-usage-plan-key-${slugs.get(`plan key ${keyName}`)}`, { keyId: key.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, { parent: this });
-                keyIds.push(key.id);
-            }
-        }
-
-        let url: pulumi.Output<string> = stage.invokeUrl;
-        const cd = args.customDomain;
-        if (cd) {
-            const edge = p.endpointType === "EDGE";
-            const domain = cd.certificateArn
-                ? new aws.apigateway.DomainName(
-                      `${name}-domain`,
-                      {
-                          domainName: cd.domainName,
-                          endpointConfiguration: { types: edge ? "EDGE" : "REGIONAL" },
-                          certificateArn: edge ? cd.certificateArn : undefined,
-                          regionalCertificateArn: edge ? undefined : cd.certificateArn,
-                          securityPolicy: "TLS_1_2",
-                          tags: args.tags,
-                      },
-                      { parent: this },
-                  )
-                : undefined;
-            new aws.apigateway.BasePathMapping(
-                `${name}-mapping`,
-                { restApi: api.id, stageName: stage.stageName, domainName: domain ? domain.domainName : cd.domainName, basePath: cd.basePath },
-                { parent: this },
-            );
-            url = pulumi.output(domainUrl(cd.domainName, cd.basePath, "https"));
-        }
+        const keyIds = createApiKeys(ctx, api.id, stage.stageName, p.apiKeys, args.tags);
+        const url = args.customDomain ? restCustomDomain(ctx, args.customDomain, p.endpointType, api.id, stage.stageName, args.tags) : stage.invokeUrl;
 
         this.registerOutputs(
             setOutputs(this, {

@@ -46,3 +46,38 @@ export function v2CustomDomain(
     );
     return pulumi.output(domainUrl(cd.domainName, cd.basePath, scheme));
 }
+
+/**
+ * Maps a REST API stage under a custom domain, creating the domain name (edge or regional, like the API) when a
+ * certificate is given (otherwise it must exist); returns the URL under the domain.
+ */
+export function restCustomDomain(
+    ctx: ChildContext,
+    cd: CustomDomainArgs,
+    endpointType: string,
+    restApiId: pulumi.Output<string>,
+    stageName: pulumi.Output<string>,
+    tags: { [key: string]: string } | undefined,
+): pulumi.Output<string> {
+    const edge = endpointType === "EDGE";
+    const domain = cd.certificateArn
+        ? new aws.apigateway.DomainName(
+              `${ctx.name}-domain`,
+              {
+                  domainName: cd.domainName,
+                  endpointConfiguration: { types: edge ? "EDGE" : "REGIONAL" },
+                  certificateArn: edge ? cd.certificateArn : undefined,
+                  regionalCertificateArn: edge ? undefined : cd.certificateArn,
+                  securityPolicy: "TLS_1_2",
+                  tags,
+              },
+              { parent: ctx.parent },
+          )
+        : undefined;
+    new aws.apigateway.BasePathMapping(
+        `${ctx.name}-mapping`,
+        { restApi: restApiId, stageName, domainName: domain ? domain.domainName : cd.domainName, basePath: cd.basePath },
+        { parent: ctx.parent },
+    );
+    return pulumi.output(domainUrl(cd.domainName, cd.basePath, "https"));
+}
