@@ -25,7 +25,7 @@ import {
     Remediation,
     loadPolicyPackConfig,
 } from "./analyzer";
-import { ResourceRecord } from "./model";
+import { ResourceRecord } from "./resource-records";
 import { ProgramFailure, ProgramRun, ProgramRunError, ProjectInfo, loadProject, missingConfigMessage, ProjectError, runProgram } from "./program";
 import {
     CheckFailure,

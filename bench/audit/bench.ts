@@ -23,7 +23,7 @@ import * as path from "path";
 import { AuditSummary, writerFor } from "../../runner/audit/report";
 import { runAudit } from "../../runner/audit/run";
 import { DEFAULT_PACK_DIR, runCheck } from "../../runner/cli";
-import { ResourceRecord } from "../../runner/model";
+import { ResourceRecord } from "../../runner/resource-records";
 import { runProgram } from "../../runner/program";
 import { PassphraseCrypter, toStackExport } from "../../tests/audit/support/state";
 

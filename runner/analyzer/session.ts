@@ -7,7 +7,7 @@ import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { PropertyMap, ResourceRecord, stackUrn, withoutInternalKeys } from "../model";
+import { PropertyMap, ResourceRecord, stackUrn, withoutInternalKeys } from "../resource-records";
 import { LogEntry, PolicyPackError, PolicyPackProcess } from "./pack-process";
 import {
     EnforcementLevelName,

@@ -3,7 +3,7 @@
 // Values are deterministic (derived from the URN), so two runs of the same program give the same outputs.
 
 import { createHash } from "crypto";
-import { PropertyMap, PropertyValue } from "../model";
+import { PropertyMap, PropertyValue } from "../resource-records";
 
 export const OFFLINE_ACCOUNT_ID = "123456789012";
 export const DEFAULT_REGION = "us-east-1";

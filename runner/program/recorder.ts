@@ -24,7 +24,7 @@ import {
     urnName,
     urnType,
     withoutInternalKeys,
-} from "../model";
+} from "../resource-records";
 import { AwsContext, DEFAULT_REGION, autoName, awsContext, computeOutputs, uuidFrom } from "./cloud";
 import { pickProgramPosition } from "./frames";
 import {

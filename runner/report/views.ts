@@ -3,7 +3,7 @@
 // single-mode report (see runCheck in runner/cli.ts for why the views come from two executions); this module merges
 // them into one report whose findings say which view shows them first.
 
-import { CheckReport, ReportResource, ReportViolation, isUndecidedInPreview } from "./model";
+import { CheckReport, ReportResource, ReportViolation, isUndecidedInPreview } from "./check-report";
 
 /** A finding's identity across views. */
 function findingKey(v: ReportViolation): string {

@@ -8,7 +8,7 @@ import * as path from "path";
 import { runCheck } from "../../runner/cli";
 import { ensureEngine } from "../../runner/engine/locate";
 import { CliResult, ENGINE_PASSPHRASE, EngineWorkspace } from "../../runner/engine/workspace";
-import { ResourceRecord } from "../../runner/model";
+import { ResourceRecord } from "../../runner/resource-records";
 import { EXAMPLES } from "../runner/helpers";
 import { TempDir, audit, audited } from "./support/audit";
 import { PassphraseCrypter, stackOf, toStackExport } from "./support/state";

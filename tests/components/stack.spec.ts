@@ -5,7 +5,7 @@ import * as path from "path";
 import { AnalyzerSession, parsePolicyPackConfig, PolicyPackProcess } from "../../runner/analyzer";
 import { CheckOutcome, runCheck } from "../../runner/cli";
 import { ProgramRun, ProgramRunError, runProgram } from "../../runner/program";
-import { ResourceRecord } from "../../runner/model";
+import { ResourceRecord } from "../../runner/resource-records";
 
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLE = path.join(ROOT, "examples/components-api");

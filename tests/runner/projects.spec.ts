@@ -13,7 +13,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CheckOutcome, runCheck } from "../../runner/cli";
-import { ResourceRecord, SECRET_SIG, SIG_KEY } from "../../runner/model";
+import { ResourceRecord, SECRET_SIG, SIG_KEY } from "../../runner/resource-records";
 import { OFFLINE_SECRET_PLACEHOLDER, RunMode } from "../../runner/program";
 import { exitCodeOf, renderText } from "../../runner/report";
 import { REPO, TempPrograms, cli, findingsOf, lineOf } from "./helpers";
