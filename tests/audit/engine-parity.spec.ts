@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runCheck } from "../../runner/cli";
+import { runCheck } from "../../runner/check";
 import { ensureEngine } from "../../runner/engine/locate";
 import { CliResult, ENGINE_PASSPHRASE, EngineWorkspace } from "../../runner/engine/workspace";
 import { ResourceRecord } from "../../runner/resource-records";

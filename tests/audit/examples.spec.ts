@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { CheckOutcome, runCheck } from "../../runner/cli";
+import { CheckOutcome, runCheck } from "../../runner/check";
 import { ResourceRecord } from "../../runner/resource-records";
 import { EXAMPLES } from "../runner/helpers";
 import { TempDir, audit, audited, findings } from "./support/audit";

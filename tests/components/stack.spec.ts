@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { AnalyzerSession, parsePolicyPackConfig, PolicyPackProcess } from "../../runner/analyzer";
-import { CheckOutcome, runCheck } from "../../runner/cli";
+import { CheckOutcome, runCheck } from "../../runner/check";
 import { ProgramRun, ProgramRunError, runProgram } from "../../runner/program";
 import { ResourceRecord } from "../../runner/resource-records";
 

@@ -12,7 +12,7 @@ import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CheckOutcome, runCheck } from "../../runner/cli";
+import { CheckOutcome, runCheck } from "../../runner/check";
 import { ResourceRecord, SECRET_SIG, SIG_KEY } from "../../runner/resource-records";
 import { OFFLINE_SECRET_PLACEHOLDER, RunMode } from "../../runner/program";
 import { exitCodeOf, renderText } from "../../runner/report";
