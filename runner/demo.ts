@@ -11,7 +11,7 @@ import { CheckReport, EXIT_FAILURE, displayPath, render } from "./report";
 import { REPO_ROOT } from "./tool";
 
 /** What to run next, on one's own program: the demo's last line. */
-export const NEXT_STEP = "Next: check your own Pulumi program with `npx authguard check <your-program-dir>` (the folder holding its Pulumi.yaml).\n";
+export const NEXT_STEP = "Next, check your own program: npx authguard check <your-program-dir>   (the folder holding its Pulumi.yaml)\n";
 
 export async function demo(io: Io, verbose: boolean): Promise<number> {
     const examples = path.join(REPO_ROOT, "examples");
