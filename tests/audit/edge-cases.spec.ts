@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { gzipSync } from "zlib";
-import { secret } from "../../runner/model";
+import { secret } from "../../runner/resource-records";
 import { AuditSummary, writerFor } from "../../runner/audit/report";
 import { cli } from "../runner/helpers";
 import { PROBE_PACK, TempDir, audit, audited, findings } from "./support/audit";

@@ -3,8 +3,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { CheckOutcome, runCheck } from "../../runner/cli";
-import { ResourceRecord } from "../../runner/model";
+import { CheckOutcome, runCheck } from "../../runner/check";
+import { ResourceRecord } from "../../runner/resource-records";
 import { EXAMPLES } from "../runner/helpers";
 import { TempDir, audit, audited, findings } from "./support/audit";
 import { checkpointPath, stackOf, toCheckpoint, toStackExport } from "./support/state";

@@ -1,6 +1,6 @@
 // One pack process serves every stack of a run: nothing one stack leaves in the pack may reach the next.
 import { strict as assert } from "assert";
-import { secret } from "../../runner/model";
+import { secret } from "../../runner/resource-records";
 import { StackBuilder } from "../support/stack";
 import { PROBE_PACK, TempDir, audit, audited, findings } from "./support/audit";
 import { toStackExport } from "./support/state";

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runCheck } from "../../runner/cli";
+import { runCheck } from "../../runner/check";
 import { findingsOf, REPO } from "../runner/helpers";
 import { engineErrors, engineFindings, useEngine } from "../support/engine";
 

@@ -4,7 +4,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
-import { PropertyMap } from "../../runner/model";
+import { PropertyMap } from "../../runner/resource-records";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const providerGrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");

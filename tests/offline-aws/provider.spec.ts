@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/model";
+import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/resource-records";
 import { Plugin, Struct, proto, urnOf } from "./plugin";
 
 const REPO = path.resolve(__dirname, "../..");

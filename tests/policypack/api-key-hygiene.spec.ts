@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { secret } from "../../runner/model";
+import { secret } from "../../runner/resource-records";
 import { API_KEY_SCHEME, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
 import { findings, usePack, violationsOf } from "../support/pack";
 import { method, restApi, restResource, StackBuilder, UNKNOWN } from "../support/stack";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { PropertyValue } from "../../runner/model";
+import { PropertyValue } from "../../runner/resource-records";
 import { Ref, World } from "../support/invoke";
 import { policyHelpers, usePack } from "../support/pack";
 import { StackBuilder, UNKNOWN } from "../support/stack";

@@ -3,7 +3,7 @@ import { functionUrl, lambdaFunction } from "../support/exposure";
 import { lambdaAuthorizerScheme, openapi3, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
 import { findings, usePack, violationsOf } from "../support/pack";
 import { method, restApi, restResource, route, StackBuilder, UNKNOWN, v2Api } from "../support/stack";
-import { ResourceRecord } from "../../runner/model";
+import { ResourceRecord } from "../../runner/resource-records";
 
 const POLICY = "lambda-function-url-bypass";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { AnalysisResult } from "../../runner/analyzer";
-import { ResourceRecord } from "../../runner/model";
+import { ResourceRecord } from "../../runner/resource-records";
 import { Mode, MODES, World } from "../support/invoke";
 import { findings, policyHelpers, usePack, violationsOf } from "../support/pack";
 import { StackBuilder } from "../support/stack";

@@ -6,7 +6,7 @@ import { allowAnyone, lambdaFunction, policyDoc, restApiOfType } from "../suppor
 import { openapi3, restApiWithBody, swagger2 } from "../support/openapi";
 import { findings, usePack, violationsOf } from "../support/pack";
 import { method, restApi, restResource, route, StackBuilder, v2Api } from "../support/stack";
-import { PropertyValue } from "../../runner/model";
+import { PropertyValue } from "../../runner/resource-records";
 
 const METHOD = "apigw-method-requires-authorization";
 const ROUTE = "apigw-route-requires-authorization";

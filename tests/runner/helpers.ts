@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { CheckOutcome } from "../../runner/cli";
+import type { CheckOutcome } from "../../runner/check";
 
 export const REPO = path.resolve(__dirname, "../..");
 export const EXAMPLES = path.join(REPO, "examples");

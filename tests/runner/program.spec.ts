@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ResourceRecord, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/model";
+import { ResourceRecord, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/resource-records";
 import { OFFLINE_SECRET_PLACEHOLDER, ProgramRun, ProgramRunError, runProgram } from "../../runner/program";
 import { EXAMPLES, REPO, TempPrograms, lineOf, pulumiYaml } from "./helpers";
 

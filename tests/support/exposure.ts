@@ -1,6 +1,6 @@
 // Factories for exposure tests: resource policies, custom domains and mappings, API keys and usage plans, Lambda
 // functions and function URLs. Values follow the AWS formats a real update reports.
-import { PropertyMap, PropertyValue, ResourceRecord } from "../../runner/model";
+import { PropertyMap, PropertyValue, ResourceRecord } from "../../runner/resource-records";
 import { ACCOUNT, functionArn, invokeUri, REGION } from "./openapi";
 import { StackBuilder, UNKNOWN } from "./stack";
 

@@ -2,7 +2,7 @@
 // presents a stack: "preview" (a first preview: ids, ARNs and everything built from them are unknown, links exist only
 // as property dependencies) and "up" (every value known and realistic, property dependencies still present).
 import { createHash } from "crypto";
-import { PropertyMap, PropertyValue, ResourceRecord } from "../../runner/model";
+import { PropertyMap, PropertyValue, ResourceRecord } from "../../runner/resource-records";
 import { ACCOUNT, functionArn, invokeUri, REGION } from "./openapi";
 import { StackBuilder, UNKNOWN } from "./stack";
 

@@ -2,7 +2,7 @@
 // RestAPI (and awsx classic `apigateway.API`) generates it from `routes` (provider/cmd/pulumi-resource-aws-apigateway/
 // apigateway/api.ts `createSwaggerSpec`, read at pulumi/pulumi-aws-apigateway@1b96058). The package is not used at
 // run time: this reproduces the document shape it hands to aws.apigateway.RestApi.body.
-import { PropertyMap, PropertyValue, ResourceRecord } from "../../runner/model";
+import { PropertyMap, PropertyValue, ResourceRecord } from "../../runner/resource-records";
 import { StackBuilder, UNKNOWN } from "./stack";
 
 export const REGION = "us-east-1";

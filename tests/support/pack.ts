@@ -3,7 +3,7 @@
 // given config reconciled over every policy, exactly as the CLI sends it) and then Remediate/Analyze/AnalyzeStack.
 import * as path from "path";
 import { AnalysisResult, AnalyzerSession, parsePolicyPackConfig, PolicyPackProcess, PolicyViolation } from "../../runner/analyzer";
-import { ResourceRecord } from "../../runner/model";
+import { ResourceRecord } from "../../runner/resource-records";
 import { ensureBundledPackBuilt } from "../../runner/pack-build";
 import { PROJECT, STACK, StackBuilder } from "./stack";
 

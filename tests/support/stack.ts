@@ -1,6 +1,6 @@
 // Small factories for stacks as the engine would present them to a pack: ResourceRecords with URNs, inputs,
 // outputs and property dependencies. Values use the wire form (UNKNOWN sentinel, secret wrappers).
-import { defaultOptions, PropertyMap, ResourceRecord, stackUrn, UNKNOWN } from "../../runner/model";
+import { defaultOptions, PropertyMap, ResourceRecord, stackUrn, UNKNOWN } from "../../runner/resource-records";
 
 export const PROJECT = "shop";
 export const STACK = "dev";

@@ -1,14 +1,15 @@
-// The authguard demo program (Pulumi.yaml at the repository root). It builds, with the secure components:
+// The authguard demo program (examples/demo). It builds, with the secure components:
 //   - an HTTP API: Cognito-issued JWTs (built-in JWT authorizer), the bundled Lambda authorizer and IAM;
 //   - a REST API: Cognito user pool, the bundled Lambda authorizer (REQUEST), IAM, an API key on top of authorization;
 //   - a WebSocket API whose $connect is authorized by the bundled authorizer;
 //   - a private REST API reachable only through an interface VPC endpoint, restricted by its resource policy, IAM-signed.
-// `pulumi preview --policy-pack ./policypack` (or offline: `node bin/authguard.js check .`) reports no mandatory
-// violation. Deliberately public routes (`auth: "public"` with a `publicReason`) also need an entry in the pack's
-// `publicRoutes` allowlist: examples/components-api shows both, with its policy-config.json.
+// `pulumi preview --policy-pack ../../policypack` here (or offline, from the repository root:
+// `npx authguard check examples/demo`) reports no mandatory violation. Deliberately public routes (`auth: "public"`
+// with a `publicReason`) also need an entry in the pack's `publicRoutes` allowlist: examples/components-api shows
+// both, with its policy-config.json.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { JwtAuthorizerFunction, SecureHttpApi, SecureRestApi, SecureWebSocketApi } from "./components";
+import { JwtAuthorizerFunction, SecureHttpApi, SecureRestApi, SecureWebSocketApi } from "../../components";
 
 const region = aws.getRegionOutput().region;
 const partition = aws.getPartitionOutput();

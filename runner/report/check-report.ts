@@ -2,7 +2,7 @@
 
 import * as path from "path";
 import { PackPolicyInfo, PolicyViolation, Remediation } from "../analyzer";
-import { ResourceRecord, SourcePosition, urnName, urnType } from "../model";
+import { ResourceRecord, SourcePosition, urnName, urnType } from "../resource-records";
 
 /** A single view (`preview`, `up`) or the default run that reports both (`both`). */
 export type CheckMode = "preview" | "up" | "both";
