@@ -62,7 +62,10 @@ export function useEngine(options: EngineOptions | (() => EngineOptions) = {}): 
         const bin = ensureEngine();
         installedPolicyPack();
         const { pluginDirs = [], env = {} } = typeof options === "function" ? options() : options;
-        ws = EngineWorkspace.create(bin, [offlineAwsBinDir(), ...pluginDirs], env);
+        // Node.js programs run transpile-only, as under `authguard check` (runner/program/host.ts): the specs compare
+        // findings, `npm run typecheck` checks the examples' types, and type-checking @pulumi/aws again in every
+        // operation was half of each operation's CPU time.
+        ws = EngineWorkspace.create(bin, [offlineAwsBinDir(), ...pluginDirs], { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...env });
     });
     after(() => ws?.dispose());
     const workspace = (): EngineWorkspace => {
