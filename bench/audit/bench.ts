@@ -25,7 +25,7 @@ import { runAudit } from "../../runner/audit/run";
 import { DEFAULT_PACK_DIR, runCheck } from "../../runner/cli";
 import { ResourceRecord } from "../../runner/model";
 import { runProgram } from "../../runner/program";
-import { PassphraseCrypter, toStackExport } from "../../tests/audit/support/state";
+import { PassphraseCrypter, toStackExport } from "../../tests/kit/audit-state";
 
 const REPO = path.resolve(__dirname, "../..");
 const EXAMPLES = ["insecure-api", "secure-api"];

@@ -9,7 +9,7 @@ import { ResourceRecord } from "../../runner/model";
 
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLE = path.join(ROOT, "examples/components-api");
-const FIXTURE = path.join(__dirname, "fixtures/toggle-auth");
+const FIXTURE = path.join(__dirname, "../fixtures/toggle-auth");
 
 type Ok = Extract<CheckOutcome, { ok: true }>;
 

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ensureEngine } from "../../runner/engine/locate";
-import { REPO } from "../runner/helpers";
+import { REPO } from "../kit/runner";
 
 const PROGRAM = "tests/fixtures/engine/open-routes";
 

@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runCheck } from "../../runner/cli";
-import { findingsOf, REPO } from "../runner/helpers";
-import { engineErrors, engineFindings, useEngine } from "../support/engine";
+import { findingsOf, REPO } from "../kit/runner";
+import { engineErrors, engineFindings, useEngine } from "../kit/engine";
 
 interface Case {
     program: string;

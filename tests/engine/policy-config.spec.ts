@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runCheck } from "../../runner/cli";
-import { findingsOf } from "../runner/helpers";
-import { engineErrors, engineFindings, useEngine } from "../support/engine";
+import { findingsOf } from "../kit/runner";
+import { engineErrors, engineFindings, useEngine } from "../kit/engine";
 
 const PROGRAM = path.resolve(__dirname, "../fixtures/engine/open-routes");
 const ORDERS = "urn:pulumi:dev::open-routes::aws:apigatewayv2/route:Route::orders";

@@ -138,7 +138,7 @@ export async function stateResources(ws: EngineWorkspace, program: string): Prom
     return state.deployment.resources;
 }
 
-/** The last operation's policy findings as sorted `<level> <policy> <urn>` lines, as tests/runner/helpers' findingsOf. */
+/** The last operation's policy findings as sorted `<level> <policy> <urn>` lines, as tests/kit/runner.ts' findingsOf. */
 export function engineFindings(r: OperationResult): string[] {
     return findingsOf(r.events, [])
         .violations.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.urn}`)
