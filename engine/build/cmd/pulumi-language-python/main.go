@@ -6,7 +6,7 @@
 // Python program and `pulumi package gen-sdk --language python` need: GeneratePackage
 // (Pulumi's Python code generator) and Run (the program under the project's virtualenv
 // python, through exec.py). It installs no dependencies: the project's `virtualenv` runtime
-// option must name a virtualenv that has them (tests build one with tests/kit/python-env.ts).
+// option must name a virtualenv that has them (tests build one with tests/support/python-env.ts).
 package main
 
 import (
