@@ -26,7 +26,7 @@ import { runCheck } from "../../runner/check";
 import { DEFAULT_PACK_DIR } from "../../runner/tool";
 import { ResourceRecord } from "../../runner/resource-records";
 import { runProgram } from "../../runner/program";
-import { PassphraseCrypter, toStackExport } from "../../tests/audit/support/state";
+import { PassphraseCrypter, toStackExport } from "../../tests/kit/audit-state";
 
 const REPO = path.resolve(__dirname, "../..");
 const EXAMPLES = ["insecure-api", "secure-api"];

@@ -9,9 +9,9 @@ import { runCheck } from "../../runner/check";
 import { ensureEngine } from "../../runner/engine/locate";
 import { CliResult, ENGINE_PASSPHRASE, EngineWorkspace } from "../../runner/engine/workspace";
 import { ResourceRecord } from "../../runner/resource-records";
-import { EXAMPLES } from "../runner/helpers";
-import { TempDir, audit, audited } from "./support/audit";
-import { PassphraseCrypter, stackOf, toStackExport } from "./support/state";
+import { EXAMPLES } from "../kit/runner";
+import { TempDir, audit, audited } from "../kit/audit";
+import { PassphraseCrypter, stackOf, toStackExport } from "../kit/audit-state";
 
 const PACK = path.resolve(__dirname, "../../policypack");
 

@@ -10,7 +10,7 @@ import { ResourceRecord } from "../../runner/resource-records";
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLE = path.join(ROOT, "examples/components-api");
 const DEMO = path.join(ROOT, "examples/demo");
-const FIXTURE = path.join(__dirname, "fixtures/toggle-auth");
+const FIXTURE = path.join(__dirname, "../fixtures/toggle-auth");
 
 type Ok = Extract<CheckOutcome, { ok: true }>;
 

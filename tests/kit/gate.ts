@@ -1,4 +1,4 @@
-// The gate suite runs adversarial programs (tests/gate/programs) and config files (tests/gate/configs) through
+// The gate suite runs adversarial programs (tests/fixtures/gate/programs) and config files (tests/fixtures/gate/configs) through
 // `authguard check` as the command line runs it: runner/cli.ts main() with the real program host (a child process
 // per program) and the real policy pack (its own process, over the Analyzer gRPC protocol). In process rather than
 // through bin/authguard.js only to save the runner's own start-up on a shared machine; tests/runner/check.spec.ts
@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { main } from "../../runner/cli";
 
-export const GATE = __dirname;
+export const GATE = path.resolve(__dirname, "../fixtures/gate");
 
 export function program(name: string): string {
     return path.join(GATE, "programs", name);

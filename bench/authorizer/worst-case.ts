@@ -10,8 +10,8 @@
 import { execFile } from "node:child_process";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { SAFETY_MARGIN_MS, worstCaseWaitMs } from "../src/budget";
-import { DEFAULTS } from "../src/config";
+import { SAFETY_MARGIN_MS, worstCaseWaitMs } from "../../authorizer-fn/src/budget";
+import { DEFAULTS } from "../../authorizer-fn/src/config";
 
 /** Delay before an answer, in ms; "hang" never answers. */
 type Answer = number | "hang";

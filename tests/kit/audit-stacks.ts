@@ -1,6 +1,6 @@
 // Hand-made deployed stacks (known IDs and ARNs, as state holds them) for the audit's edge cases.
-import { PropertyValue, ResourceRecord } from "../../../runner/resource-records";
-import { StackBuilder } from "../../support/stack";
+import { PropertyValue, ResourceRecord } from "../../runner/resource-records";
+import { StackBuilder } from "./stack";
 
 export const METHOD = "aws:apigateway/method:Method";
 

@@ -4,7 +4,7 @@
 // outside the repository
 // (`${AUTHGUARD_PYTHON_ENV_DIR:-~/.cache/authguard/python}/pulumi-<v>-aws-<v>-<hash>`), beside the final directory and
 // renamed into place when complete, so an interrupted or concurrent build never leaves a half-installed env.
-// Run it directly to build it ahead of the tests: `npx ts-node tests/support/python-env.ts`.
+// Run it directly to build it ahead of the tests: `npx ts-node tests/kit/python-env.ts`.
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";

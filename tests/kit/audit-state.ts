@@ -9,8 +9,8 @@
 //   - the file backend wraps the deployment in `{version, checkpoint: {stack: "organization/<project>/<stack>", latest}}`.
 import { createCipheriv, createHash, pbkdf2Sync, randomBytes } from "crypto";
 import * as path from "path";
-import { PropertyMap, PropertyValue, ResourceRecord, SECRET_SIG, SIG_KEY, isSecret } from "../../../runner/resource-records";
-import { runProgram } from "../../../runner/program";
+import { PropertyMap, PropertyValue, ResourceRecord, SECRET_SIG, SIG_KEY, isSecret } from "../../runner/resource-records";
+import { runProgram } from "../../runner/program";
 
 export const ENGINE_VERSION = "v3.248.0";
 

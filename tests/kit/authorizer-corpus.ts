@@ -9,7 +9,7 @@ import type { ReasonCode } from "../../authorizer-fn/src/errors";
 import {
   ISSUER, METHOD_ARN, b64, baseClaims, httpV2Event, makeKey, nowSec, restRequestEvent, restTokenEvent, sign, signRaw,
   websocketEvent, type TestKey,
-} from "./helpers";
+} from "./authorizer";
 
 export interface Keys {
   rsa: TestKey;

@@ -3,8 +3,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BUNDLED_PACK_DIR } from "../../../runner/pack-build";
-import { AuditedStack, StackOutcome, runAudit } from "../../../runner/audit/run";
+import { BUNDLED_PACK_DIR } from "../../runner/pack-build";
+import { AuditedStack, StackOutcome, runAudit } from "../../runner/audit/run";
 
 export const PROBE_PACK = path.resolve(__dirname, "../fixtures/probe-pack");
 
