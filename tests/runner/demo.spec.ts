@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { main } from "../../runner/cli";
 import { NEXT_STEP } from "../../runner/demo";
-import { EXAMPLES } from "./helpers";
+import { EXAMPLES } from "../kit/runner";
 
 async function run(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
     let stdout = "";
