@@ -3,7 +3,6 @@
 // beside the live one and swapped in (authguard-shared/swap-into), so a process loading dist/ meanwhile never sees a
 // half-written one.
 "use strict";
-const { execFileSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 
@@ -12,12 +11,9 @@ const DIST = path.join(__dirname, "dist");
 const STAMP = ".built";
 const INPUTS = [__filename, path.join(__dirname, "tsconfig.json")];
 
+/** The file's modification time, or undefined when it does not exist. */
 function mtime(file) {
-    try {
-        return fs.statSync(file).mtimeMs;
-    } catch {
-        return undefined;
-    }
+    return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
 }
 
 function ensureBuilt() {
@@ -26,6 +22,8 @@ function ensureBuilt() {
         const sources = [...INPUTS, ...fs.readdirSync(SRC).map((f) => path.join(SRC, f))];
         if (sources.every((f) => (mtime(f) ?? Infinity) <= built)) return;
     }
+    // Required here, not at the top: loading the package in a checkout only pays for the freshness check.
+    const { execFileSync } = require("child_process");
     const tsc = require.resolve("typescript/bin/tsc", { paths: [__dirname] });
     const staging = fs.mkdtempSync(path.join(__dirname, ".dist-"));
     // The stamp carries the time the compile started: a source saved while it ran is newer, so it triggers a rebuild.

@@ -3,7 +3,7 @@
  * frozen. Any missing, empty, malformed or contradictory value raises a
  * ConfigError naming the variable; the handler then denies every request.
  */
-import { HEADER_NAME, parseRouteKey as splitRouteKey, QUERY_NAME, RouteKeyError, SCOPE_VALUE } from "authguard-apigateway";
+import { HEADER_NAME, parseRouteKey as splitRouteKey, QUERY_NAME, type RouteKey, RouteKeyError, SCOPE_VALUE } from "authguard-apigateway";
 import { ConfigError } from "./errors";
 import { isObject, scanJson } from "./json-guard";
 
@@ -194,7 +194,7 @@ function parseAlgorithms(value: string): string[] {
 }
 
 function parseRouteKey(key: string): Omit<ScopeRule, "scopes" | "key"> {
-  let parsed;
+  let parsed: RouteKey;
   try {
     parsed = splitRouteKey(key);
   } catch (err) {

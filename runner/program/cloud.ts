@@ -4,7 +4,7 @@
 
 import { DEFAULT_ROUTE_KEY, dnsSuffixOf, formatExecuteApiArn, partitionOf } from "authguard-apigateway";
 import { createHash } from "crypto";
-import { PropertyMap, PropertyValue } from "../model";
+import { PropertyMap, PropertyValue } from "../resource-records";
 
 export const OFFLINE_ACCOUNT_ID = "123456789012";
 export const DEFAULT_REGION = "us-east-1";

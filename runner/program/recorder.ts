@@ -24,7 +24,7 @@ import {
     urnName,
     urnType,
     withoutInternalKeys,
-} from "../model";
+} from "../resource-records";
 import { AwsContext, autoName, awsContext, computeOutputs, regionOrDefault, uuidFrom } from "./cloud";
 import { pickProgramPosition } from "./frames";
 import {

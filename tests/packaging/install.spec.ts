@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalTarball, offlineLock } from "./offline-lock";
+import { LocalTarball, offlineLock } from "../kit/offline-lock";
 
 const REPO = path.resolve(__dirname, "../..");
 const PACKAGES = [

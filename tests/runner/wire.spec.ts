@@ -2,7 +2,7 @@
 // invoke answers, fake AWS values, type display names.
 import { strict as assert } from "assert";
 import { partitionOf } from "authguard-apigateway";
-import { ARCHIVE_SIG, ASSET_SIG, OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/model";
+import { ARCHIVE_SIG, ASSET_SIG, OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/resource-records";
 import { collapseValue, defaultProviderName, makeUrn, parseGoDuration } from "../../runner/program/wire";
 import { UnknownInvokeError, answerInvoke, defaultInvokeContext } from "../../runner/program/invokes";
 import { awsContext, computeOutputs } from "../../runner/program/cloud";
