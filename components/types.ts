@@ -27,7 +27,9 @@ export type LambdaAuthorizerType = (typeof LambdaAuthorizerType)[keyof typeof La
 
 /** REST API endpoint type. */
 export const EndpointType = {
+    /** Served through CloudFront's edge locations. */
     Edge: "EDGE",
+    /** Served from the API's region (the default). */
     Regional: "REGIONAL",
     /** Reachable only through interface VPC endpoints; needs a resource policy naming them. */
     Private: "PRIVATE",
@@ -45,7 +47,9 @@ export type AuthorizerHttpResponse = (typeof AuthorizerHttpResponse)[keyof typeo
 
 /** Which token the bundled authorizer accepts. */
 export const TokenUse = {
+    /** OAuth access tokens (Cognito: `token_use` `access`, audience in `client_id`). */
     Access: "access",
+    /** OpenID Connect ID tokens (Cognito: `token_use` `id`, audience in `aud`). */
     Id: "id",
 } as const;
 export type TokenUse = (typeof TokenUse)[keyof typeof TokenUse];

@@ -3,7 +3,7 @@
  * frozen. Any missing, empty, malformed or contradictory value raises a
  * ConfigError naming the variable; the handler then denies every request.
  */
-import { HEADER_NAME, parseRouteKey as splitRouteKey, QUERY_NAME, type RouteKey, RouteKeyError, SCOPE_VALUE, VERB_PATH_KEY } from "authguard-apigateway";
+import { HEADER_NAME, parseRouteKey as splitRouteKey, QUERY_NAME, type RouteKey, RouteKeyError, SCOPE_VALUE } from "authguard-apigateway";
 import { ConfigError } from "./errors";
 import { isObject, scanJson } from "./json-guard";
 
@@ -124,8 +124,6 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]);
 const CLAIM_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 const PATH_SEGMENT = /^(?:[A-Za-z0-9._~:@!$&'()*+,;=-]+|\{[A-Za-z0-9_.-]+\+?\})$/;
-// The components still import these from here; once they import them from authguard-apigateway this line goes.
-export { HEADER_NAME, QUERY_NAME, SCOPE_VALUE, VERB_PATH_KEY };
 
 /** Variable present but empty/whitespace is an error; absent returns undefined. */
 function optional(env: Env, name: string): string | undefined {

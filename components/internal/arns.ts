@@ -2,6 +2,7 @@
 // and Cognito return (an API's `executionArn`, a user pool's ARN), so the partition, region and account are always
 // the real ones: nothing here hard-codes `arn:aws`.
 import * as pulumi from "@pulumi/pulumi";
+import { dnsSuffixOf } from "authguard-apigateway";
 
 /** `GET` → `GET`, `ANY` → `*`. */
 function arnMethod(method: string): string {
@@ -40,26 +41,6 @@ export function manageConnectionsArn(executionArn: pulumi.Input<string>, stage: 
     return pulumi.interpolate`${executionArn}/${stage}/POST/@connections/*`;
 }
 
-/** DNS suffix of an AWS partition. */
-export function dnsSuffix(partition: string): string {
-    switch (partition) {
-        case "aws-cn":
-            return "amazonaws.com.cn";
-        case "aws-iso":
-            return "c2s.ic.gov";
-        case "aws-iso-b":
-            return "sc2s.sgov.gov";
-        case "aws-iso-e":
-            return "cloud.adc-e.uk";
-        case "aws-iso-f":
-            return "csp.hci.ic.gov";
-        case "aws-eusc":
-            return "amazonaws.eu";
-        default:
-            return "amazonaws.com";
-    }
-}
-
 export interface ParsedUserPoolArn {
     partition: string;
     region: string;
@@ -75,5 +56,5 @@ export function parseUserPoolArn(arn: string): ParsedUserPoolArn | undefined {
 
 /** The issuer of a Cognito user pool's tokens: `https://cognito-idp.<region>.<dnsSuffix>/<poolId>`. */
 export function cognitoIssuer(pool: ParsedUserPoolArn): string {
-    return `https://cognito-idp.${pool.region}.${dnsSuffix(pool.partition)}/${pool.userPoolId}`;
+    return `https://cognito-idp.${pool.region}.${dnsSuffixOf(pool.partition)}/${pool.userPoolId}`;
 }

@@ -1,8 +1,8 @@
 // Route keys and paths: parsing, validation and the names of the resources created per route.
 import { createHash } from "crypto";
-import { VERB_PATH_KEY } from "../../authorizer-fn/src/config";
+import { VERB_PATH_KEY } from "authguard-apigateway";
 import { RouteArgs } from "../types";
-import { ApiKind, ResolvedAuthorizer, ResolvedRouteAuth, resolveRouteAuth } from "./auth";
+import { ApiKind, BoundAuthorizer, ResolvedRouteAuth, resolveRouteAuth } from "./auth";
 import { Problems, q } from "./errors";
 import { checkHandlerKey } from "./handlers";
 
@@ -103,7 +103,7 @@ export interface RouteTableOptions {
 export function planRouteTable(
     api: Extract<ApiKind, "HTTP" | "REST">,
     table: { routes: { [routeKey: string]: RouteArgs }; handlers: unknown; defaultAuth?: string },
-    authorizers: Map<string, ResolvedAuthorizer>,
+    authorizers: Map<string, BoundAuthorizer>,
     declared: ReadonlySet<string>,
     problems: Problems,
     opts: RouteTableOptions,

@@ -1,26 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { manageConnectionsArn, routeKeyArn } from "./internal/arns";
-import { ResolvedAuthorizer, ResolvedRouteAuth, resolveApiAuthorizers, resolveRouteAuth } from "./internal/auth";
-import {
-    checkCustomDomain,
-    checkStageName,
-    checkTags,
-    ChildContext,
-    createAuthorizers,
-    createV2Route,
-    requireArgs,
-    requireHandlers,
-    requirePlain,
-    RouteRecords,
-    setOutputs,
-    typeToken,
-    v2CustomDomain,
-} from "./internal/common";
+import { BoundAuthorizer, ResolvedRouteAuth, resolveApiAuthorizers, resolveRouteAuth } from "./internal/auth";
+import { createAuthorizers } from "./internal/authorizer-resources";
+import { ChildContext } from "./internal/children";
+import { setOutputs, typeToken } from "./internal/component";
+import { checkCustomDomain, v2CustomDomain } from "./internal/custom-domain";
 import { Problems, q, requireObject } from "./internal/errors";
 import { checkHandlerKey } from "./internal/handlers";
 import { behaviourHash } from "./internal/hash";
+import { checkStageName, checkTags, requireArgs, requireHandlers, requirePlain } from "./internal/inputs";
+import { RouteRecords } from "./internal/route-records";
 import { Slugger } from "./internal/routes";
+import { createV2Route } from "./internal/v2-routes";
 import { PublicRoute, RouteArgs, RouteAuth, SecureWebSocketApiArgs } from "./types";
 
 const COMPONENT = "SecureWebSocketApi";
@@ -34,7 +26,7 @@ interface PlannedRoute {
 
 interface WsPlan {
     routes: PlannedRoute[];
-    authorizers: Map<string, ResolvedAuthorizer>;
+    authorizers: Map<string, BoundAuthorizer>;
     stageName: string;
     routeSelectionExpression: string;
 }
@@ -127,14 +119,8 @@ export class SecureWebSocketApi extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // WebSocket APIs take Lambda REQUEST authorizers only (resolveAuthorizers refuses the other types).
-        const authorizers = createAuthorizers(ctx, api.executionArn, p.authorizers, (resourceName, a, fn) =>
-            new aws.apigatewayv2.Authorizer(
-                resourceName,
-                { apiId: api.id, name: a.name, authorizerType: "REQUEST", authorizerUri: fn!.invokeArn, identitySources: a.identitySources },
-                { parent: this },
-            ),
-        );
+        // Lambda REQUEST authorizers only: the other kinds refuse to bind to a WebSocket API.
+        const authorizers = createAuthorizers(ctx, api, p.authorizers);
         const authorizerHash: Record<string, pulumi.Input<unknown>> = {};
         for (const [n, c] of authorizers) authorizerHash[n] = { id: c.id, identitySources: c.config.identitySources, fn: c.fn!.arn };
 

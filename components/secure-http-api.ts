@@ -1,24 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { routeArn, routeKeyArn } from "./internal/arns";
-import { checkDefaultAuth, ResolvedAuthorizer, resolveApiAuthorizers } from "./internal/auth";
-import {
-    checkCustomDomain,
-    checkTags,
-    ChildContext,
-    createAuthorizers,
-    createV2Route,
-    requireArgs,
-    requireHandlers,
-    requirePlain,
-    RouteRecords,
-    setOutputs,
-    typeToken,
-    v2CustomDomain,
-} from "./internal/common";
+import { BoundAuthorizer, checkDefaultAuth, resolveApiAuthorizers } from "./internal/auth";
+import { createAuthorizers } from "./internal/authorizer-resources";
+import { ChildContext } from "./internal/children";
+import { setOutputs, typeToken } from "./internal/component";
 import { methodsFor, preflightRoute, ResolvedCors, resolveCors } from "./internal/cors";
+import { checkCustomDomain, v2CustomDomain } from "./internal/custom-domain";
 import { Problems, requireObject } from "./internal/errors";
+import { checkTags, requireArgs, requireHandlers, requirePlain } from "./internal/inputs";
+import { RouteRecords } from "./internal/route-records";
 import { PlannedRoute, planRouteTable, Slugger } from "./internal/routes";
+import { createV2Route } from "./internal/v2-routes";
 import { PublicRoute, RouteAuth, SecureHttpApiArgs } from "./types";
 
 const COMPONENT = "SecureHttpApi";
@@ -26,7 +19,7 @@ const STAGE = "$default";
 
 interface HttpPlan {
     routes: PlannedRoute[];
-    authorizers: Map<string, ResolvedAuthorizer>;
+    authorizers: Map<string, BoundAuthorizer>;
     cors?: ResolvedCors;
 }
 
@@ -120,30 +113,7 @@ export class SecureHttpApi extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const authorizers = createAuthorizers(ctx, api.executionArn, p.authorizers, (resourceName, a, fn) =>
-            new aws.apigatewayv2.Authorizer(
-                resourceName,
-                a.type === "lambda"
-                    ? {
-                          apiId: api.id,
-                          name: a.name,
-                          authorizerType: "REQUEST",
-                          authorizerUri: fn!.invokeArn,
-                          authorizerPayloadFormatVersion: "2.0",
-                          enableSimpleResponses: a.simpleResponses,
-                          authorizerResultTtlInSeconds: a.ttlSeconds,
-                          identitySources: a.identitySources,
-                      }
-                    : {
-                          apiId: api.id,
-                          name: a.name,
-                          authorizerType: "JWT",
-                          identitySources: a.identitySources,
-                          jwtConfiguration: { issuer: a.issuer, audiences: a.audiences },
-                      },
-                { parent: this },
-            ),
-        );
+        const authorizers = createAuthorizers(ctx, api, p.authorizers);
 
         const records = new RouteRecords();
         for (const r of p.routes) {

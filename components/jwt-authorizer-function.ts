@@ -7,8 +7,9 @@ import * as path from "path";
 import { SAFETY_MARGIN_MS, minimumLambdaTimeoutSeconds, worstCaseWaitMs } from "../authorizer-fn/src/budget";
 import { loadConfig, type AuthorizerConfig } from "../authorizer-fn/src/config";
 import { ConfigError } from "../authorizer-fn/src/errors";
-import { checkTags, requireArgs, setOutputs, typeToken } from "./internal/common";
+import { setOutputs, typeToken } from "./internal/component";
 import { Problems, q } from "./internal/errors";
+import { checkTags, requireArgs } from "./internal/inputs";
 import { JwtAuthorizerFunctionArgs } from "./types";
 
 const COMPONENT = "JwtAuthorizerFunction";
