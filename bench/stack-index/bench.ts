@@ -64,9 +64,11 @@ export function generate(mode: Mode, apis: number, opts: { dropEvery?: number; r
     return w.s;
 }
 
-function runPolicies(resources: PolicyResource[]): { violations: number; unverified: number } {
+/** One AnalyzeStack's worth: a fresh resources array, so the policies share one index built in this run (lib/stack-policy.ts). */
+function runPolicies(stack: PolicyResource[]): { violations: number; unverified: number } {
     let violations = 0;
     let unverified = 0;
+    const resources = [...stack];
     for (const p of STACK_POLICIES) {
         const args = { resources, getConfig: () => ({}) } as unknown as StackValidationArgs;
         try {

@@ -2,7 +2,7 @@
 // that the provider computes when the program leaves them unset.
 //
 // Links: a property dependency (present in preview and in an update) first, then a known id matched against the
-// APIs in the stack (an update, or an id given as a literal). Build ONE ApiIds per stack-policy run.
+// APIs in the stack (an update, or an id given as a literal). One ApiIds per stack index (StackCheck.ids).
 //
 // Unset settings: in a preview the provider plans Optional+Computed properties the program did not set (RestApi
 // `policy`, `endpointConfiguration`, `disableExecuteApiEndpoint`) as unknown. An unknown with no property

@@ -25,7 +25,7 @@
 //    includes the stage, so every call is refused, and the quick "fix" people reach for is to drop the key.
 //    Stages are the API's aws.apigateway.Stage resources (@pulumi/aws 7 Deployments no longer create stages); plans
 //    cover a stage through `apiStages` (a dependency on the Stage, or the API plus the stage name).
-import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { globMatch } from "../lib/allowlist";
 import { ApiIds, linkedApi, programSetting } from "../lib/api-links";
 import { identifier } from "../lib/lambda";
@@ -33,8 +33,9 @@ import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, isSet, isUnknown, raw } from "../lib/values";
+import { asString, isSet, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-api-key-hygiene";
 
@@ -65,14 +66,11 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "val
     validateResource: forType(T.apiKey, (args: ResourceValidationArgs) => {
         valueSetInInputs.set(args.urn, isSet((raw(args.props) as Record<string, unknown>).value));
     }),
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const exempt = args.getConfig<{ exemptKeys?: Exemption[] }>().exemptKeys ?? [];
-        const index = new StackIndex(args.resources);
-        const unverified = checkKeyValues(index, exempt, reportViolation);
+    validateStack: stackPolicy<{ exemptKeys: Exemption[] }>(({ index, ids, config, report, unverified }) => {
+        unverified.push(...checkKeyValues(index, config.exemptKeys ?? [], report));
         valueSetInInputs.clear();
-        unverified.push(...checkUsagePlans(index, new ApiIds(index), reportViolation));
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+        unverified.push(...checkUsagePlans(index, ids, report));
+    }),
 };
 
 /** ApiKey URN → whether its inputs (seen by Analyze in this operation) set `value`. */

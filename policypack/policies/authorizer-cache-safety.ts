@@ -14,14 +14,15 @@
 // HTTP API REQUEST `$context.routeKey`. TOKEN authorizers are keyed by the token alone. WebSocket authorizers do not
 // cache. Advisory: an authorizer that returns a policy covering every route it guards is safe to share; disable this
 // policy for such stacks or set the TTL to 0.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { linkedAuthorizer } from "../lib/authorizers";
 import { apiOf } from "../lib/invoke-permission";
 import { formatFinding, q } from "../lib/messages";
 import { apiProtocol, knownAuthorization, owningApi } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { asString, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-authorizer-cache-safety";
 
@@ -33,9 +34,7 @@ export const policy: StackValidationPolicy = {
         "Lambda authorizer caching must not reuse one endpoint's answer on another: no cached REQUEST authorizer without identity sources, no cached authorizer shared by endpoints without route context in its cache key.",
     enforcementLevel: "advisory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
-        const unverified: string[] = [];
+    validateStack: stackPolicy(({ index, report: reportViolation, unverified }) => {
         const users = endpointsByAuthorizer(index);
         for (const a of [...index.ofType(T.authorizer), ...index.ofType(T.v2Authorizer)]) {
             const facts = cacheFacts(index, a);
@@ -73,8 +72,7 @@ export const policy: StackValidationPolicy = {
                 a.urn,
             );
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+    }),
 };
 
 type CacheFacts =

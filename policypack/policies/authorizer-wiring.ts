@@ -13,7 +13,7 @@
 // preflight, exempt as in the endpoint policies while `exemptCorsPreflight` (default true) is set. WebSocket routes
 // other than $connect are left to apigw-ineffective-route-auth, and so are authorization scopes on methods and routes
 // whose type ignores them (advisory). A type that is not one API Gateway defines is the endpoint policies' finding.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseRouteKey } from "../lib/allowlist";
 import { AuthorizerLink, linkedAuthorizer } from "../lib/authorizers";
 import { exemptCorsPreflightSchema } from "../lib/config";
@@ -23,6 +23,7 @@ import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { authorizationType, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { asString, isUnknown, raw } from "../lib/values";
 
@@ -34,12 +35,11 @@ export const policy: StackValidationPolicy = {
         "A method's or route's authorization type and its authorizer must agree (CUSTOM ⇒ Lambda authorizer, COGNITO_USER_POOLS ⇒ Cognito, JWT ⇒ JWT), on the same API; AWS_IAM and NONE take no authorizer.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { exemptCorsPreflight: exemptCorsPreflightSchema } },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
-        const exemptPreflight = args.getConfig<{ exemptCorsPreflight?: boolean }>().exemptCorsPreflight ?? true;
+    validateStack: stackPolicy<{ exemptCorsPreflight: boolean }>(({ index, config, report }) => {
+        const exemptPreflight = config.exemptCorsPreflight ?? true;
         const judge = (r: PolicyResource) => (r.type === T.method ? judgeMethod(index, r, exemptPreflight) : judgeRoute(index, r, exemptPreflight));
-        reportJudgements([...index.ofType(T.method), ...index.ofType(T.v2Route)], (r) => r.urn, judge, reportViolation);
-    },
+        reportJudgements([...index.ofType(T.method), ...index.ofType(T.v2Route)], (r) => r.urn, judge, report);
+    }),
 };
 
 function judgeMethod(index: StackIndex, method: PolicyResource, exemptPreflight: boolean): Judgement {

@@ -5,6 +5,7 @@
 // `disableExecuteApiEndpoint: true`, because the default execute-api endpoint never asks for a client certificate.
 // Whether a domain requires mTLS and is mapped to an API that cannot be resolved during preview is listed as
 // "could not verify". Remediable the same way (`remediateApis` with enforcement level `remediate`).
+import { stackPolicy } from "../lib/stack-policy";
 import { checkDefaultEndpoints, DefaultEndpointPolicy, name as baseName, remediateDefaultEndpoint, remediationSchema } from "./default-endpoint-disabled";
 
 export const name = `${baseName}-mtls`;
@@ -15,6 +16,6 @@ export const policy: DefaultEndpointPolicy = {
         "APIs mapped to a custom domain with mutual TLS must disable their default execute-api endpoint, which would let callers skip the client certificate.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { ...remediationSchema } },
-    validateStack: (args, reportViolation) => checkDefaultEndpoints(args, reportViolation, "mtls"),
+    validateStack: stackPolicy((check) => checkDefaultEndpoints(check, "mtls")),
     remediateResource: (args) => remediateDefaultEndpoint(args),
 };

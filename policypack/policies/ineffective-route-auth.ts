@@ -6,10 +6,10 @@
 // Authorization scopes likewise only apply to Cognito user pool methods (REST `COGNITO_USER_POOLS`) and JWT routes
 // (v2 `JWT`); on any other type they are ignored, so a route that "requires" `orders/write` accepts any caller the
 // authorizer lets through (added with the cross-resource policies, issue 4).
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { formatFinding, q } from "../lib/messages";
 import { knownAuthorization, routeFacts } from "../lib/routes";
-import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { isSet, raw } from "../lib/values";
 
@@ -20,8 +20,7 @@ export const policy: StackValidationPolicy = {
     description: "Authorization settings API Gateway does not apply (an authorizer on a WebSocket route other than $connect; scopes on a type that ignores them).",
     enforcementLevel: "advisory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
+    validateStack: stackPolicy(({ index, report: reportViolation }) => {
         for (const route of index.ofType(T.v2Route)) {
             const facts = routeFacts(index, route);
             const props = raw(route.props) as Record<string, unknown>;
@@ -50,7 +49,7 @@ export const policy: StackValidationPolicy = {
             const type = knownAuthorization(raw(method.props) as Record<string, unknown>, "method");
             ignoredScopes(method, type, "COGNITO_USER_POOLS", `Method ${q(method.name)}`, reportViolation);
         }
-    },
+    }),
 };
 
 /** Scopes set on a method or route whose authorization type (known) is not the one that applies them. */

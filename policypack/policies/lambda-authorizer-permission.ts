@@ -13,7 +13,7 @@
 // Authorizer resource (OpenAPI bodies' `x-amazon-apigateway-authorizer`) can be fed into the same judgement: build
 // an `AuthorizerNeedingPermission` (no `authorizer` resource, `authorizerId` unknown: the ARN then has a hole for it)
 // and add it to the list in `collect()`.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { apiOf, authorizerArn, executeApiPrefix, foundText, InvokePermissionIndex, judgeInvokeTarget, permissionCode, roleAlternative } from "../lib/invoke-permission";
 import { Judgement, reportJudgements } from "../lib/judgement";
 import { identifier, LambdaLink, resolveLambdaProperty } from "../lib/lambda";
@@ -21,6 +21,7 @@ import { openApiAuthorizers } from "../lib/openapi-authorizers";
 import { formatFinding, q } from "../lib/messages";
 import { apiProtocol, owningApi } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { asString, isSet, isUnknown, raw } from "../lib/values";
 
@@ -58,11 +59,10 @@ export const policy: StackValidationPolicy = {
         "Lambda authorizers must be invokable by API Gateway: an aws.lambda.Permission for apigateway.amazonaws.com scoped to the authorizer, or a credentials role.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
+    validateStack: stackPolicy(({ index, report }) => {
         const permissions = InvokePermissionIndex.of(index);
-        reportJudgements(collect(index), (record) => record.urn, (record) => judgeAuthorizer(index, permissions, record), reportViolation);
-    },
+        reportJudgements(collect(index), (record) => record.urn, (record) => judgeAuthorizer(index, permissions, record), report);
+    }),
 };
 
 /** Every authorizer needing permission in the stack. OpenAPI-declared authorizers are appended here. */

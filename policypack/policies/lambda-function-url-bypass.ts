@@ -20,7 +20,7 @@
 // known); a URL on any qualifier of the function counts. A URL that is deliberately public can be allowlisted with
 // a `publicRoutes` entry naming the FunctionUrl resource (`{ "resource": "<name or URN glob>", "reason": ... }`).
 // The policy keeps its name (a public interface) although it now covers every open URL, not only bypasses.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry } from "../lib/allowlist";
 import { publicRoutesSchema, readPublicRoutes } from "../lib/config";
 import { LambdaLink, LambdaRef, lambdaLinkFromValue, resolveLambdaProperty, sameFunction } from "../lib/lambda";
@@ -30,8 +30,9 @@ import { methodPath } from "../lib/rest-paths";
 import { FUNCTION_URL_AUTHORIZATION, unrecognisedText } from "../lib/enums";
 import { apiProtocol, authorizationType, knownAuthorization, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
-import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, raw } from "../lib/values";
+import { stackPolicy } from "../lib/stack-policy";
+import { T } from "../lib/types";
+import { asString, raw } from "../lib/values";
 
 export const name = "lambda-function-url-bypass";
 
@@ -47,11 +48,10 @@ export const policy: StackValidationPolicy = {
         "Lambda function URLs must not have authorizationType NONE (a public, unauthenticated endpoint; behind an authorized API it also bypasses the authorizer), unless allowlisted.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { publicRoutes: publicRoutesSchema } },
-    validateStack: forType(T.lambdaFunctionUrl, (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
+    validateStack: stackPolicy<{ publicRoutes: unknown }>(({ index, config, report: reportViolation, unverified }) => {
         const urls = index.ofType(T.lambdaFunctionUrl);
         if (urls.length === 0) return;
-        const publicRoutes = readPublicRoutes(args.getConfig<{ publicRoutes?: unknown }>().publicRoutes);
+        const publicRoutes = readPublicRoutes(config.publicRoutes);
         const { fronted } = frontedFunctions(index);
         const byKey = new Map<string, Fronted[]>();
         for (const f of fronted) {
@@ -59,7 +59,6 @@ export const policy: StackValidationPolicy = {
             if (!list) byKey.set(f.ref.key, (list = []));
             list.push(f);
         }
-        const unverified: string[] = [];
         for (const url of urls) {
             const auth = authorizationType(raw(url.props) as Record<string, unknown>, "function-url");
             if (auth.kind === "unrecognised") {
@@ -76,8 +75,7 @@ export const policy: StackValidationPolicy = {
             const hit = link.kind === "lambda" ? (byKey.get(link.ref.key) ?? []).find((f) => sameFunction(f.ref, link.ref) === "yes") : undefined;
             reportViolation(message(url, link, hit), url.urn);
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    }),
+    }, T.lambdaFunctionUrl),
 };
 
 /** Functions behind authorized routes (to say so in the message). */

@@ -17,7 +17,7 @@
 // During a preview a sourceArn is usually an unknown interpolation of the API's executionArn: the dependency proves
 // which API it is for, but not which routes, so such permissions are reported as "could not verify" (advisory)
 // until their value is known; permissions for other APIs or functions, or none at all, are certain violations.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseRouteKey } from "../lib/allowlist";
 import { EnumValue, LAMBDA_INTEGRATION_TYPES, OPENAPI_INTEGRATION_TYPE, readEnum, REST_INTEGRATION_TYPE, SecurityEnum, unrecognisedText, V2_INTEGRATION_TYPE } from "../lib/enums";
 import { ArnPart } from "../lib/execute-api-arn";
@@ -40,6 +40,7 @@ import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
 import { apiProtocol, owningApi, protocolFromRouteKey } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { asString, isSet, raw } from "../lib/values";
 
@@ -51,14 +52,13 @@ export const policy: StackValidationPolicy = {
         "Lambda integrations must be invokable by API Gateway: an aws.lambda.Permission for apigateway.amazonaws.com whose sourceArn covers the route, or a credentials role.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
+    validateStack: stackPolicy(({ index, report }) => {
         const permissions = InvokePermissionIndex.of(index);
         const unrecognised: UnrecognisedIntegration[] = [];
         const targets = [...restIntegrations(index, unrecognised), ...v2Integrations(index, unrecognised), ...bodyIntegrations(index, unrecognised)];
-        for (const u of unrecognised) reportViolation(u.message, u.integration.urn);
-        reportJudgements(targets, (t) => t.integration.urn, (t) => judgeIntegration(permissions, t), reportViolation);
-    },
+        for (const u of unrecognised) report(u.message, u.integration.urn);
+        reportJudgements(targets, (t) => t.integration.urn, (t) => judgeIntegration(permissions, t), report);
+    }),
 };
 
 /** A Lambda integration and the endpoints that reach it. */

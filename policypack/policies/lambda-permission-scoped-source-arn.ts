@@ -18,11 +18,11 @@
 // executionArn. The same policy object also carries `validateStack` (the SDK runs both): in preview it accepts an
 // unknown sourceArn built from an API Gateway resource of this stack (its property dependency), whose region,
 // account and id then come from that API, and lists every other unknown sourceArn as "could not verify".
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { openScope } from "../lib/execute-api-arn";
 import { API_GATEWAY_PRINCIPALS } from "../lib/invoke-permission";
 import { formatFinding, q } from "../lib/messages";
-import { StackIndex } from "../lib/stack-index";
+import { StackCheck, stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, isSet, isUnknown, raw } from "../lib/values";
 
@@ -34,7 +34,7 @@ export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "val
         "Lambda permissions for API Gateway must have a sourceArn naming one API (region, account and API id not wildcarded), so no other API or account can invoke the function.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateStack: forType(T.lambdaPermission, validateUnknownSourceArns),
+    validateStack: stackPolicy(validateUnknownSourceArns, T.lambdaPermission),
     validateResource: forType(T.lambdaPermission, (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const props = raw(args.props) as Record<string, unknown>;
         if (isUnknown(props.principal)) {
@@ -108,9 +108,7 @@ export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "val
 const API_SOURCES: readonly string[] = [T.restApi, T.v2Api, T.stage, T.v2Stage, T.authorizer, T.v2Authorizer, T.deployment];
 
 /** Preview only: an unknown sourceArn of an API Gateway permission must at least be built from an API of this stack. */
-function validateUnknownSourceArns(args: StackValidationArgs, _report: ReportViolation): void {
-    const index = new StackIndex(args.resources);
-    const unverified: string[] = [];
+function validateUnknownSourceArns({ index, unverified }: StackCheck<object>): void {
     for (const permission of index.ofType(T.lambdaPermission)) {
         const props = raw(permission.props) as Record<string, unknown>;
         const principal = asString(props.principal)?.trim().toLowerCase();
@@ -118,7 +116,6 @@ function validateUnknownSourceArns(args: StackValidationArgs, _report: ReportVio
         if (index.dependenciesOf(permission, "sourceArn", API_SOURCES).length > 0) continue;
         unverified.push(`${permission.urn}: sourceArn is unknown during preview and is not built from an API Gateway resource of this stack`);
     }
-    if (unverified.length > 0) throw new CouldNotVerify(unverified);
 }
 
 /** A sourceArn that cannot match any ARN API Gateway presents: say what it is instead of describing wildcards. */

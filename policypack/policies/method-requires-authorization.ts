@@ -8,7 +8,7 @@
 // It is a stack policy because `METHOD /path` allowlist entries need the method's resource path, which lives on the
 // aws.apigateway.Resource chain. It also carries `remediateResource`: with enforcement level `remediate` it rewrites
 // NONE to AWS_IAM (or the configured type), which fails closed, and never touches a method that may be allowlisted.
-import { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy, ResourceValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationArgs, StackValidationPolicy, ResourceValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry, mayCoverWithoutPath } from "../lib/allowlist";
 import {
     EndpointAuthConfig,
@@ -25,6 +25,7 @@ import { methodPath, owningRestApi } from "../lib/rest-paths";
 import { REST_AUTHORIZATION, unrecognisedText } from "../lib/enums";
 import { authorizationType } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
 import { asString, isUnknown, raw } from "../lib/values";
 
@@ -37,11 +38,10 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
     description: "REST API methods (aws.apigateway.Method) must require authorization: IAM, a Cognito user pool or a Lambda authorizer.",
     enforcementLevel: "mandatory",
     configSchema: endpointAuthSchema(remediationSchema(REST_AUTHORIZATION.values.filter((t) => t !== "NONE"), "methods")),
-    validateStack: forType(T.method, (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const config = readConfig(args.getConfig<Partial<Config>>());
-        const index = new StackIndex(args.resources);
-        reportJudgements(index.ofType(T.method), (m) => m.urn, (m) => judgeMethod(index, m, config), reportViolation);
-    }),
+    validateStack: stackPolicy<Config>(({ index, config: given, report }) => {
+        const config = readConfig(given);
+        reportJudgements(index.ofType(T.method), (m) => m.urn, (m) => judgeMethod(index, m, config), report);
+    }, T.method),
     remediateResource: forType(T.method, (args: ResourceValidationArgs) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const props = raw(args.props) as Record<string, unknown>;

@@ -8,16 +8,16 @@
 // Allow statements for execute-api:Invoke name specific principals or carry a restricting condition (or are covered
 // by a Deny-unless statement). It is a separate policy from apigw-resource-policy because it is advisory while that
 // one is mandatory.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { ApiIds, linkedApi } from "../lib/api-links";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { linkedApi } from "../lib/api-links";
 import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { policySources, restApiPoliciesByApi, restrictsCallers } from "../lib/resource-policy";
 import { knownAuthorization } from "../lib/routes";
-import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
-import { CouldNotVerify, raw } from "../lib/values";
+import { raw } from "../lib/values";
 
 export const name = "apigw-resource-policy-iam";
 
@@ -35,10 +35,8 @@ export const policy: StackValidationPolicy = {
             },
         },
     },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        if (args.getConfig<{ requireResourcePolicyForIam?: boolean }>().requireResourcePolicyForIam !== true) return;
-        const index = new StackIndex(args.resources);
-        const ids = new ApiIds(index);
+    validateStack: stackPolicy<{ requireResourcePolicyForIam: boolean }>(({ index, ids, config, report: reportViolation, unverified }) => {
+        if (config.requireResourcePolicyForIam !== true) return;
         const iamMethods = new Map<string, string[]>();
         const note = (api: PolicyResource, what: string) => {
             let list = iamMethods.get(api.urn);
@@ -57,7 +55,6 @@ export const policy: StackValidationPolicy = {
             for (const op of bodyOperations(body.doc, "REST")) if (op.auth.kind === "iam") note(api, op.key);
         }
         const attached = restApiPoliciesByApi(index, ids);
-        const unverified: string[] = [];
         for (const api of index.ofType(T.restApi)) {
             const methods = iamMethods.get(api.urn);
             if (!methods) continue;
@@ -70,8 +67,7 @@ export const policy: StackValidationPolicy = {
             if (restricted) continue;
             reportViolation(message(api, methods, sources.length > 0), api.urn);
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+    }),
 };
 
 function message(api: PolicyResource, methods: string[], hasPolicy: boolean): string {

@@ -16,15 +16,14 @@
 //
 // The defence-in-depth check for IAM-protected APIs without an account-restricting policy is advisory and lives in
 // apigw-resource-policy-iam (one policy has one enforcement level).
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { ApiIds, restEndpointTypes } from "../lib/api-links";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { restEndpointTypes } from "../lib/api-links";
 import { REST_ENDPOINT_TYPE, unrecognisedText } from "../lib/enums";
 import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { judgeDocument, policySources, restApiPoliciesByApi } from "../lib/resource-policy";
-import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
-import { CouldNotVerify } from "../lib/values";
 
 export const name = "apigw-resource-policy";
 
@@ -34,10 +33,8 @@ export const policy: StackValidationPolicy = {
         "REST API resource policies must limit who can invoke: private APIs to your VPC endpoints (aws:SourceVpce/aws:SourceVpc), public APIs never to \"*\" without a restricting condition, and no Allow with NotPrincipal.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
-        const attached = restApiPoliciesByApi(index, new ApiIds(index));
-        const unverified: string[] = [];
+    validateStack: stackPolicy(({ index, ids, report: reportViolation, unverified }) => {
+        const attached = restApiPoliciesByApi(index, ids);
         for (const api of index.ofType(T.restApi)) {
             const types = restEndpointTypes(api);
             if (types === "unknown") {
@@ -67,8 +64,7 @@ export const policy: StackValidationPolicy = {
                 }
             }
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+    }),
 };
 
 function policyCode(api: PolicyResource, isPrivate: boolean): string {

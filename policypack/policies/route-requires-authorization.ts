@@ -9,7 +9,7 @@
 //
 // Carries `remediateResource`: with enforcement level `remediate` it sets AWS_IAM (or the configured type) on open
 // routes whose key alone proves they need it (`METHOD /path` and `$connect`) and are not allowlisted.
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry, parseRouteKey } from "../lib/allowlist";
 import {
     EndpointAuthConfig,
@@ -23,9 +23,9 @@ import {
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { unrecognisedText, V2_AUTHORIZATION, V2_PROTOCOL } from "../lib/enums";
 import { authorizationType, knownAuthorization, protocolFromRouteKey, routeFacts } from "../lib/routes";
-import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, raw } from "../lib/values";
+import { asString, raw } from "../lib/values";
 
 export const name = "apigw-route-requires-authorization";
 
@@ -37,10 +37,8 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         "API Gateway v2 routes (aws.apigatewayv2.Route) must require authorization: every HTTP API route, and $connect on WebSocket APIs.",
     enforcementLevel: "mandatory",
     configSchema: endpointAuthSchema(remediationSchema(V2_AUTHORIZATION.values.filter((t) => t !== "NONE"), "routes")),
-    validateStack: forType(T.v2Route, (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const config = readConfig(args.getConfig<Partial<Config>>());
-        const index = new StackIndex(args.resources);
-        const unverified: string[] = [];
+    validateStack: stackPolicy<Config>(({ index, config: given, report: reportViolation, unverified }) => {
+        const config = readConfig(given);
         for (const route of index.ofType(T.v2Route)) {
             const props = raw(route.props) as Record<string, unknown>;
             const facts = routeFacts(index, route);
@@ -67,8 +65,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
             if (findAllowlistEntry(config.publicRoutes, endpoint)) continue;
             reportViolation(openRouteMessage(route.name, route.urn, facts.routeKey ?? "", facts.protocol!, facts.api?.name), route.urn);
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    }),
+    }, T.v2Route),
     remediateResource: forType(T.v2Route, (args: ResourceValidationArgs) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const props = raw(args.props) as Record<string, unknown>;
