@@ -7,7 +7,7 @@ export { SARIF_SCHEMA_URI, SarifLog, renderSarif, toSarif, toSarifFailure } from
 
 import * as path from "path";
 
-/** The vendored schema files (used by tests and documented in the README). */
+/** The vendored schema files (used by tests and documented in docs/check.md). */
 export const SCHEMA_FILES = {
     sarif: path.join(__dirname, "schemas", "sarif-schema-2.1.0.json"),
     json: path.join(__dirname, "schemas", "authguard-check-report.schema.json"),

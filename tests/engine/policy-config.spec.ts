@@ -61,7 +61,7 @@ describe("the real engine: --policy-pack-config and remediation", function () {
     });
 
     it("an unknown policy name: the CLI ignores it when given a level, authguard check refuses it (exit 2) naming the closest policy", async () => {
-        // A deliberate difference (README, "Policy config names"): a misspelt policy name silently drops the
+        // A deliberate difference (docs/check.md, "Policy config names"): a misspelt policy name silently drops the
         // enforcement it meant to set, so authguard check refuses what the CLI lets through.
         const typo = "apigw-route-requires-authorisation";
         const level = await both(configFile("unknown-level", { [typo]: "advisory" }));
