@@ -18,6 +18,7 @@ import * as authorizerWiring from "../../policypack/policies/authorizer-wiring";
 import * as lambdaAuthorizerPermission from "../../policypack/policies/lambda-authorizer-permission";
 import * as lambdaIntegrationPermission from "../../policypack/policies/lambda-integration-permission";
 import { InvokePermissionIndex } from "../../policypack/lib/invoke-permission";
+import { PatternIndex } from "../../policypack/lib/invoke-permission/pattern-index";
 import { asPolicyResources, Mode, World } from "../../tests/support/invoke";
 import { startCountingPack } from "../../tests/policypack/stack-index-builds";
 import { PackHarness } from "../../tests/support/pack";
@@ -81,6 +82,32 @@ function runPolicies(stack: PolicyResource[]): { violations: number; unverified:
     return { violations, unverified };
 }
 
+/**
+ * Runs `fn` with the pack's judging counted from outside it: needs judged (InvokePermissionIndex.judge) and permissions
+ * handed to pattern matching for them (PatternIndex.candidates). The prototypes are restored afterwards.
+ */
+function countWork<T>(fn: () => T): { outcome: T; needs: number; examined: number } {
+    const judge = InvokePermissionIndex.prototype.judge;
+    const candidates = PatternIndex.prototype.candidates;
+    let needs = 0;
+    let examined = 0;
+    InvokePermissionIndex.prototype.judge = function (this: InvokePermissionIndex, need) {
+        needs++;
+        return judge.call(this, need);
+    };
+    PatternIndex.prototype.candidates = function (this: PatternIndex, arn) {
+        const found = candidates.call(this, arn);
+        examined += found.length;
+        return found;
+    };
+    try {
+        return { outcome: fn(), needs, examined };
+    } finally {
+        InvokePermissionIndex.prototype.judge = judge;
+        PatternIndex.prototype.candidates = candidates;
+    }
+}
+
 function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.floor(s.length / 2)];
@@ -98,7 +125,10 @@ async function main(): Promise<void> {
         `median of ${reps} runs after a warm-up${gc ? ", full GC before each run" : " (run with node --expose-gc for steadier figures)"}; ` +
             `one shared handler function for every integration; node ${process.version}`,
     );
-    console.log("work = permissions looked at while judging authorizers and integrations (deterministic; linear work means a constant work/need)\n");
+    console.log(
+        "work = known sourceArn patterns compared while judging authorizers and integrations, counted by wrapping the pack's " +
+            "judge and PatternIndex.candidates from here (deterministic; linear work means a constant work/need)\n",
+    );
     // Warm the JIT on every shape first, so the smallest stack is not measured cold.
     for (const mode of ["preview", "up"] as Mode[]) {
         for (const apis of sizes) runPolicies(asPolicyResources(generate(mode, apis).resources) as unknown as PolicyResource[]);
@@ -116,10 +146,7 @@ async function main(): Promise<void> {
             const stack = generate(mode, apis, { dropEvery });
             const resources = asPolicyResources(stack.resources) as unknown as PolicyResource[];
             const permissions = stack.resources.filter((r) => r.type === "aws:lambda/permission:Permission").length;
-            const work = InvokePermissionIndex.work;
-            work.needs = work.examined = 0;
-            const outcome = runPolicies(resources);
-            const { needs, examined } = work;
+            const { outcome, needs, examined } = countWork(() => runPolicies(resources));
             const times: number[] = [];
             for (let i = 0; i < reps; i++) {
                 gc?.();

@@ -83,3 +83,16 @@ export function restEndpointTypes(api: PolicyResource): string[] | "unknown" | {
     }
     return names.length > 0 ? names : ["EDGE"];
 }
+
+/** The REST or v2 API a resource is, or belongs to (through `restApi` / `apiId`). */
+export function apiOf(index: StackIndex, r: PolicyResource): PolicyResource | undefined {
+    if (r.type === T.restApi || r.type === T.v2Api) return r;
+    const [rest] = index.dependenciesOf(r, "restApi", [T.restApi]);
+    if (rest) return rest;
+    const [v2] = index.dependenciesOf(r, "apiId", [T.v2Api]);
+    if (v2) return v2;
+    const props = raw(r.props) as Record<string, unknown>;
+    const id = asString(props.restApi) ?? asString(props.apiId);
+    const [byId] = id ? index.withId(id, [T.restApi, T.v2Api]) : [];
+    return byId;
+}

@@ -16,7 +16,7 @@
 // policy for such stacks or set the TTL to 0.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { linkedAuthorizer } from "../lib/authorizers";
-import { apiOf } from "../lib/invoke-permission";
+import { apiOf } from "../lib/api-links";
 import { formatFinding, q } from "../lib/messages";
 import { apiProtocol, knownAuthorization, owningApi } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";

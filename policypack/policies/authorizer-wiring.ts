@@ -17,7 +17,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseRouteKey } from "../lib/allowlist";
 import { AuthorizerLink, linkedAuthorizer } from "../lib/authorizers";
 import { exemptCorsPreflightSchema } from "../lib/config";
-import { apiOf } from "../lib/invoke-permission";
+import { apiOf } from "../lib/api-links";
 import { Judgement, reportJudgements } from "../lib/judgement";
 import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";

@@ -20,9 +20,9 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseRouteKey } from "../lib/allowlist";
 import { EnumValue, LAMBDA_INTEGRATION_TYPES, OPENAPI_INTEGRATION_TYPE, readEnum, REST_INTEGRATION_TYPE, SecurityEnum, unrecognisedText, V2_INTEGRATION_TYPE } from "../lib/enums";
+import { apiOf } from "../lib/api-links";
 import { ArnPart } from "../lib/execute-api-arn";
 import {
-    apiOf,
     executeApiPrefix,
     foundText,
     InvokePermissionIndex,
