@@ -19,10 +19,10 @@ import * as lambdaAuthorizerPermission from "../../policypack/policies/lambda-au
 import * as lambdaIntegrationPermission from "../../policypack/policies/lambda-integration-permission";
 import { InvokePermissionIndex } from "../../policypack/lib/invoke-permission";
 import { PatternIndex } from "../../policypack/lib/invoke-permission/pattern-index";
-import { asPolicyResources, Mode, World } from "../../tests/support/invoke";
+import { asPolicyResources, Mode, World } from "../../tests/kit/invoke";
+import { PackHarness } from "../../tests/kit/pack";
+import { StackBuilder } from "../../tests/kit/stack";
 import { startCountingPack } from "../../tests/policypack/stack-index-builds";
-import { PackHarness } from "../../tests/support/pack";
-import { StackBuilder } from "../../tests/support/stack";
 
 const STACK_POLICIES: StackValidationPolicy[] = [
     lambdaAuthorizerPermission.policy,

@@ -1,5 +1,7 @@
 // Reporters for `authguard check`: text (like `pulumi preview`'s Policies section), JSON (stable schema) and SARIF.
-export * from "./model";
+export * from "./check-report";
+export { configFailure, inUpView, internalFailure, packBuildFailure, packFailure, programFailure, projectFailure } from "./failures";
+export { render } from "./render";
 export { renderText, renderFailureText } from "./text";
 export { JsonFailure, JsonReport, JSON_SCHEMA_VERSION, renderJson, toJsonFailure, toJsonReport } from "./json";
 export { mergeViews } from "./views";

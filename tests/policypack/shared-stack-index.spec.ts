@@ -5,8 +5,8 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { sharedStackIndex } from "../../policypack/lib/stack-policy";
 import { StackIndex } from "../../policypack/lib/stack-index";
 import { AnalysisResult } from "../../runner/analyzer";
-import { findings } from "../support/pack";
-import { method, restApi, restResource, StackBuilder } from "../support/stack";
+import { findings } from "../kit/pack";
+import { method, restApi, restResource, StackBuilder } from "../kit/stack";
 import { CountingPack, startCountingPack } from "./stack-index-builds";
 
 // The SDK's own AnalyzeStack handler (what run-policy-pack serves); internal to @pulumi/policy, so loaded untyped.

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ensureBundledPackBuilt } from "../../runner/pack-build";
-import { PackHarness, POLICYPACK_DIR } from "../support/pack";
+import { PackHarness, POLICYPACK_DIR } from "../kit/pack";
 
 export const COUNTING_PACK_DIR = path.join(__dirname, "counting-pack");
 

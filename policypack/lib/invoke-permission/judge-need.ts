@@ -1,7 +1,7 @@
 // Judging one invoke need (an authorizer or integration API Gateway will call) against the filed permissions: a fast
 // pass that builds no text, and, only for a need that is not covered, a second pass that explains why.
 import { PolicyResource } from "@pulumi/policy";
-import { ArnPart, covers, renderArn, Tri } from "../execute-api-arn";
+import { ArnPart, covers, renderArn, Tri } from "authguard-apigateway";
 import { LambdaRef } from "../lambda";
 import { ApiBucket, FiledPermissions, QualifierBucket, qualifierKey } from "./buckets";
 import { PatternIndex } from "./pattern-index";

@@ -1,5 +1,5 @@
 // Known sourceArn patterns of one bucket, indexed by their literal prefix and suffix.
-import { ArnPart, hasHoles, literalPrefix } from "../execute-api-arn";
+import { ArnPart, hasHoles, literalPrefix } from "authguard-apigateway";
 import { PermissionFacts } from "./permission-facts";
 
 /**

@@ -3,7 +3,7 @@
 // unknown value with the API Gateway resources it is built from).
 import { PolicyResource } from "@pulumi/policy";
 import { apiOf } from "../api-links";
-import { ExecuteApiArn, openScope, parseExecuteApiArn, Tri } from "../execute-api-arn";
+import { ExecuteApiArn, openScope, parseExecuteApiArn, Tri } from "authguard-apigateway";
 import { LambdaLink, resolveLambdaProperty } from "../lambda";
 import { StackIndex } from "../stack-index";
 import { T } from "../types";

@@ -1,7 +1,7 @@
 // The ARNs API Gateway presents when it invokes a function for an authorizer or a route, with holes where a value
 // is not known yet (a first preview).
 import { PolicyResource } from "@pulumi/policy";
-import { ArnPart, hole, parseExecuteApiArn } from "../execute-api-arn";
+import { ArnPart, hole, parseExecuteApiArn, partitionOf } from "authguard-apigateway";
 import { StackIndex } from "../stack-index";
 import { T } from "../types";
 import { asString, raw } from "../values";
@@ -26,15 +26,6 @@ function regionOf(r: PolicyResource): string | undefined {
     return provider ? asString(provider.region) : undefined;
 }
 
-/** The AWS partition of a region. */
-export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    if (region.startsWith("us-isob-")) return "aws-iso-b";
-    if (region.startsWith("us-iso-")) return "aws-iso";
-    if (region.startsWith("eusc-")) return "aws-eusc";
-    return "aws";
-}
 
 /** What API Gateway presents when it calls an authorizer. */
 export function authorizerArn(prefix: ArnPart[], authorizerId: string | undefined): ArnPart[] {
