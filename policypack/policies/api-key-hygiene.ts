@@ -36,8 +36,32 @@ import { StackIndex } from "../lib/stack-index";
 import { stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
 import { asString, isSet, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-api-key-hygiene";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "low",
+    resourceTypes: [T.apiKey, T.stage, T.usagePlan, T.usagePlanKey],
+    catalog: {
+        resources: "`aws.apigateway.ApiKey`, `aws.apigateway.Stage` (stack policy)",
+        checks: "(1) An ApiKey `value` fixed by the program: set, and not derived from a resource in the stack. (2) A stage of a REST API with key-required methods (`apiKeyRequired`, or api-key schemes in the body) that no `UsagePlan` includes (by dependency on the Stage, or API + stage name).",
+        config: "`exemptKeys` ([{resource, reason}])",
+        fix: "omit `value` (API Gateway generates it) or use `random.RandomPassword`; `UsagePlan` + `UsagePlanKey` for the stage",
+    },
+    remediation: {
+        steps: "Let API Gateway generate the key (omit `value`), and put every stage whose methods require a key in a usage plan with the key attached.",
+        code: [
+            "const key = new aws.apigateway.ApiKey(\"client-key\", {});",
+            "const plan = new aws.apigateway.UsagePlan(\"plan\", { apiStages: [{ apiId: api.id, stage: stage.stageName }] });",
+            "new aws.apigateway.UsagePlanKey(\"client-key-plan\", { keyId: key.id, keyType: \"API_KEY\", usagePlanId: plan.id });",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: usage plans and API keys", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html" },
+    ],
+};
 
 interface Exemption {
     resource: string;

@@ -23,8 +23,36 @@ import { StackIndex } from "../lib/stack-index";
 import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { asString, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-authorizer-cache-safety";
+
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "medium",
+    resourceTypes: [T.authorizer, T.v2Authorizer],
+    catalog: {
+        resources: "Lambda authorizers (stack policy)",
+        checks: "Caching (`authorizerResultTtlInSeconds`, default 300) on a REQUEST authorizer with no identity sources; a cached authorizer shared by several methods/routes whose cache key has no route context (REST `context.resourcePath`/`context.resourceId` + `context.httpMethod`, HTTP `$context.routeKey`; TOKEN = token only): one endpoint's answer is reused on the others (worst when they declare different scopes). WebSocket authorizers do not cache.",
+        config: "—",
+        fix: "`authorizerResultTtlInSeconds: 0`, or route context in the identity sources",
+    },
+    remediation: {
+        steps: "Turn the authorizer's cache off, or key it on what tells the endpoints apart (route context in the identity sources), so an answer given for one endpoint is never reused on another.",
+        code: [
+            "new aws.apigateway.Authorizer(\"auth\", {",
+            "    restApi: api.id,",
+            "    type: \"TOKEN\",",
+            "    authorizerUri: authorizerFn.invokeArn,",
+            "    authorizerResultTtlInSeconds: 0,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: Lambda authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html" },
+        { title: "API Gateway: Lambda authorizers for HTTP APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html" },
+    ],
+};
 
 const DEFAULT_TTL = 300;
 

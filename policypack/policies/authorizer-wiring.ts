@@ -26,8 +26,38 @@ import { StackIndex } from "../lib/stack-index";
 import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { asString, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-authorizer-wiring";
+
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "high",
+    resourceTypes: [T.method, T.v2Route],
+    catalog: {
+        resources: "`aws.apigateway.Method`, `aws.apigatewayv2.Route` (stack policy)",
+        checks: "REST `CUSTOM` ⇒ TOKEN/REQUEST authorizer; `COGNITO_USER_POOLS` ⇒ Cognito authorizer with `providerArns`; v2 `JWT` ⇒ JWT authorizer; v2 `CUSTOM` ⇒ REQUEST authorizer; always of the same API. `AWS_IAM` or `NONE` with an `authorizerId` (ignored authorizer) fails, except an OPTIONS preflight with NONE while `exemptCorsPreflight` is true (as in the endpoint policies).",
+        config: "`exemptCorsPreflight` (true)",
+        fix: "the authorization type matching the authorizer, or no `authorizerId`",
+    },
+    remediation: {
+        steps: "Make the authorization type match the authorizer it names (CUSTOM with a TOKEN or REQUEST authorizer, COGNITO_USER_POOLS with a user pool authorizer, JWT with a JWT authorizer), from the same API; or drop `authorizerId`.",
+        code: [
+            "new aws.apigateway.Method(\"orders-get\", {",
+            "    restApi: api.id,",
+            "    resourceId: orders.id,",
+            "    httpMethod: \"GET\",",
+            "    authorization: \"CUSTOM\", // tokenAuthorizer is a TOKEN authorizer of the same API",
+            "    authorizerId: tokenAuthorizer.id,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: controlling and managing access to a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html" },
+        { title: "API Gateway: Lambda authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html" },
+        { title: "API Gateway: controlling and managing access to an HTTP API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,

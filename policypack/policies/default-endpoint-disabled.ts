@@ -25,8 +25,32 @@ import { formatFinding, q } from "../lib/messages";
 import { StackCheck, stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-default-endpoint-disabled";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "medium",
+    resourceTypes: [T.restApi, T.v2Api],
+    catalog: {
+        resources: "`aws.apigateway.RestApi`, `aws.apigatewayv2.Api` (stack policy + remediation)",
+        checks: "An API mapped to a custom domain (`BasePathMapping`, `ApiMapping`, either API kind, v1 or v2 `DomainName`) whose domains do not require mTLS keeps its default `execute-api` endpoint (`disableExecuteApiEndpoint` not true on the resource nor in the body's `x-amazon-apigateway-endpoint-configuration`).",
+        config: "`remediateApis` ([])",
+        fix: "`disableExecuteApiEndpoint: true`",
+    },
+    remediation: {
+        steps: "Serve the API only through its custom domain: disable the default execute-api endpoint.",
+        code: [
+            "new aws.apigateway.RestApi(\"api\", {",
+            "    disableExecuteApiEndpoint: true,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: disabling the default endpoint of a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html" },
+    ],
+};
 
 export type DefaultEndpointPolicy = StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource">;
 

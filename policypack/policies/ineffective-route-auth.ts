@@ -12,8 +12,33 @@ import { knownAuthorization, routeFacts } from "../lib/routes";
 import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { isSet, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-ineffective-route-auth";
+
+export const metadata: PolicyMetadata = {
+    group: "endpoint-authorization",
+    severity: "medium",
+    resourceTypes: [T.v2Route, T.method],
+    catalog: {
+        resources: "`aws.apigatewayv2.Route` (stack policy)",
+        checks: "Authorization settings API Gateway does not apply: an authorizer or authorization type on a WebSocket route other than `$connect`.",
+        config: "—",
+        fix: "authorize `$connect` only",
+    },
+    remediation: {
+        steps: "Authorize a WebSocket API once, on `$connect`, and leave its other routes without authorization settings; put scopes only on JWT routes or Cognito-authorized methods.",
+        code: [
+            "new aws.apigatewayv2.Route(\"connect\", { apiId: api.id, routeKey: \"$connect\", authorizationType: \"CUSTOM\", authorizerId: authorizer.id });",
+            "new aws.apigatewayv2.Route(\"send\", { apiId: api.id, routeKey: \"sendMessage\", authorizationType: \"NONE\" });",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: controlling access to a WebSocket API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html" },
+        { title: "API Gateway: JWT authorizers for HTTP APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html" },
+        { title: "API Gateway: Cognito user pool authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,

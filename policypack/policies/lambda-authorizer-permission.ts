@@ -22,8 +22,39 @@ import { openApiAuthorizers } from "../lib/openapi-authorizers";
 import { formatFinding } from "../lib/messages";
 import { StackIndex } from "../lib/stack-index";
 import { stackPolicy } from "../lib/stack-policy";
+import { PolicyMetadata } from "../lib/metadata";
+import { T } from "../lib/types";
 
 export const name = "apigw-lambda-authorizer-permission";
+
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "high",
+    resourceTypes: [T.authorizer, T.v2Authorizer, T.restApi, T.v2Api],
+    catalog: {
+        resources: "`aws.apigateway.Authorizer` (TOKEN, REQUEST), `aws.apigatewayv2.Authorizer` (REQUEST) (stack policy)",
+        checks: "API Gateway may invoke the authorizer's function: an `aws.lambda.Permission` for `apigateway.amazonaws.com` on the same function and qualifier whose `sourceArn` matches `<executionArn>/authorizers/<id>`, or `authorizerCredentials` / `authorizerCredentialsArn` naming a role.",
+        config: "—",
+        fix: "`` new aws.lambda.Permission(..., { action: \"lambda:InvokeFunction\", function: fn.name, principal: \"apigateway.amazonaws.com\", sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}` }) ``",
+    },
+    remediation: {
+        steps: "Let API Gateway invoke the authorizer's function: a Permission for `apigateway.amazonaws.com` on the same function and qualifier, scoped to the authorizer's ARN. Or name a role API Gateway assumes in `authorizerCredentials` (REST) / `authorizerCredentialsArn` (v2).",
+        code: [
+            "new aws.lambda.Permission(\"authorizer-invoke\", {",
+            "    action: \"lambda:InvokeFunction\",",
+            "    function: authorizerFn.name,",
+            "    principal: \"apigateway.amazonaws.com\",",
+            "    sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}`,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: Lambda authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html" },
+        { title: "API Gateway: Lambda authorizers for HTTP APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html" },
+        { title: "AWS Lambda: resource-based policies", url: "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" },
+        { title: "Pulumi: aws.lambda.Permission", url: "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/permission/" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,

@@ -33,8 +33,33 @@ import { StackIndex } from "../lib/stack-index";
 import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { asString, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "lambda-function-url-bypass";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "critical",
+    resourceTypes: [T.lambdaFunctionUrl],
+    catalog: {
+        resources: "`aws.lambda.FunctionUrl` (stack policy)",
+        checks: "Every function URL with `authorizationType: NONE` (or missing): a public, unauthenticated HTTPS endpoint. When the function is also the Lambda integration of an authorized REST method, an authorized HTTP route, any route of a WebSocket API whose `$connect` is authorized, or a protected OpenAPI body operation, the message says the URL bypasses that authorization. A type other than NONE or AWS_IAM fails too; an unknown one is \"could not verify\". (The name stays: it is a public interface.)",
+        config: "`publicRoutes` (entries with `resource` naming the FunctionUrl)",
+        fix: "remove the URL or `authorizationType: \"AWS_IAM\"`",
+    },
+    remediation: {
+        steps: "Remove the function URL, or require IAM-signed calls on it. A URL that is public on purpose goes in `publicRoutes` with a reason.",
+        code: [
+            "new aws.lambda.FunctionUrl(\"handler-url\", {",
+            "    functionName: handler.name,",
+            "    authorizationType: \"AWS_IAM\",",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "AWS Lambda: access control for function URLs", url: "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html" },
+    ],
+};
 
 interface Fronted {
     ref: LambdaRef;

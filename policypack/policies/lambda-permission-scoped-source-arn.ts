@@ -25,8 +25,36 @@ import { formatFinding, q } from "../lib/messages";
 import { StackCheck, stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, isSet, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "lambda-permission-scoped-source-arn";
+
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "high",
+    resourceTypes: [T.lambdaPermission],
+    catalog: {
+        resources: "`aws.lambda.Permission`",
+        checks: "A permission for API Gateway with no `sourceArn`, only a `sourceAccount`, or a `sourceArn` wildcarding the region, account or API id (`arn:aws:execute-api:*:*:*`, `…:123456789012:*/*`) lets other APIs invoke the function (confused deputy). Stage, method and path wildcards are fine. Also a `*` principal allowed to invoke with no condition, and a `sourceArn` that cannot match any execute-api ARN (`undefined*/*` from a stale output: \"not an ARN at all\"; an S3 ARN: \"not an execute-api ARN\"), which covers nothing and which Lambda rejects or ignores. Account and other service principals are not judged.",
+        config: "—",
+        fix: "`` sourceArn: pulumi.interpolate`${api.executionArn}/*/*` `` or narrower",
+    },
+    remediation: {
+        steps: "Scope the permission to one API of your account: build its sourceArn from the API's `executionArn`, and narrow it to a stage, method and path or an authorizer when you can.",
+        code: [
+            "new aws.lambda.Permission(\"api-invoke\", {",
+            "    action: \"lambda:InvokeFunction\",",
+            "    function: handler.name,",
+            "    principal: \"apigateway.amazonaws.com\",",
+            "    sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "AWS Lambda: resource-based policies", url: "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" },
+        { title: "Pulumi: aws.lambda.Permission", url: "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/permission/" },
+    ],
+};
 
 export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> = {
     name,

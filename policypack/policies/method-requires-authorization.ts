@@ -28,8 +28,38 @@ import { StackIndex } from "../lib/stack-index";
 import { stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
 import { asString, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-method-requires-authorization";
+
+export const metadata: PolicyMetadata = {
+    group: "endpoint-authorization",
+    severity: "critical",
+    resourceTypes: [T.method],
+    catalog: {
+        resources: "`aws.apigateway.Method` (stack policy + remediation)",
+        checks: "`authorization` NONE (any case) or missing fails, and so does any value that is not NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS (listing those). OPTIONS is exempt by default; `apiKeyRequired` alone is not protection.",
+        config: "`publicRoutes`, `exemptCorsPreflight` (true), `allowApiKeyOnly` (false), `remediationAuthorization` (`AWS_IAM`), `remediationAuthorizerId`",
+        fix: "`authorization: \"AWS_IAM\"`, `\"COGNITO_USER_POOLS\"` or `\"CUSTOM\"` + `authorizerId`",
+    },
+    remediation: {
+        steps: "Give the method an authorization type that checks the caller: AWS_IAM, COGNITO_USER_POOLS with a user pool authorizer, or CUSTOM with a Lambda authorizer. A method that is public on purpose goes in `publicRoutes` with a reason.",
+        code: [
+            "new aws.apigateway.Method(\"orders-get\", {",
+            "    restApi: api.id,",
+            "    resourceId: orders.id,",
+            "    httpMethod: \"GET\",",
+            "    authorization: \"CUSTOM\",",
+            "    authorizerId: authorizer.id,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: controlling and managing access to a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html" },
+        { title: "API Gateway: Lambda authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html" },
+        { title: "API Gateway: Cognito user pool authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html" },
+    ],
+};
 
 type Config = EndpointAuthConfig & RemediationConfig;
 

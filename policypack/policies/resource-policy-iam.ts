@@ -18,8 +18,37 @@ import { knownAuthorization } from "../lib/routes";
 import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-resource-policy-iam";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "medium",
+    resourceTypes: [T.restApi, T.restApiPolicy],
+    catalog: {
+        resources: "`aws.apigateway.RestApi` (stack policy)",
+        checks: "Only with `requireResourcePolicyForIam: true`: a REST API with AWS_IAM methods (Method resources or body operations) needs a resource policy whose invoke Allows name specific principals or carry a restricting condition (or are covered by a Deny-unless, or closed by an unconditional Deny).",
+        config: "`requireResourcePolicyForIam` (false)",
+        fix: "`RestApiPolicy` allowing your account roots / org",
+    },
+    remediation: {
+        steps: "Attach a resource policy that allows only your own accounts or organization, so AWS_IAM methods do not accept signed requests from any AWS account.",
+        code: [
+            "new aws.apigateway.RestApiPolicy(\"api-policy\", {",
+            "    restApiId: api.id,",
+            "    policy: pulumi.jsonStringify({",
+            "        Version: \"2012-10-17\",",
+            "        Statement: [{ Effect: \"Allow\", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: \"execute-api:Invoke\", Resource: pulumi.interpolate`${api.executionArn}/*` }],",
+            "    }),",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: resource policies for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html" },
+        { title: "API Gateway: controlling and managing access to a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,

@@ -26,8 +26,38 @@ import { authorizationType, knownAuthorization, protocolFromRouteKey, routeFacts
 import { stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
 import { asString, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-route-requires-authorization";
+
+export const metadata: PolicyMetadata = {
+    group: "endpoint-authorization",
+    severity: "critical",
+    resourceTypes: [T.v2Route],
+    catalog: {
+        resources: "`aws.apigatewayv2.Route` (stack policy + remediation)",
+        checks: "`authorizationType` NONE or missing, or any value that is not NONE, AWS_IAM, CUSTOM or JWT (on any route). The API's `protocolType` (through the `apiId` dependency) decides: HTTP — every route including `$default`; WebSocket — `$connect` only. An unresolvable API falls back on the route key (`VERB /path` ⇒ HTTP, `$connect` ⇒ needs auth); an unresolvable `$default` is reported as unverified, unless the API's `protocolType` is set to a value AWS does not define, which makes an open `$default` a violation.",
+        config: "as above: `publicRoutes`, `exemptCorsPreflight` (true), `allowApiKeyOnly` (false), `remediationAuthorization` one of `AWS_IAM`, `CUSTOM`, `JWT`, `remediationAuthorizerId`",
+        fix: "`authorizationType: \"JWT\"`/`\"CUSTOM\"`/`\"AWS_IAM\"` + `authorizerId`",
+    },
+    remediation: {
+        steps: "Set an authorization type on the route (JWT, CUSTOM or AWS_IAM) and, for JWT and CUSTOM, the authorizer that checks the caller. On a WebSocket API only `$connect` needs it. A route that is public on purpose goes in `publicRoutes` with a reason.",
+        code: [
+            "new aws.apigatewayv2.Route(\"orders-get\", {",
+            "    apiId: api.id,",
+            "    routeKey: \"GET /orders\",",
+            "    authorizationType: \"JWT\",",
+            "    authorizerId: jwtAuthorizer.id,",
+            "    target: pulumi.interpolate`integrations/${integration.id}`,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: controlling and managing access to an HTTP API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html" },
+        { title: "API Gateway: controlling access to a WebSocket API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html" },
+        { title: "API Gateway: JWT authorizers for HTTP APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html" },
+    ],
+};
 
 type Config = EndpointAuthConfig & RemediationConfig;
 
