@@ -6,19 +6,23 @@
 // function for every integration" check quadratic. Runs each policy's validateStack in-process over the stack as a
 // stack policy sees it, in preview form (unknown ids and ARNs, links by property dependency) and up form (known
 // values), and prints the median time per size, time per resource, and the ratio against the smallest stack.
-// Then runs the largest stack once through the real pack process (AnalyzeStack over gRPC, all policies).
+// Then runs stacks of 100, 1,000 and 5,000 endpoints through the real pack process (AnalyzeStack over gRPC, all
+// policies) and counts the StackIndex builds of one AnalyzeStack.
 //
 //   npm run bench:policies            (sizes ≈ 650 … 5,200 resources; node --expose-gc for a full GC before each run)
 //   npm run bench:policies -- --quick (fewer repetitions)
+//   npm run bench:policies -- --pack  (only the pack-process part)
 import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import * as authorizerCacheSafety from "../../policypack/policies/authorizer-cache-safety";
 import * as authorizerWiring from "../../policypack/policies/authorizer-wiring";
 import * as lambdaAuthorizerPermission from "../../policypack/policies/lambda-authorizer-permission";
 import * as lambdaIntegrationPermission from "../../policypack/policies/lambda-integration-permission";
 import { InvokePermissionIndex } from "../../policypack/lib/invoke-permission";
+import { PatternIndex } from "../../policypack/lib/invoke-permission/pattern-index";
 import { asPolicyResources, Mode, World } from "../../tests/kit/invoke";
 import { PackHarness } from "../../tests/kit/pack";
 import { StackBuilder } from "../../tests/kit/stack";
+import { startCountingPack } from "../../tests/policypack/stack-index-builds";
 
 const STACK_POLICIES: StackValidationPolicy[] = [
     lambdaAuthorizerPermission.policy,
@@ -29,7 +33,8 @@ const STACK_POLICIES: StackValidationPolicy[] = [
 const ROUTES_PER_API = 20;
 
 /** A stack of `apis` REST + HTTP API pairs behind one shared handler. */
-export function generate(mode: Mode, apis: number, opts: { dropEvery?: number } = {}): StackBuilder {
+export function generate(mode: Mode, apis: number, opts: { dropEvery?: number; routesPerApi?: number } = {}): StackBuilder {
+    const routes = opts.routesPerApi ?? ROUTES_PER_API;
     const w = new World(new StackBuilder(), mode);
     const handler = w.fn("handler");
     const authFn = w.fn("authorizer");
@@ -37,7 +42,7 @@ export function generate(mode: Mode, apis: number, opts: { dropEvery?: number } 
         const rest = w.restApi(`rest-${a}`);
         const token = w.restAuthorizer(`token-${a}`, rest, "TOKEN", { authorizerUri: w.ref(authFn, "invokeArn"), authorizerResultTtlInSeconds: 0 });
         w.permission(`token-${a}-invoke`, { function: w.ref(authFn, "name"), sourceArn: w.execArn(rest, "/authorizers/{}", w.ref(token, "id")) });
-        for (let r = 0; r < ROUTES_PER_API; r++) {
+        for (let r = 0; r < routes; r++) {
             const res = w.restResource(`rest-${a}-res-${r}`, rest, `items${r}`);
             const m = w.method(`rest-${a}-get-${r}`, rest, res, "GET", "CUSTOM", { authorizerId: w.ref(token, "id") });
             w.restIntegration(`rest-${a}-int-${r}`, rest, res, m, w.ref(handler, "invokeArn"));
@@ -51,7 +56,7 @@ export function generate(mode: Mode, apis: number, opts: { dropEvery?: number } 
             jwtConfiguration: { issuer: "https://issuer.example.com", audiences: ["client"] },
         });
         const integration = w.v2Integration(`http-${a}-int`, http, w.ref(handler, "arn"));
-        for (let r = 0; r < ROUTES_PER_API; r++) {
+        for (let r = 0; r < routes; r++) {
             w.route(`http-${a}-route-${r}`, http, `GET /items${r}`, { authorizationType: "JWT", authorizerId: w.ref(jwt, "id") }, integration);
         }
         w.v2Stage(`http-${a}-stage`, http, "$default");
@@ -60,9 +65,11 @@ export function generate(mode: Mode, apis: number, opts: { dropEvery?: number } 
     return w.s;
 }
 
-function runPolicies(resources: PolicyResource[]): { violations: number; unverified: number } {
+/** One AnalyzeStack's worth: a fresh resources array, so the policies share one index built in this run (lib/stack-policy.ts). */
+function runPolicies(stack: PolicyResource[]): { violations: number; unverified: number } {
     let violations = 0;
     let unverified = 0;
+    const resources = [...stack];
     for (const p of STACK_POLICIES) {
         const args = { resources, getConfig: () => ({}) } as unknown as StackValidationArgs;
         try {
@@ -75,6 +82,32 @@ function runPolicies(resources: PolicyResource[]): { violations: number; unverif
     return { violations, unverified };
 }
 
+/**
+ * Runs `fn` with the pack's judging counted from outside it: needs judged (InvokePermissionIndex.judge) and permissions
+ * handed to pattern matching for them (PatternIndex.candidates). The prototypes are restored afterwards.
+ */
+function countWork<T>(fn: () => T): { outcome: T; needs: number; examined: number } {
+    const judge = InvokePermissionIndex.prototype.judge;
+    const candidates = PatternIndex.prototype.candidates;
+    let needs = 0;
+    let examined = 0;
+    InvokePermissionIndex.prototype.judge = function (this: InvokePermissionIndex, need) {
+        needs++;
+        return judge.call(this, need);
+    };
+    PatternIndex.prototype.candidates = function (this: PatternIndex, arn) {
+        const found = candidates.call(this, arn);
+        examined += found.length;
+        return found;
+    };
+    try {
+        return { outcome: fn(), needs, examined };
+    } finally {
+        InvokePermissionIndex.prototype.judge = judge;
+        PatternIndex.prototype.candidates = candidates;
+    }
+}
+
 function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.floor(s.length / 2)];
@@ -84,6 +117,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 async function main(): Promise<void> {
     const quick = process.argv.includes("--quick");
+    if (process.argv.includes("--pack")) return endToEnd(quick ? 1 : 3);
     const reps = quick ? 3 : 9;
     const sizes = [6, 12, 24, 48]; // API pairs: ≈ 650, 1,300, 2,600 and 5,200 resources
     console.log(`cross-resource policies, in-process validateStack: ${STACK_POLICIES.map((p) => p.name).join(", ")}`);
@@ -91,7 +125,10 @@ async function main(): Promise<void> {
         `median of ${reps} runs after a warm-up${gc ? ", full GC before each run" : " (run with node --expose-gc for steadier figures)"}; ` +
             `one shared handler function for every integration; node ${process.version}`,
     );
-    console.log("work = permissions looked at while judging authorizers and integrations (deterministic; linear work means a constant work/need)\n");
+    console.log(
+        "work = known sourceArn patterns compared while judging authorizers and integrations, counted by wrapping the pack's " +
+            "judge and PatternIndex.candidates from here (deterministic; linear work means a constant work/need)\n",
+    );
     // Warm the JIT on every shape first, so the smallest stack is not measured cold.
     for (const mode of ["preview", "up"] as Mode[]) {
         for (const apis of sizes) runPolicies(asPolicyResources(generate(mode, apis).resources) as unknown as PolicyResource[]);
@@ -109,10 +146,7 @@ async function main(): Promise<void> {
             const stack = generate(mode, apis, { dropEvery });
             const resources = asPolicyResources(stack.resources) as unknown as PolicyResource[];
             const permissions = stack.resources.filter((r) => r.type === "aws:lambda/permission:Permission").length;
-            const work = InvokePermissionIndex.work;
-            work.needs = work.examined = 0;
-            const outcome = runPolicies(resources);
-            const { needs, examined } = work;
+            const { outcome, needs, examined } = countWork(() => runPolicies(resources));
             const times: number[] = [];
             for (let i = 0; i < reps; i++) {
                 gc?.();
@@ -143,16 +177,53 @@ async function main(): Promise<void> {
         console.log();
     }
 
-    // End to end: the largest "up" stack through the real pack (every policy of the pack, gRPC, one AnalyzeStack).
+    await endToEnd(quick ? 1 : 3);
+}
+
+/**
+ * End to end through the pack process (every policy, gRPC, Remediate/Analyze/AnalyzeStack as the runner sends them), at
+ * 100, 1,000 and 5,000 endpoints: AnalyzeStack time (median) on the real pack, and how many times one AnalyzeStack
+ * built a StackIndex, counted by tests/policypack/counting-pack (the same compiled pack with construction recorded).
+ */
+async function endToEnd(reps: number): Promise<void> {
+    const sizes = [100, 1000, 5000];
+    const stacks = sizes.map((endpoints) => {
+        let apis = Math.ceil(endpoints / (2 * ROUTES_PER_API));
+        while (endpoints % (2 * apis) !== 0) apis++;
+        return { endpoints, stack: generate("up", apis, { routesPerApi: endpoints / (2 * apis) }) };
+    });
+    console.log(`pack process, mode up, every policy of the pack; AnalyzeStack median of ${reps}`);
+    console.log("  endpoints  resources   StackIndex builds per AnalyzeStack   AnalyzeStack ms   Analyze ms (all resources)");
+    const counting = await startCountingPack();
+    const builds: number[] = [];
+    try {
+        for (const { stack } of stacks) {
+            counting.takeBuilds();
+            await counting.harness.analyze(stack, { dryRun: false });
+            builds.push(counting.takeBuilds());
+        }
+    } finally {
+        await counting.close();
+    }
     const pack = await PackHarness.start();
     try {
-        for (const apis of [sizes[0], sizes[sizes.length - 1]]) {
-            const stack = generate("up", apis);
-            const result = await pack.analyze(stack, { dryRun: false });
-            const mine = result.violations.filter((v) => STACK_POLICIES.some((p) => p.name === v.policyName)).length;
+        for (const [i, { endpoints, stack }] of stacks.entries()) {
+            const stackMs: number[] = [];
+            const analyzeMs: number[] = [];
+            for (let r = 0; r < reps; r++) {
+                const result = await pack.analyze(stack, { dryRun: false });
+                stackMs.push(result.timings.analyzeStackMs);
+                analyzeMs.push(result.timings.analyzeMs);
+            }
             console.log(
-                `pack process, up, ${stack.resources.length} resources: AnalyzeStack ${result.timings.analyzeStackMs} ms (all policies), ` +
-                    `per-resource Analyze total ${result.timings.analyzeMs} ms; findings from these policies: ${mine}`,
+                "  " +
+                    [
+                        String(endpoints).padStart(9),
+                        String(stack.resources.length).padStart(11),
+                        String(builds[i]).padStart(37),
+                        String(median(stackMs)).padStart(18),
+                        String(median(analyzeMs)).padStart(29),
+                    ].join(""),
             );
         }
     } finally {

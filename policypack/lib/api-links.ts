@@ -2,7 +2,7 @@
 // that the provider computes when the program leaves them unset.
 //
 // Links: a property dependency (present in preview and in an update) first, then a known id matched against the
-// APIs in the stack (an update, or an id given as a literal). Build ONE ApiIds per stack-policy run.
+// APIs in the stack (an update, or an id given as a literal). One ApiIds per stack index (StackCheck.ids).
 //
 // Unset settings: in a preview the provider plans Optional+Computed properties the program did not set (RestApi
 // `policy`, `endpointConfiguration`, `disableExecuteApiEndpoint`) as unknown. An unknown with no property
@@ -82,4 +82,17 @@ export function restEndpointTypes(api: PolicyResource): string[] | "unknown" | {
         names.push(v.value);
     }
     return names.length > 0 ? names : ["EDGE"];
+}
+
+/** The REST or v2 API a resource is, or belongs to (through `restApi` / `apiId`). */
+export function apiOf(index: StackIndex, r: PolicyResource): PolicyResource | undefined {
+    if (r.type === T.restApi || r.type === T.v2Api) return r;
+    const [rest] = index.dependenciesOf(r, "restApi", [T.restApi]);
+    if (rest) return rest;
+    const [v2] = index.dependenciesOf(r, "apiId", [T.v2Api]);
+    if (v2) return v2;
+    const props = raw(r.props) as Record<string, unknown>;
+    const id = asString(props.restApi) ?? asString(props.apiId);
+    const [byId] = id ? index.withId(id, [T.restApi, T.v2Api]) : [];
+    return byId;
 }

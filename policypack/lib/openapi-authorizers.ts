@@ -6,8 +6,8 @@
 // Only authorizers some operation actually uses count (an unused or ignored scheme is never invoked). A body that is
 // unknown during preview yields nothing here (apigw-openapi-requires-authorization reports it as not verified); the
 // update, where the body is known, judges it.
-import type { AuthorizerNeedingPermission } from "../policies/lambda-authorizer-permission";
 import { lambdaLinkFromValue } from "./lambda";
+import { AuthorizerNeedingPermission } from "./lambda-authorizers";
 import { q } from "./messages";
 import { ApiKind, bodyLambdaAuthorizers, parseOpenApiBody } from "./openapi";
 import { apiProtocol } from "./routes";

@@ -1,5 +1,5 @@
-// One index of the stack per stack-policy run, so every cross-resource lookup is a map access and each stack policy
-// stays linear in the number of resources. Links come from property dependencies (they are present in preview, when
+// One index of the stack per AnalyzeStack, shared by every stack policy (lib/stack-policy.ts), so every
+// cross-resource lookup is a map access and each stack policy stays linear in the number of resources. Links come from property dependencies (they are present in preview, when
 // IDs and ARNs are still unknown) and, where values are known, from ARNs and names.
 import { PolicyResource } from "@pulumi/policy";
 import { parseExecuteApiArn } from "authguard-apigateway";

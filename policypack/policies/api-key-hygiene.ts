@@ -25,7 +25,7 @@
 //    includes the stage, so every call is refused, and the quick "fix" people reach for is to drop the key.
 //    Stages are the API's aws.apigateway.Stage resources (@pulumi/aws 7 Deployments no longer create stages); plans
 //    cover a stage through `apiStages` (a dependency on the Stage, or the API plus the stage name).
-import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { globMatch } from "../lib/allowlist";
 import { ApiIds, linkedApi, programSetting } from "../lib/api-links";
 import { identifier } from "../lib/lambda";
@@ -33,10 +33,35 @@ import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, isSet, isUnknown, raw } from "../lib/values";
+import { asString, isSet, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-api-key-hygiene";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "low",
+    resourceTypes: [T.apiKey, T.stage, T.usagePlan, T.usagePlanKey],
+    catalog: {
+        resources: "`aws.apigateway.ApiKey`, `aws.apigateway.Stage` (stack policy)",
+        checks: "(1) An ApiKey `value` fixed by the program: set, and not derived from a resource in the stack. (2) A stage of a REST API with key-required methods (`apiKeyRequired`, or api-key schemes in the body) that no `UsagePlan` includes (by dependency on the Stage, or API + stage name).",
+        config: "`exemptKeys` ([{resource, reason}])",
+        fix: "omit `value` (API Gateway generates it) or use `random.RandomPassword`; `UsagePlan` + `UsagePlanKey` for the stage",
+    },
+    remediation: {
+        steps: "Let API Gateway generate the key (omit `value`), and put every stage whose methods require a key in a usage plan with the key attached.",
+        code: [
+            "const key = new aws.apigateway.ApiKey(\"client-key\", {});",
+            "const plan = new aws.apigateway.UsagePlan(\"plan\", { apiStages: [{ apiId: api.id, stage: stage.stageName }] });",
+            "new aws.apigateway.UsagePlanKey(\"client-key-plan\", { keyId: key.id, keyType: \"API_KEY\", usagePlanId: plan.id });",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: usage plans and API keys", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html" },
+    ],
+};
 
 interface Exemption {
     resource: string;
@@ -65,14 +90,11 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "val
     validateResource: forType(T.apiKey, (args: ResourceValidationArgs) => {
         valueSetInInputs.set(args.urn, isSet((raw(args.props) as Record<string, unknown>).value));
     }),
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const exempt = args.getConfig<{ exemptKeys?: Exemption[] }>().exemptKeys ?? [];
-        const index = new StackIndex(args.resources);
-        const unverified = checkKeyValues(index, exempt, reportViolation);
+    validateStack: stackPolicy<{ exemptKeys: Exemption[] }>(({ index, ids, config, report, unverified }) => {
+        unverified.push(...checkKeyValues(index, config.exemptKeys ?? [], report));
         valueSetInInputs.clear();
-        unverified.push(...checkUsagePlans(index, new ApiIds(index), reportViolation));
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+        unverified.push(...checkUsagePlans(index, ids, report));
+    }),
 };
 
 /** ApiKey URN → whether its inputs (seen by Analyze in this operation) set `value`. */

@@ -14,16 +14,45 @@
 // HTTP API REQUEST `$context.routeKey`. TOKEN authorizers are keyed by the token alone. WebSocket authorizers do not
 // cache. Advisory: an authorizer that returns a policy covering every route it guards is safe to share; disable this
 // policy for such stacks or set the TTL to 0.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { linkedAuthorizer } from "../lib/authorizers";
-import { apiOf } from "../lib/invoke-permission";
+import { apiOf } from "../lib/api-links";
 import { formatFinding, q } from "../lib/messages";
 import { apiProtocol, knownAuthorization, owningApi } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
-import { asString, CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { asString, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-authorizer-cache-safety";
+
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "medium",
+    resourceTypes: [T.authorizer, T.v2Authorizer],
+    catalog: {
+        resources: "Lambda authorizers (stack policy)",
+        checks: "Caching (`authorizerResultTtlInSeconds`, default 300) on a REQUEST authorizer with no identity sources; a cached authorizer shared by several methods/routes whose cache key has no route context (REST `context.resourcePath`/`context.resourceId` + `context.httpMethod`, HTTP `$context.routeKey`; TOKEN = token only): one endpoint's answer is reused on the others (worst when they declare different scopes). WebSocket authorizers do not cache.",
+        config: "—",
+        fix: "`authorizerResultTtlInSeconds: 0`, or route context in the identity sources",
+    },
+    remediation: {
+        steps: "Turn the authorizer's cache off, or key it on what tells the endpoints apart (route context in the identity sources), so an answer given for one endpoint is never reused on another.",
+        code: [
+            "new aws.apigateway.Authorizer(\"auth\", {",
+            "    restApi: api.id,",
+            "    type: \"TOKEN\",",
+            "    authorizerUri: authorizerFn.invokeArn,",
+            "    authorizerResultTtlInSeconds: 0,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: Lambda authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html" },
+        { title: "API Gateway: Lambda authorizers for HTTP APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html" },
+    ],
+};
 
 const DEFAULT_TTL = 300;
 
@@ -33,9 +62,7 @@ export const policy: StackValidationPolicy = {
         "Lambda authorizer caching must not reuse one endpoint's answer on another: no cached REQUEST authorizer without identity sources, no cached authorizer shared by endpoints without route context in its cache key.",
     enforcementLevel: "advisory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
-        const unverified: string[] = [];
+    validateStack: stackPolicy(({ index, report: reportViolation, unverified }) => {
         const users = endpointsByAuthorizer(index);
         for (const a of [...index.ofType(T.authorizer), ...index.ofType(T.v2Authorizer)]) {
             const facts = cacheFacts(index, a);
@@ -73,8 +100,7 @@ export const policy: StackValidationPolicy = {
                 a.urn,
             );
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+    }),
 };
 
 type CacheFacts =

@@ -13,20 +13,51 @@
 // preflight, exempt as in the endpoint policies while `exemptCorsPreflight` (default true) is set. WebSocket routes
 // other than $connect are left to apigw-ineffective-route-auth, and so are authorization scopes on methods and routes
 // whose type ignores them (advisory). A type that is not one API Gateway defines is the endpoint policies' finding.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseRouteKey } from "../lib/allowlist";
 import { AuthorizerLink, linkedAuthorizer } from "../lib/authorizers";
 import { exemptCorsPreflightSchema } from "../lib/config";
-import { apiOf } from "../lib/invoke-permission";
+import { apiOf } from "../lib/api-links";
 import { Judgement, reportJudgements } from "../lib/judgement";
 import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { authorizationType, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { asString, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-authorizer-wiring";
+
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "high",
+    resourceTypes: [T.method, T.v2Route],
+    catalog: {
+        resources: "`aws.apigateway.Method`, `aws.apigatewayv2.Route` (stack policy)",
+        checks: "REST `CUSTOM` ⇒ TOKEN/REQUEST authorizer; `COGNITO_USER_POOLS` ⇒ Cognito authorizer with `providerArns`; v2 `JWT` ⇒ JWT authorizer; v2 `CUSTOM` ⇒ REQUEST authorizer; always of the same API. `AWS_IAM` or `NONE` with an `authorizerId` (ignored authorizer) fails, except an OPTIONS preflight with NONE while `exemptCorsPreflight` is true (as in the endpoint policies).",
+        config: "`exemptCorsPreflight` (true)",
+        fix: "the authorization type matching the authorizer, or no `authorizerId`",
+    },
+    remediation: {
+        steps: "Make the authorization type match the authorizer it names (CUSTOM with a TOKEN or REQUEST authorizer, COGNITO_USER_POOLS with a user pool authorizer, JWT with a JWT authorizer), from the same API; or drop `authorizerId`.",
+        code: [
+            "new aws.apigateway.Method(\"orders-get\", {",
+            "    restApi: api.id,",
+            "    resourceId: orders.id,",
+            "    httpMethod: \"GET\",",
+            "    authorization: \"CUSTOM\", // tokenAuthorizer is a TOKEN authorizer of the same API",
+            "    authorizerId: tokenAuthorizer.id,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: controlling and managing access to a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html" },
+        { title: "API Gateway: Lambda authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html" },
+        { title: "API Gateway: controlling and managing access to an HTTP API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,
@@ -34,12 +65,11 @@ export const policy: StackValidationPolicy = {
         "A method's or route's authorization type and its authorizer must agree (CUSTOM ⇒ Lambda authorizer, COGNITO_USER_POOLS ⇒ Cognito, JWT ⇒ JWT), on the same API; AWS_IAM and NONE take no authorizer.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { exemptCorsPreflight: exemptCorsPreflightSchema } },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
-        const exemptPreflight = args.getConfig<{ exemptCorsPreflight?: boolean }>().exemptCorsPreflight ?? true;
+    validateStack: stackPolicy<{ exemptCorsPreflight: boolean }>(({ index, config, report }) => {
+        const exemptPreflight = config.exemptCorsPreflight ?? true;
         const judge = (r: PolicyResource) => (r.type === T.method ? judgeMethod(index, r, exemptPreflight) : judgeRoute(index, r, exemptPreflight));
-        reportJudgements([...index.ofType(T.method), ...index.ofType(T.v2Route)], (r) => r.urn, judge, reportViolation);
-    },
+        reportJudgements([...index.ofType(T.method), ...index.ofType(T.v2Route)], (r) => r.urn, judge, report);
+    }),
 };
 
 function judgeMethod(index: StackIndex, method: PolicyResource, exemptPreflight: boolean): Judgement {

@@ -18,8 +18,33 @@ import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { T } from "../lib/types";
 import { findOpenOperations } from "../lib/openapi";
 import { CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-component-route-authorization";
+
+export const metadata: PolicyMetadata = {
+    group: "components",
+    severity: "critical",
+    resourceTypes: [T.awsApigatewayRestApiComponent],
+    catalog: {
+        resources: "`aws-apigateway:index:RestAPI` (the multi-language component awsx forwards to)",
+        checks: "Every entry of `routes` needs `authorizers` (a Lambda authorizer with a `handler`, or Cognito `providerARNs`) or `iamAuthEnabled`; raw-`data` routes need `x-amazon-apigateway-auth` AWS_IAM or a non-empty `security`. `apiKeyRequired` alone follows `allowApiKeyOnly`; OPTIONS follows `exemptCorsPreflight`; a route without `method` is `ANY`. One violation per component lists every open `METHOD /path`.",
+        config: "`publicRoutes`, `exemptCorsPreflight`, `allowApiKeyOnly`, `componentTypes` (default `[\"aws-apigateway:index:RestAPI\"]`)",
+        fix: "`iamAuthEnabled: true` or `authorizers: [...]` on the route",
+    },
+    remediation: {
+        steps: "Give every route of the component IAM authorization (`iamAuthEnabled: true`) or an authorizer (`authorizers: [...]`). A route that is public on purpose goes in `publicRoutes` with a reason.",
+        code: [
+            "new apigateway.RestAPI(\"api\", {",
+            "    routes: [{ path: \"/orders\", method: \"GET\", eventHandler: handler, iamAuthEnabled: true }],",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "Pulumi: the aws-apigateway component", url: "https://www.pulumi.com/registry/packages/aws-apigateway/" },
+        { title: "API Gateway: controlling and managing access to a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html" },
+    ],
+};
 
 interface Config extends EndpointAuthConfig {
     componentTypes: string[];

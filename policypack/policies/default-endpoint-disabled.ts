@@ -15,21 +15,42 @@
 // only with enforcement level `remediate`. The stack check still reports every API it finds.
 import {
     PolicyResource,
-    ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
-    StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { globMatch } from "../lib/allowlist";
-import { ApiIds } from "../lib/api-links";
 import { customDomainFacts, defaultEndpointDisabled, describeUse, DomainUse } from "../lib/custom-domains";
 import { formatFinding, q } from "../lib/messages";
-import { StackIndex } from "../lib/stack-index";
+import { StackCheck, stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
-import { CouldNotVerify, raw } from "../lib/values";
+import { raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-default-endpoint-disabled";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "medium",
+    resourceTypes: [T.restApi, T.v2Api],
+    catalog: {
+        resources: "`aws.apigateway.RestApi`, `aws.apigatewayv2.Api` (stack policy + remediation)",
+        checks: "An API mapped to a custom domain (`BasePathMapping`, `ApiMapping`, either API kind, v1 or v2 `DomainName`) whose domains do not require mTLS keeps its default `execute-api` endpoint (`disableExecuteApiEndpoint` not true on the resource nor in the body's `x-amazon-apigateway-endpoint-configuration`).",
+        config: "`remediateApis` ([])",
+        fix: "`disableExecuteApiEndpoint: true`",
+    },
+    remediation: {
+        steps: "Serve the API only through its custom domain: disable the default execute-api endpoint.",
+        code: [
+            "new aws.apigateway.RestApi(\"api\", {",
+            "    disableExecuteApiEndpoint: true,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: disabling the default endpoint of a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html" },
+    ],
+};
 
 export type DefaultEndpointPolicy = StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource">;
 
@@ -48,15 +69,13 @@ export const policy: DefaultEndpointPolicy = {
     description: "APIs served on a custom domain should disable their default execute-api endpoint (disableExecuteApiEndpoint: true).",
     enforcementLevel: "advisory",
     configSchema: { properties: { ...remediationSchema } },
-    validateStack: (args, reportViolation) => checkDefaultEndpoints(args, reportViolation, "plain"),
+    validateStack: stackPolicy((check) => checkDefaultEndpoints(check, "plain")),
     remediateResource: (args) => remediateDefaultEndpoint(args),
 };
 
 /** `plain`: APIs none of whose domains require mTLS; `mtls`: APIs mapped to at least one domain that does. */
-export function checkDefaultEndpoints(args: StackValidationArgs, reportViolation: ReportViolation, mode: "plain" | "mtls"): void {
-    const index = new StackIndex(args.resources);
-    const facts = customDomainFacts(index, new ApiIds(index));
-    const unverified: string[] = [];
+export function checkDefaultEndpoints({ index, ids, report: reportViolation, unverified }: StackCheck<object>, mode: "plain" | "mtls"): void {
+    const facts = customDomainFacts(index, ids);
     for (const { api, uses } of facts.byApi.values()) {
         const mtlsUses = uses.filter((u) => u.mtls === true);
         if (mode === "mtls" ? mtlsUses.length === 0 : mtlsUses.length > 0) {
@@ -79,7 +98,6 @@ export function checkDefaultEndpoints(args: StackValidationArgs, reportViolation
             if (use.mtls !== false) unverified.push(`${use.mapping.urn}: the API mapped to mutual-TLS domain ${describeUse(use)} is not known during preview`);
         }
     }
-    if (unverified.length > 0) throw new CouldNotVerify(unverified);
 }
 
 export function remediateDefaultEndpoint(args: ResourceValidationArgs): Record<string, unknown> | undefined {

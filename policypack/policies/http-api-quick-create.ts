@@ -9,8 +9,40 @@ import { publicRoutesSchema, readPublicRoutes } from "../lib/config";
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { forType, T } from "../lib/types";
 import { asString, isSet, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-http-api-quick-create";
+
+export const metadata: PolicyMetadata = {
+    group: "endpoint-authorization",
+    severity: "critical",
+    resourceTypes: [T.v2Api],
+    catalog: {
+        resources: "`aws.apigatewayv2.Api`",
+        checks: "`target` set (quick create) adds the route the Api's `routeKey` names (`$default` when unset) with no authorization and no Route resource. Message, fix and allowlist use that route key; an unknown one matches only `resource` entries.",
+        config: "`publicRoutes` (the route key, e.g. `$default` or `GET /`, or resource glob)",
+        fix: "drop `target`; declare Integration, an authorized Route and a Stage",
+    },
+    remediation: {
+        steps: "Drop `target` from the Api: quick create adds a route nobody authorizes. Declare the integration, an authorized route and a stage yourself.",
+        code: [
+            "const api = new aws.apigatewayv2.Api(\"api\", { protocolType: \"HTTP\" });",
+            "const integration = new aws.apigatewayv2.Integration(\"handler\", { apiId: api.id, integrationType: \"AWS_PROXY\", integrationUri: handler.arn, payloadFormatVersion: \"2.0\" });",
+            "new aws.apigatewayv2.Route(\"default\", {",
+            "    apiId: api.id,",
+            "    routeKey: \"$default\",",
+            "    authorizationType: \"JWT\",",
+            "    authorizerId: jwtAuthorizer.id,",
+            "    target: pulumi.interpolate`integrations/${integration.id}`,",
+            "});",
+            "new aws.apigatewayv2.Stage(\"default\", { apiId: api.id, name: \"$default\", autoDeploy: true });",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: developing HTTP APIs (routes, quick create)", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop.html" },
+        { title: "API Gateway: controlling and managing access to an HTTP API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html" },
+    ],
+};
 
 export const policy: ResourceValidationPolicy = {
     name,

@@ -6,22 +6,46 @@
 // Authorization scopes likewise only apply to Cognito user pool methods (REST `COGNITO_USER_POOLS`) and JWT routes
 // (v2 `JWT`); on any other type they are ignored, so a route that "requires" `orders/write` accepts any caller the
 // authorizer lets through (added with the cross-resource policies, issue 4).
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { formatFinding, q } from "../lib/messages";
 import { knownAuthorization, routeFacts } from "../lib/routes";
-import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { isSet, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-ineffective-route-auth";
+
+export const metadata: PolicyMetadata = {
+    group: "endpoint-authorization",
+    severity: "medium",
+    resourceTypes: [T.v2Route, T.method],
+    catalog: {
+        resources: "`aws.apigatewayv2.Route` (stack policy)",
+        checks: "Authorization settings API Gateway does not apply: an authorizer or authorization type on a WebSocket route other than `$connect`.",
+        config: "—",
+        fix: "authorize `$connect` only",
+    },
+    remediation: {
+        steps: "Authorize a WebSocket API once, on `$connect`, and leave its other routes without authorization settings; put scopes only on JWT routes or Cognito-authorized methods.",
+        code: [
+            "new aws.apigatewayv2.Route(\"connect\", { apiId: api.id, routeKey: \"$connect\", authorizationType: \"CUSTOM\", authorizerId: authorizer.id });",
+            "new aws.apigatewayv2.Route(\"send\", { apiId: api.id, routeKey: \"sendMessage\", authorizationType: \"NONE\" });",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: controlling access to a WebSocket API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html" },
+        { title: "API Gateway: JWT authorizers for HTTP APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html" },
+        { title: "API Gateway: Cognito user pool authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,
     description: "Authorization settings API Gateway does not apply (an authorizer on a WebSocket route other than $connect; scopes on a type that ignores them).",
     enforcementLevel: "advisory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
+    validateStack: stackPolicy(({ index, report: reportViolation }) => {
         for (const route of index.ofType(T.v2Route)) {
             const facts = routeFacts(index, route);
             const props = raw(route.props) as Record<string, unknown>;
@@ -50,7 +74,7 @@ export const policy: StackValidationPolicy = {
             const type = knownAuthorization(raw(method.props) as Record<string, unknown>, "method");
             ignoredScopes(method, type, "COGNITO_USER_POOLS", `Method ${q(method.name)}`, reportViolation);
         }
-    },
+    }),
 };
 
 /** Scopes set on a method or route whose authorization type (known) is not the one that applies them. */

@@ -18,8 +18,38 @@ import { readEnum, unrecognisedText, V2_AUTHORIZER_TYPE } from "../lib/enums";
 import { formatFinding, q } from "../lib/messages";
 import { forType, T } from "../lib/types";
 import { CouldNotVerify, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-jwt-authorizer-config";
+
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "high",
+    resourceTypes: [T.v2Authorizer],
+    catalog: {
+        resources: "`aws.apigatewayv2.Authorizer` (JWT)",
+        checks: "`jwtConfiguration.issuer` set and `https://` (a user pool's `endpoint` output has no scheme); `audiences` non-empty, no `*`; `identitySources` set; with `allowedIssuers`, the issuer is one of them. An `authorizerType` that is not REQUEST or JWT fails.",
+        config: "`allowedIssuers` (list; `*` globs)",
+        fix: "`` issuer: pulumi.interpolate`https://cognito-idp.${region}.amazonaws.com/${pool.id}` ``, `audiences: [client.id]`, `identitySources: [\"$request.header.Authorization\"]`",
+    },
+    remediation: {
+        steps: "Name the token issuer over https, the audiences your clients use (no wildcard), and where the token comes from.",
+        code: [
+            "new aws.apigatewayv2.Authorizer(\"jwt\", {",
+            "    apiId: api.id,",
+            "    authorizerType: \"JWT\",",
+            "    identitySources: [\"$request.header.Authorization\"],",
+            "    jwtConfiguration: {",
+            "        issuer: pulumi.interpolate`https://cognito-idp.${region}.amazonaws.com/${pool.id}`,",
+            "        audiences: [client.id],",
+            "    },",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: JWT authorizers for HTTP APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html" },
+    ],
+};
 
 interface Config {
     allowedIssuers?: string[];

@@ -7,50 +7,54 @@
 // Every Lambda authorizer (REST TOKEN/REQUEST, v2 REQUEST) must either name a role API Gateway assumes
 // (`authorizerCredentials` / `authorizerCredentialsArn`), or be covered by an aws.lambda.Permission for API Gateway
 // on the same function and qualifier whose sourceArn matches `<executionArn>/authorizers/<id>` (see
-// lib/invoke-permission.ts for the matching rules, including what an unknown sourceArn can and cannot prove).
+// lib/invoke-permission/index.ts for the matching rules, including what an unknown sourceArn can and cannot prove).
 //
 // The check works on "authorizer needing permission" records, so authorizers declared elsewhere than in an
 // Authorizer resource (OpenAPI bodies' `x-amazon-apigateway-authorizer`) can be fed into the same judgement: build
 // an `AuthorizerNeedingPermission` (no `authorizer` resource, `authorizerId` unknown: the ARN then has a hole for it)
-// and add it to the list in `collect()`.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { apiOf, authorizerArn, executeApiPrefix, foundText, InvokePermissionIndex, judgeInvokeTarget, permissionCode, roleAlternative } from "../lib/invoke-permission";
+// and add it to the list in `collect()` (lib/lambda-authorizers.ts and lib/openapi-authorizers.ts build them).
+import { StackValidationPolicy } from "@pulumi/policy";
+import { authorizerArn, executeApiPrefix, foundText, InvokePermissionIndex, judgeInvokeTarget, permissionCode, roleAlternative } from "../lib/invoke-permission";
 import { Judgement, reportJudgements } from "../lib/judgement";
-import { identifier, LambdaLink, resolveLambdaProperty } from "../lib/lambda";
+import { identifier } from "../lib/lambda";
+import { AuthorizerNeedingPermission, authorizerResources } from "../lib/lambda-authorizers";
 import { openApiAuthorizers } from "../lib/openapi-authorizers";
-import { formatFinding, q } from "../lib/messages";
-import { apiProtocol, owningApi } from "../lib/routes";
+import { formatFinding } from "../lib/messages";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
+import { PolicyMetadata } from "../lib/metadata";
 import { T } from "../lib/types";
-import { asString, isSet, isUnknown, raw } from "../lib/values";
 
 export const name = "apigw-lambda-authorizer-permission";
 
-/** A Lambda authorizer API Gateway must be allowed to invoke, wherever it is declared. */
-export interface AuthorizerNeedingPermission {
-    /** Where it is declared: an Authorizer resource, or an API's OpenAPI body. */
-    source: "resource" | "openapi";
-    /** The URN findings are reported on (the Authorizer, or the API whose body declares it). */
-    urn: string;
-    /** Names it in messages: `Lambda authorizer "auth" of REST API "api"`. */
-    label: string;
-    /** The authorizer's name, for the generated Permission's resource name. */
-    name: string;
-    /** The function its URI names. */
-    fn: LambdaLink;
-    /** The API it belongs to, when it is in the stack; `apiId` when only its id is known. */
-    api?: PolicyResource;
-    apiId?: string;
-    apiKind?: "REST" | "HTTP" | "WEBSOCKET";
-    /** The Authorizer resource (a sourceArn depending on it names it); absent for body-declared authorizers. */
-    authorizer?: PolicyResource;
-    /** Its id when known; otherwise the ARN carries a hole for it. */
-    authorizerId?: string;
-    /** API Gateway assumes a role to invoke the function: no resource-based permission is needed. */
-    usesCredentials: boolean;
-    /** TypeScript expression for the authorizer id in generated code (`auth.id`), when there is one. */
-    idCode?: string;
-}
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "high",
+    resourceTypes: [T.authorizer, T.v2Authorizer, T.restApi, T.v2Api],
+    catalog: {
+        resources: "`aws.apigateway.Authorizer` (TOKEN, REQUEST), `aws.apigatewayv2.Authorizer` (REQUEST) (stack policy)",
+        checks: "API Gateway may invoke the authorizer's function: an `aws.lambda.Permission` for `apigateway.amazonaws.com` on the same function and qualifier whose `sourceArn` matches `<executionArn>/authorizers/<id>`, or `authorizerCredentials` / `authorizerCredentialsArn` naming a role.",
+        config: "—",
+        fix: "`` new aws.lambda.Permission(..., { action: \"lambda:InvokeFunction\", function: fn.name, principal: \"apigateway.amazonaws.com\", sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}` }) ``",
+    },
+    remediation: {
+        steps: "Let API Gateway invoke the authorizer's function: a Permission for `apigateway.amazonaws.com` on the same function and qualifier, scoped to the authorizer's ARN. Or name a role API Gateway assumes in `authorizerCredentials` (REST) / `authorizerCredentialsArn` (v2).",
+        code: [
+            "new aws.lambda.Permission(\"authorizer-invoke\", {",
+            "    action: \"lambda:InvokeFunction\",",
+            "    function: authorizerFn.name,",
+            "    principal: \"apigateway.amazonaws.com\",",
+            "    sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}`,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: Lambda authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html" },
+        { title: "API Gateway: Lambda authorizers for HTTP APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html" },
+        { title: "AWS Lambda: resource-based policies", url: "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" },
+        { title: "Pulumi: aws.lambda.Permission", url: "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/permission/" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,
@@ -58,64 +62,15 @@ export const policy: StackValidationPolicy = {
         "Lambda authorizers must be invokable by API Gateway: an aws.lambda.Permission for apigateway.amazonaws.com scoped to the authorizer, or a credentials role.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
+    validateStack: stackPolicy(({ index, report }) => {
         const permissions = InvokePermissionIndex.of(index);
-        reportJudgements(collect(index), (record) => record.urn, (record) => judgeAuthorizer(index, permissions, record), reportViolation);
-    },
+        reportJudgements(collect(index), (record) => record.urn, (record) => judgeAuthorizer(index, permissions, record), report);
+    }),
 };
 
 /** Every authorizer needing permission in the stack. OpenAPI-declared authorizers are appended here. */
 function collect(index: StackIndex): AuthorizerNeedingPermission[] {
     return [...authorizerResources(index), ...openApiAuthorizers(index)];
-}
-
-/** Lambda authorizers declared as aws.apigateway.Authorizer / aws.apigatewayv2.Authorizer resources. */
-function authorizerResources(index: StackIndex): AuthorizerNeedingPermission[] {
-    const out: AuthorizerNeedingPermission[] = [];
-    for (const a of index.ofType(T.authorizer)) {
-        const props = raw(a.props) as Record<string, unknown>;
-        const type = isUnknown(props.type) ? undefined : (asString(props.type) ?? "TOKEN").toUpperCase();
-        if (type === "COGNITO_USER_POOLS") continue;
-        const api = apiOf(index, a);
-        out.push({
-            source: "resource",
-            urn: a.urn,
-            label: `Lambda ${type ?? "(type unknown)"} authorizer ${q(a.name)}${api ? ` of REST API ${q(api.name)}` : ""}`,
-            name: a.name,
-            fn: resolveLambdaProperty(index, a, "authorizerUri", "invoke-uri"),
-            api,
-            apiId: asString(props.restApi) ?? (api ? index.idOf(api) : undefined),
-            apiKind: "REST",
-            authorizer: a,
-            authorizerId: index.idOf(a),
-            usesCredentials: isSet(props.authorizerCredentials),
-            idCode: `${identifier(a.name)}.id`,
-        });
-    }
-    for (const a of index.ofType(T.v2Authorizer)) {
-        const props = raw(a.props) as Record<string, unknown>;
-        const type = isUnknown(props.authorizerType) ? undefined : asString(props.authorizerType)?.toUpperCase();
-        if (type === "JWT") continue;
-        const api = owningApi(index, a);
-        const protocol = api ? apiProtocol(api) : undefined;
-        const apiKind = protocol === "WEBSOCKET" ? "WEBSOCKET" : protocol === "HTTP" ? "HTTP" : undefined;
-        out.push({
-            source: "resource",
-            urn: a.urn,
-            label: `Lambda ${type ?? "(type unknown)"} authorizer ${q(a.name)}${api ? ` of ${apiKind === "WEBSOCKET" ? "WebSocket" : "HTTP"} API ${q(api.name)}` : ""}`,
-            name: a.name,
-            fn: resolveLambdaProperty(index, a, "authorizerUri", "invoke-uri"),
-            api,
-            apiId: asString(props.apiId) ?? (api ? index.idOf(api) : undefined),
-            apiKind,
-            authorizer: a,
-            authorizerId: index.idOf(a),
-            usesCredentials: isSet(props.authorizerCredentialsArn),
-            idCode: `${identifier(a.name)}.id`,
-        });
-    }
-    return out;
 }
 
 export function judgeAuthorizer(index: StackIndex, permissions: InvokePermissionIndex, record: AuthorizerNeedingPermission): Judgement {

@@ -20,7 +20,7 @@
 // known); a URL on any qualifier of the function counts. A URL that is deliberately public can be allowlisted with
 // a `publicRoutes` entry naming the FunctionUrl resource (`{ "resource": "<name or URN glob>", "reason": ... }`).
 // The policy keeps its name (a public interface) although it now covers every open URL, not only bypasses.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry } from "../lib/allowlist";
 import { publicRoutesSchema, readPublicRoutes } from "../lib/config";
 import { LambdaLink, LambdaRef, lambdaLinkFromValue, resolveLambdaProperty, sameFunction } from "../lib/lambda";
@@ -30,10 +30,36 @@ import { methodPath } from "../lib/rest-paths";
 import { FUNCTION_URL_AUTHORIZATION, unrecognisedText } from "../lib/enums";
 import { apiProtocol, authorizationType, knownAuthorization, routeFacts } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
-import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, raw } from "../lib/values";
+import { stackPolicy } from "../lib/stack-policy";
+import { T } from "../lib/types";
+import { asString, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "lambda-function-url-bypass";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "critical",
+    resourceTypes: [T.lambdaFunctionUrl],
+    catalog: {
+        resources: "`aws.lambda.FunctionUrl` (stack policy)",
+        checks: "Every function URL with `authorizationType: NONE` (or missing): a public, unauthenticated HTTPS endpoint. When the function is also the Lambda integration of an authorized REST method, an authorized HTTP route, any route of a WebSocket API whose `$connect` is authorized, or a protected OpenAPI body operation, the message says the URL bypasses that authorization. A type other than NONE or AWS_IAM fails too; an unknown one is \"could not verify\". (The name stays: it is a public interface.)",
+        config: "`publicRoutes` (entries with `resource` naming the FunctionUrl)",
+        fix: "remove the URL or `authorizationType: \"AWS_IAM\"`",
+    },
+    remediation: {
+        steps: "Remove the function URL, or require IAM-signed calls on it. A URL that is public on purpose goes in `publicRoutes` with a reason.",
+        code: [
+            "new aws.lambda.FunctionUrl(\"handler-url\", {",
+            "    functionName: handler.name,",
+            "    authorizationType: \"AWS_IAM\",",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "AWS Lambda: access control for function URLs", url: "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html" },
+    ],
+};
 
 interface Fronted {
     ref: LambdaRef;
@@ -47,11 +73,10 @@ export const policy: StackValidationPolicy = {
         "Lambda function URLs must not have authorizationType NONE (a public, unauthenticated endpoint; behind an authorized API it also bypasses the authorizer), unless allowlisted.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { publicRoutes: publicRoutesSchema } },
-    validateStack: forType(T.lambdaFunctionUrl, (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
+    validateStack: stackPolicy<{ publicRoutes: unknown }>(({ index, config, report: reportViolation, unverified }) => {
         const urls = index.ofType(T.lambdaFunctionUrl);
         if (urls.length === 0) return;
-        const publicRoutes = readPublicRoutes(args.getConfig<{ publicRoutes?: unknown }>().publicRoutes);
+        const publicRoutes = readPublicRoutes(config.publicRoutes);
         const { fronted } = frontedFunctions(index);
         const byKey = new Map<string, Fronted[]>();
         for (const f of fronted) {
@@ -59,7 +84,6 @@ export const policy: StackValidationPolicy = {
             if (!list) byKey.set(f.ref.key, (list = []));
             list.push(f);
         }
-        const unverified: string[] = [];
         for (const url of urls) {
             const auth = authorizationType(raw(url.props) as Record<string, unknown>, "function-url");
             if (auth.kind === "unrecognised") {
@@ -76,8 +100,7 @@ export const policy: StackValidationPolicy = {
             const hit = link.kind === "lambda" ? (byKey.get(link.ref.key) ?? []).find((f) => sameFunction(f.ref, link.ref) === "yes") : undefined;
             reportViolation(message(url, link, hit), url.urn);
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    }),
+    }, T.lambdaFunctionUrl),
 };
 
 /** Functions behind authorized routes (to say so in the message). */

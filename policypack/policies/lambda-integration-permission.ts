@@ -17,12 +17,12 @@
 // During a preview a sourceArn is usually an unknown interpolation of the API's executionArn: the dependency proves
 // which API it is for, but not which routes, so such permissions are reported as "could not verify" (advisory)
 // until their value is known; permissions for other APIs or functions, or none at all, are certain violations.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { ArnPart } from "authguard-apigateway";
 import { parseRouteKey } from "../lib/allowlist";
+import { apiOf } from "../lib/api-links";
 import { EnumValue, LAMBDA_INTEGRATION_TYPES, OPENAPI_INTEGRATION_TYPE, readEnum, REST_INTEGRATION_TYPE, SecurityEnum, unrecognisedText, V2_INTEGRATION_TYPE } from "../lib/enums";
 import {
-    apiOf,
     executeApiPrefix,
     foundText,
     InvokePermissionIndex,
@@ -40,10 +40,40 @@ import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { methodPath } from "../lib/rest-paths";
 import { apiProtocol, owningApi, protocolFromRouteKey } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
 import { asString, isSet, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-lambda-integration-permission";
+
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "high",
+    resourceTypes: [T.integration, T.v2Integration, T.restApi, T.v2Api],
+    catalog: {
+        resources: "`aws.apigateway.Integration` (AWS/AWS_PROXY with a Lambda `uri`), `aws.apigatewayv2.Integration` (Lambda `integrationUri`), Lambda `x-amazon-apigateway-integration`s in REST and HTTP API OpenAPI bodies (stack policy)",
+        checks: "The same for integrations: the `sourceArn` must cover every stage × method × path that reaches it (REST: the method and its resource path; v2: every route whose `target` is the integration; body: the operation, `$default` for an HTTP API's `/$default` ANY; `ANY` = every method), unless `credentials` / `credentialsArn` is set. Body integrations are reported on the API. An integration type that is not AWS, AWS_PROXY, HTTP, HTTP_PROXY or MOCK is a violation.",
+        config: "—",
+        fix: "a Permission with `` sourceArn: pulumi.interpolate`${api.executionArn}/*/GET/orders` `` (or `/*/*` for every route of the API)",
+    },
+    remediation: {
+        steps: "Let API Gateway invoke the integration's function for every stage, method and path that reaches it: a Permission for `apigateway.amazonaws.com` whose sourceArn covers them, or a role in `credentials` / `credentialsArn`.",
+        code: [
+            "new aws.lambda.Permission(\"orders-invoke\", {",
+            "    action: \"lambda:InvokeFunction\",",
+            "    function: handler.name,",
+            "    principal: \"apigateway.amazonaws.com\",",
+            "    sourceArn: pulumi.interpolate`${api.executionArn}/*/GET/orders`,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "AWS Lambda: resource-based policies", url: "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" },
+        { title: "Pulumi: aws.lambda.Permission", url: "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/permission/" },
+        { title: "API Gateway: developing HTTP APIs (routes, quick create)", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop.html" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,
@@ -51,14 +81,13 @@ export const policy: StackValidationPolicy = {
         "Lambda integrations must be invokable by API Gateway: an aws.lambda.Permission for apigateway.amazonaws.com whose sourceArn covers the route, or a credentials role.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
+    validateStack: stackPolicy(({ index, report }) => {
         const permissions = InvokePermissionIndex.of(index);
         const unrecognised: UnrecognisedIntegration[] = [];
         const targets = [...restIntegrations(index, unrecognised), ...v2Integrations(index, unrecognised), ...bodyIntegrations(index, unrecognised)];
-        for (const u of unrecognised) reportViolation(u.message, u.integration.urn);
-        reportJudgements(targets, (t) => t.integration.urn, (t) => judgeIntegration(permissions, t), reportViolation);
-    },
+        for (const u of unrecognised) report(u.message, u.integration.urn);
+        reportJudgements(targets, (t) => t.integration.urn, (t) => judgeIntegration(permissions, t), report);
+    }),
 };
 
 /** A Lambda integration and the endpoints that reach it. */

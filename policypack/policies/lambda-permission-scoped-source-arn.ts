@@ -18,15 +18,43 @@
 // executionArn. The same policy object also carries `validateStack` (the SDK runs both): in preview it accepts an
 // unknown sourceArn built from an API Gateway resource of this stack (its property dependency), whose region,
 // account and id then come from that API, and lists every other unknown sourceArn as "could not verify".
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { openScope } from "authguard-apigateway";
 import { API_GATEWAY_PRINCIPALS } from "../lib/invoke-permission";
 import { formatFinding, q } from "../lib/messages";
-import { StackIndex } from "../lib/stack-index";
+import { StackCheck, stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
 import { asString, CouldNotVerify, isSet, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "lambda-permission-scoped-source-arn";
+
+export const metadata: PolicyMetadata = {
+    group: "invoke-permissions",
+    severity: "high",
+    resourceTypes: [T.lambdaPermission],
+    catalog: {
+        resources: "`aws.lambda.Permission`",
+        checks: "A permission for API Gateway with no `sourceArn`, only a `sourceAccount`, or a `sourceArn` wildcarding the region, account or API id (`arn:aws:execute-api:*:*:*`, `…:123456789012:*/*`) lets other APIs invoke the function (confused deputy). Stage, method and path wildcards are fine. Also a `*` principal allowed to invoke with no condition, and a `sourceArn` that cannot match any execute-api ARN (`undefined*/*` from a stale output: \"not an ARN at all\"; an S3 ARN: \"not an execute-api ARN\"), which covers nothing and which Lambda rejects or ignores. Account and other service principals are not judged.",
+        config: "—",
+        fix: "`` sourceArn: pulumi.interpolate`${api.executionArn}/*/*` `` or narrower",
+    },
+    remediation: {
+        steps: "Scope the permission to one API of your account: build its sourceArn from the API's `executionArn`, and narrow it to a stage, method and path or an authorizer when you can.",
+        code: [
+            "new aws.lambda.Permission(\"api-invoke\", {",
+            "    action: \"lambda:InvokeFunction\",",
+            "    function: handler.name,",
+            "    principal: \"apigateway.amazonaws.com\",",
+            "    sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "AWS Lambda: resource-based policies", url: "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html" },
+        { title: "Pulumi: aws.lambda.Permission", url: "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/permission/" },
+    ],
+};
 
 export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> = {
     name,
@@ -34,7 +62,7 @@ export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "val
         "Lambda permissions for API Gateway must have a sourceArn naming one API (region, account and API id not wildcarded), so no other API or account can invoke the function.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateStack: forType(T.lambdaPermission, validateUnknownSourceArns),
+    validateStack: stackPolicy(validateUnknownSourceArns, T.lambdaPermission),
     validateResource: forType(T.lambdaPermission, (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const props = raw(args.props) as Record<string, unknown>;
         if (isUnknown(props.principal)) {
@@ -108,9 +136,7 @@ export const policy: ResourceValidationPolicy & Pick<StackValidationPolicy, "val
 const API_SOURCES: readonly string[] = [T.restApi, T.v2Api, T.stage, T.v2Stage, T.authorizer, T.v2Authorizer, T.deployment];
 
 /** Preview only: an unknown sourceArn of an API Gateway permission must at least be built from an API of this stack. */
-function validateUnknownSourceArns(args: StackValidationArgs, _report: ReportViolation): void {
-    const index = new StackIndex(args.resources);
-    const unverified: string[] = [];
+function validateUnknownSourceArns({ index, unverified }: StackCheck<object>): void {
     for (const permission of index.ofType(T.lambdaPermission)) {
         const props = raw(permission.props) as Record<string, unknown>;
         const principal = asString(props.principal)?.trim().toLowerCase();
@@ -118,7 +144,6 @@ function validateUnknownSourceArns(args: StackValidationArgs, _report: ReportVio
         if (index.dependenciesOf(permission, "sourceArn", API_SOURCES).length > 0) continue;
         unverified.push(`${permission.urn}: sourceArn is unknown during preview and is not built from an API Gateway resource of this stack`);
     }
-    if (unverified.length > 0) throw new CouldNotVerify(unverified);
 }
 
 /** A sourceArn that cannot match any ARN API Gateway presents: say what it is instead of describing wildcards. */

@@ -8,7 +8,7 @@
 // It is a stack policy because `METHOD /path` allowlist entries need the method's resource path, which lives on the
 // aws.apigateway.Resource chain. It also carries `remediateResource`: with enforcement level `remediate` it rewrites
 // NONE to AWS_IAM (or the configured type), which fails closed, and never touches a method that may be allowlisted.
-import { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy, ResourceValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationArgs, StackValidationPolicy, ResourceValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry, mayCoverWithoutPath } from "../lib/allowlist";
 import {
     EndpointAuthConfig,
@@ -25,10 +25,41 @@ import { methodPath, owningRestApi } from "../lib/rest-paths";
 import { REST_AUTHORIZATION, unrecognisedText } from "../lib/enums";
 import { authorizationType } from "../lib/routes";
 import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
 import { asString, isUnknown, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-method-requires-authorization";
+
+export const metadata: PolicyMetadata = {
+    group: "endpoint-authorization",
+    severity: "critical",
+    resourceTypes: [T.method],
+    catalog: {
+        resources: "`aws.apigateway.Method` (stack policy + remediation)",
+        checks: "`authorization` NONE (any case) or missing fails, and so does any value that is not NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS (listing those). OPTIONS is exempt by default; `apiKeyRequired` alone is not protection.",
+        config: "`publicRoutes`, `exemptCorsPreflight` (true), `allowApiKeyOnly` (false), `remediationAuthorization` (`AWS_IAM`), `remediationAuthorizerId`",
+        fix: "`authorization: \"AWS_IAM\"`, `\"COGNITO_USER_POOLS\"` or `\"CUSTOM\"` + `authorizerId`",
+    },
+    remediation: {
+        steps: "Give the method an authorization type that checks the caller: AWS_IAM, COGNITO_USER_POOLS with a user pool authorizer, or CUSTOM with a Lambda authorizer. A method that is public on purpose goes in `publicRoutes` with a reason.",
+        code: [
+            "new aws.apigateway.Method(\"orders-get\", {",
+            "    restApi: api.id,",
+            "    resourceId: orders.id,",
+            "    httpMethod: \"GET\",",
+            "    authorization: \"CUSTOM\",",
+            "    authorizerId: authorizer.id,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: controlling and managing access to a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html" },
+        { title: "API Gateway: Lambda authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html" },
+        { title: "API Gateway: Cognito user pool authorizers for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html" },
+    ],
+};
 
 type Config = EndpointAuthConfig & RemediationConfig;
 
@@ -37,11 +68,10 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
     description: "REST API methods (aws.apigateway.Method) must require authorization: IAM, a Cognito user pool or a Lambda authorizer.",
     enforcementLevel: "mandatory",
     configSchema: endpointAuthSchema(remediationSchema(REST_AUTHORIZATION.values.filter((t) => t !== "NONE"), "methods")),
-    validateStack: forType(T.method, (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const config = readConfig(args.getConfig<Partial<Config>>());
-        const index = new StackIndex(args.resources);
-        reportJudgements(index.ofType(T.method), (m) => m.urn, (m) => judgeMethod(index, m, config), reportViolation);
-    }),
+    validateStack: stackPolicy<Config>(({ index, config: given, report }) => {
+        const config = readConfig(given);
+        reportJudgements(index.ofType(T.method), (m) => m.urn, (m) => judgeMethod(index, m, config), report);
+    }, T.method),
     remediateResource: forType(T.method, (args: ResourceValidationArgs) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const props = raw(args.props) as Record<string, unknown>;

@@ -18,8 +18,46 @@ import { allowlistHint, formatFinding, indent, q } from "../lib/messages";
 import { ApiKind, findOpenOperations, OpenApiAuthorizationResult } from "../lib/openapi";
 import { T } from "../lib/types";
 import { asString, CouldNotVerify, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-openapi-requires-authorization";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "critical",
+    resourceTypes: [T.restApi, T.v2Api],
+    catalog: {
+        resources: "`aws.apigateway.RestApi` and HTTP `aws.apigatewayv2.Api` with a `body` (resource policy)",
+        checks: "Parses the OpenAPI body (Swagger 2 or OpenAPI 3, JSON or YAML). Every operation (`x-amazon-apigateway-any-method` = `ANY`) needs `x-amazon-apigateway-auth: {type: AWS_IAM}` or an effective `security` requirement (operation's, else root's; `security: []` = none; `{}` = anonymous) naming an API Gateway authorizer scheme (`x-amazon-apigateway-authorizer` token/request/cognito_user_pools/jwt) or IAM (`x-amazon-apigateway-authtype: awsSigv4`, no other spelling). An `x-amazon-apigateway-auth` type other than NONE or AWS_IAM leaves the operation open. Scheme names and `$ref`s are plain names (`constructor` is a missing scheme). Local `$ref`s are followed. On REST APIs a Lambda authorizer scheme without `x-amazon-apigateway-authtype` does not count (API Gateway ignores it, pulumi-aws-apigateway#10); api-key schemes follow `allowApiKeyOnly` (never on HTTP APIs). ONE violation per API lists every open `METHOD /path` (or `$default`) with the reason. A body that does not parse is a violation with the parser's message; a body unknown in preview is \"could not verify\".",
+        config: "`publicRoutes`, `exemptCorsPreflight` (true), `allowApiKeyOnly` (false)",
+        fix: "`security: [{ lambdaAuth: [] }]` + a scheme with `x-amazon-apigateway-authtype` and `x-amazon-apigateway-authorizer`; `iamAuthEnabled`/`authorizers` on component routes",
+    },
+    remediation: {
+        steps: "Give every operation of the body a `security` requirement naming a scheme API Gateway enforces (a Lambda authorizer, a Cognito user pool, IAM), or set it once at the top of the document.",
+        code: [
+            "const body = {",
+            "    openapi: \"3.0.1\",",
+            "    security: [{ lambdaAuth: [] }],",
+            "    components: {",
+            "        securitySchemes: {",
+            "            lambdaAuth: {",
+            "                type: \"apiKey\", name: \"Authorization\", in: \"header\",",
+            "                \"x-amazon-apigateway-authtype\": \"custom\",",
+            "                \"x-amazon-apigateway-authorizer\": { type: \"token\", authorizerUri: authorizerFn.invokeArn },",
+            "            },",
+            "        },",
+            "    },",
+            "    paths: { /* ... */ },",
+            "};",
+            "new aws.apigateway.RestApi(\"api\", { body: pulumi.jsonStringify(body) });",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: OpenAPI extension x-amazon-apigateway-authorizer", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html" },
+        { title: "API Gateway: controlling and managing access to a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html" },
+        { title: "API Gateway: controlling and managing access to an HTTP API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html" },
+    ],
+};
 
 export const policy: ResourceValidationPolicy = {
     name,

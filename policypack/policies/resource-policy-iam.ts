@@ -8,18 +8,47 @@
 // Allow statements for execute-api:Invoke name specific principals or carry a restricting condition (or are covered
 // by a Deny-unless statement). It is a separate policy from apigw-resource-policy because it is advisory while that
 // one is mandatory.
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { ApiIds, linkedApi } from "../lib/api-links";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { linkedApi } from "../lib/api-links";
 import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { bodyOperations, parseOpenApiBody } from "../lib/openapi";
 import { policySources, restApiPoliciesByApi, restrictsCallers } from "../lib/resource-policy";
 import { knownAuthorization } from "../lib/routes";
-import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
-import { CouldNotVerify, raw } from "../lib/values";
+import { raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-resource-policy-iam";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "medium",
+    resourceTypes: [T.restApi, T.restApiPolicy],
+    catalog: {
+        resources: "`aws.apigateway.RestApi` (stack policy)",
+        checks: "Only with `requireResourcePolicyForIam: true`: a REST API with AWS_IAM methods (Method resources or body operations) needs a resource policy whose invoke Allows name specific principals or carry a restricting condition (or are covered by a Deny-unless, or closed by an unconditional Deny).",
+        config: "`requireResourcePolicyForIam` (false)",
+        fix: "`RestApiPolicy` allowing your account roots / org",
+    },
+    remediation: {
+        steps: "Attach a resource policy that allows only your own accounts or organization, so AWS_IAM methods do not accept signed requests from any AWS account.",
+        code: [
+            "new aws.apigateway.RestApiPolicy(\"api-policy\", {",
+            "    restApiId: api.id,",
+            "    policy: pulumi.jsonStringify({",
+            "        Version: \"2012-10-17\",",
+            "        Statement: [{ Effect: \"Allow\", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: \"execute-api:Invoke\", Resource: pulumi.interpolate`${api.executionArn}/*` }],",
+            "    }),",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: resource policies for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html" },
+        { title: "API Gateway: controlling and managing access to a REST API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,
@@ -35,10 +64,8 @@ export const policy: StackValidationPolicy = {
             },
         },
     },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        if (args.getConfig<{ requireResourcePolicyForIam?: boolean }>().requireResourcePolicyForIam !== true) return;
-        const index = new StackIndex(args.resources);
-        const ids = new ApiIds(index);
+    validateStack: stackPolicy<{ requireResourcePolicyForIam: boolean }>(({ index, ids, config, report: reportViolation, unverified }) => {
+        if (config.requireResourcePolicyForIam !== true) return;
         const iamMethods = new Map<string, string[]>();
         const note = (api: PolicyResource, what: string) => {
             let list = iamMethods.get(api.urn);
@@ -57,7 +84,6 @@ export const policy: StackValidationPolicy = {
             for (const op of bodyOperations(body.doc, "REST")) if (op.auth.kind === "iam") note(api, op.key);
         }
         const attached = restApiPoliciesByApi(index, ids);
-        const unverified: string[] = [];
         for (const api of index.ofType(T.restApi)) {
             const methods = iamMethods.get(api.urn);
             if (!methods) continue;
@@ -70,8 +96,7 @@ export const policy: StackValidationPolicy = {
             if (restricted) continue;
             reportViolation(message(api, methods, sources.length > 0), api.urn);
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+    }),
 };
 
 function message(api: PolicyResource, methods: string[], hasPolicy: boolean): string {

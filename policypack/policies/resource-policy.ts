@@ -16,17 +16,49 @@
 //
 // The defence-in-depth check for IAM-protected APIs without an account-restricting policy is advisory and lives in
 // apigw-resource-policy-iam (one policy has one enforcement level).
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { ApiIds, restEndpointTypes } from "../lib/api-links";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { restEndpointTypes } from "../lib/api-links";
 import { REST_ENDPOINT_TYPE, unrecognisedText } from "../lib/enums";
 import { identifier } from "../lib/lambda";
 import { formatFinding, q } from "../lib/messages";
 import { judgeDocument, policySources, restApiPoliciesByApi } from "../lib/resource-policy";
-import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { T } from "../lib/types";
-import { CouldNotVerify } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-resource-policy";
+
+export const metadata: PolicyMetadata = {
+    group: "bodies-policies-exposure",
+    severity: "high",
+    resourceTypes: [T.restApi, T.restApiPolicy],
+    catalog: {
+        resources: "`aws.apigateway.RestApi`, `aws.apigateway.RestApiPolicy` (stack policy)",
+        checks: "Every resource policy that may apply to a REST API (`RestApi.policy`, each `RestApiPolicy` of the API, the body's `x-amazon-apigateway-policy` when neither is set), parsed as IAM JSON (string or object, one statement or a list; `Effect` must be Allow or Deny). Statements are evaluated as IAM does, an explicit Deny first: an Allow whose Resource an unconditional Deny of `execute-api:Invoke` to everyone covers grants nothing and is not judged (inline JSON and `aws.iam.getPolicyDocument` alike; a conditional, partial or per-principal Deny does not close anything). Then a PRIVATE API needs a policy, and each Allow of `execute-api:Invoke` must carry an `aws:SourceVpce`/`aws:SourceVpc` match or be covered by a Deny with a negated one; on a public API an Allow to `\"*\"`/`{\"AWS\":\"*\"}` needs a condition that restricts the caller (not `aws:SecureTransport`, time, user agent, referer; not a positive `...IfExists`) or a covering Deny-unless statement; Allow + `NotPrincipal` fails anywhere; an unparseable policy fails. Reported on the resource that carries the policy.",
+        config: "—",
+        fix: "`RestApiPolicy` with Allow `*` + Deny `StringNotEquals aws:SourceVpce` (private) / `aws:PrincipalOrgID` or `NotIpAddress aws:SourceIp` (public)",
+    },
+    remediation: {
+        steps: "Limit who may invoke: a private API to your VPC endpoints, a public one by a condition (organization, source IP) instead of `*` alone; never Allow with NotPrincipal.",
+        code: [
+            "new aws.apigateway.RestApiPolicy(\"api-policy\", {",
+            "    restApiId: api.id,",
+            "    policy: pulumi.jsonStringify({",
+            "        Version: \"2012-10-17\",",
+            "        Statement: [",
+            "            { Effect: \"Allow\", Principal: \"*\", Action: \"execute-api:Invoke\", Resource: pulumi.interpolate`${api.executionArn}/*` },",
+            "            { Effect: \"Deny\", Principal: \"*\", Action: \"execute-api:Invoke\", Resource: pulumi.interpolate`${api.executionArn}/*`,",
+            "              Condition: { StringNotEquals: { \"aws:SourceVpce\": vpcEndpoint.id } } },",
+            "        ],",
+            "    }),",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: resource policies for REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html" },
+        { title: "API Gateway: private REST APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html" },
+    ],
+};
 
 export const policy: StackValidationPolicy = {
     name,
@@ -34,10 +66,8 @@ export const policy: StackValidationPolicy = {
         "REST API resource policies must limit who can invoke: private APIs to your VPC endpoints (aws:SourceVpce/aws:SourceVpc), public APIs never to \"*\" without a restricting condition, and no Allow with NotPrincipal.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const index = new StackIndex(args.resources);
-        const attached = restApiPoliciesByApi(index, new ApiIds(index));
-        const unverified: string[] = [];
+    validateStack: stackPolicy(({ index, ids, report: reportViolation, unverified }) => {
+        const attached = restApiPoliciesByApi(index, ids);
         for (const api of index.ofType(T.restApi)) {
             const types = restEndpointTypes(api);
             if (types === "unknown") {
@@ -67,8 +97,7 @@ export const policy: StackValidationPolicy = {
                 }
             }
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    },
+    }),
 };
 
 function policyCode(api: PolicyResource, isPrivate: boolean): string {

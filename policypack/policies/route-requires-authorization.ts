@@ -9,7 +9,7 @@
 //
 // Carries `remediateResource`: with enforcement level `remediate` it sets AWS_IAM (or the configured type) on open
 // routes whose key alone proves they need it (`METHOD /path` and `$connect`) and are not allowlisted.
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { findAllowlistEntry, parseRouteKey } from "../lib/allowlist";
 import {
     EndpointAuthConfig,
@@ -23,11 +23,41 @@ import {
 import { allowlistHint, formatFinding, q } from "../lib/messages";
 import { unrecognisedText, V2_AUTHORIZATION, V2_PROTOCOL } from "../lib/enums";
 import { authorizationType, knownAuthorization, protocolFromRouteKey, routeFacts } from "../lib/routes";
-import { StackIndex } from "../lib/stack-index";
+import { stackPolicy } from "../lib/stack-policy";
 import { forType, T } from "../lib/types";
-import { asString, CouldNotVerify, raw } from "../lib/values";
+import { asString, raw } from "../lib/values";
+import { PolicyMetadata } from "../lib/metadata";
 
 export const name = "apigw-route-requires-authorization";
+
+export const metadata: PolicyMetadata = {
+    group: "endpoint-authorization",
+    severity: "critical",
+    resourceTypes: [T.v2Route],
+    catalog: {
+        resources: "`aws.apigatewayv2.Route` (stack policy + remediation)",
+        checks: "`authorizationType` NONE or missing, or any value that is not NONE, AWS_IAM, CUSTOM or JWT (on any route). The API's `protocolType` (through the `apiId` dependency) decides: HTTP — every route including `$default`; WebSocket — `$connect` only. An unresolvable API falls back on the route key (`VERB /path` ⇒ HTTP, `$connect` ⇒ needs auth); an unresolvable `$default` is reported as unverified, unless the API's `protocolType` is set to a value AWS does not define, which makes an open `$default` a violation.",
+        config: "as above: `publicRoutes`, `exemptCorsPreflight` (true), `allowApiKeyOnly` (false), `remediationAuthorization` one of `AWS_IAM`, `CUSTOM`, `JWT`, `remediationAuthorizerId`",
+        fix: "`authorizationType: \"JWT\"`/`\"CUSTOM\"`/`\"AWS_IAM\"` + `authorizerId`",
+    },
+    remediation: {
+        steps: "Set an authorization type on the route (JWT, CUSTOM or AWS_IAM) and, for JWT and CUSTOM, the authorizer that checks the caller. On a WebSocket API only `$connect` needs it. A route that is public on purpose goes in `publicRoutes` with a reason.",
+        code: [
+            "new aws.apigatewayv2.Route(\"orders-get\", {",
+            "    apiId: api.id,",
+            "    routeKey: \"GET /orders\",",
+            "    authorizationType: \"JWT\",",
+            "    authorizerId: jwtAuthorizer.id,",
+            "    target: pulumi.interpolate`integrations/${integration.id}`,",
+            "});",
+        ].join("\n"),
+    },
+    references: [
+        { title: "API Gateway: controlling and managing access to an HTTP API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html" },
+        { title: "API Gateway: controlling access to a WebSocket API", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html" },
+        { title: "API Gateway: JWT authorizers for HTTP APIs", url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html" },
+    ],
+};
 
 type Config = EndpointAuthConfig & RemediationConfig;
 
@@ -37,10 +67,8 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
         "API Gateway v2 routes (aws.apigatewayv2.Route) must require authorization: every HTTP API route, and $connect on WebSocket APIs.",
     enforcementLevel: "mandatory",
     configSchema: endpointAuthSchema(remediationSchema(V2_AUTHORIZATION.values.filter((t) => t !== "NONE"), "routes")),
-    validateStack: forType(T.v2Route, (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const config = readConfig(args.getConfig<Partial<Config>>());
-        const index = new StackIndex(args.resources);
-        const unverified: string[] = [];
+    validateStack: stackPolicy<Config>(({ index, config: given, report: reportViolation, unverified }) => {
+        const config = readConfig(given);
         for (const route of index.ofType(T.v2Route)) {
             const props = raw(route.props) as Record<string, unknown>;
             const facts = routeFacts(index, route);
@@ -67,8 +95,7 @@ export const policy: StackValidationPolicy & Pick<ResourceValidationPolicy, "rem
             if (findAllowlistEntry(config.publicRoutes, endpoint)) continue;
             reportViolation(openRouteMessage(route.name, route.urn, facts.routeKey ?? "", facts.protocol!, facts.api?.name), route.urn);
         }
-        if (unverified.length > 0) throw new CouldNotVerify(unverified);
-    }),
+    }, T.v2Route),
     remediateResource: forType(T.v2Route, (args: ResourceValidationArgs) => {
         const config = readConfig(args.getConfig<Partial<Config>>());
         const props = raw(args.props) as Record<string, unknown>;

@@ -1,6 +1,8 @@
 // `--format sarif`: a SARIF 2.1.0 log for code-scanning UIs (validated in tests against the official OASIS schema
 // vendored in schemas/sarif-schema-2.1.0.json).
-// - tool.driver.rules: one rule per policy of the pack, with its description, default level and severity;
+// - tool.driver.rules: one rule per policy of the pack, from what the pack says about it in GetAnalyzerInfo: its
+//   description, default level, severity, remediation (help, also as Markdown) and URL (helpUri). authguard's own
+//   policies fill these from the metadata each carries (policypack/lib/metadata.ts), as the catalog is;
 // - one result per violation: level error (mandatory) or warning (advisory), the policy's message, and a location:
 //   the program file and line that declared the resource when known (relative to the working directory, base id
 //   %SRCROOT%), always with a logical location naming the resource URN;
@@ -33,7 +35,7 @@ interface SarifRule {
     name: string;
     shortDescription: SarifMessage;
     fullDescription: SarifMessage;
-    help: SarifMessage;
+    help: SarifMessage & { markdown?: string };
     helpUri?: string;
     defaultConfiguration: { level: "none" | "note" | "warning" | "error"; enabled?: boolean };
     properties: Record<string, unknown>;
@@ -93,7 +95,9 @@ function toRule(p: PackPolicyInfo, packName: string): SarifRule {
         name: pascal(p.name),
         shortDescription: { text: description },
         fullDescription: { text: description },
-        help: { text: p.remediationSteps ? `${description}\n\n${p.remediationSteps}` : description },
+        help: p.remediationSteps
+            ? { text: `${description}\n\n${p.remediationSteps}`, markdown: `${description}\n\n${p.remediationSteps}` }
+            : { text: description },
         defaultConfiguration: { level: ruleLevel(p.enforcementLevel) },
         properties,
     };
