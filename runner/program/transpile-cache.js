@@ -34,7 +34,7 @@ function sha256(text) {
     return crypto.createHash("sha256").update(text).digest("hex");
 }
 
-/** The cached output for `key`, or undefined when there is none or it is damaged. */
+/** The entry stored in `file`, or undefined when there is none or it is damaged. */
 function readEntry(file) {
     let text;
     try {
@@ -88,6 +88,8 @@ function serviceKey(service, tsNodeDir) {
  * TypeScript lines. Returns the service.
  */
 function cacheCompiles(service, tsNodePath, root = cacheRoot()) {
+    // AUTHGUARD_TRANSPILE_CACHE=off: transpile every time (bench:check measures both).
+    if (process.env.AUTHGUARD_TRANSPILE_CACHE === "off") return service;
     const tsNodeDir = path.dirname(tsNodePath);
     const key = serviceKey(service, tsNodeDir);
     if (key === undefined) return service;
