@@ -168,7 +168,7 @@ async function measureExample(repeat: number, root: string): Promise<ExampleFigu
     };
     const check = (args: string[], env: NodeJS.ProcessEnv = {}): CliRun => {
         const run = runCli(["check", SECURE_API, ...args], env);
-        if (run.exitCode !== 0) throw new Error(`authguard check ${SECURE_API} ${args.join(" ")} exited ${run.exitCode}`);
+        if (run.exitCode !== 0) throw new Error(`authguard check ${SECURE_API} ${args.join(" ")} exited ${run.exitCode}: ${run.stderr.slice(-2000)}`);
         return run;
     };
     check([]); // warm-up: file system caches and the transpile cache, not measured

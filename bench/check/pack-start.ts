@@ -72,19 +72,27 @@ export interface CliRun {
  * Runs `node bin/authguard.js <args>` as a user does, under a shell that reports the CPU time of everything it
  * waited for (the shell's cutime + cstime in /proc: the CLI and its reaped descendants).
  */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun & { stderr: string } {
+    const stderrFile = path.join(os.tmpdir(), `authguard-bench-stderr-${process.pid}.txt`);
     const quoted = [path.join(REPO, "bin", "authguard.js"), ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
     const started = Date.now();
-    const out = spawnSync("sh", ["-c", `"${process.execPath}" ${quoted} >/dev/null 2>&1; echo "exit=$?"; cat /proc/$$/stat 2>/dev/null`], {
+    const out = spawnSync("sh", ["-c", `"${process.execPath}" ${quoted} >/dev/null 2>"$AUTHGUARD_BENCH_STDERR"; echo "exit=$?"; cat /proc/$$/stat 2>/dev/null`], {
         cwd: REPO,
-        env: { ...process.env, ...env },
+        env: { ...process.env, ...env, AUTHGUARD_BENCH_STDERR: stderrFile },
         encoding: "utf8",
     });
+    let stderr = "";
+    try {
+        stderr = fs.readFileSync(stderrFile, "utf8");
+        fs.rmSync(stderrFile, { force: true });
+    } catch {
+        // nothing written
+    }
     const wallMs = Date.now() - started;
     const exitCode = Number(/exit=(\d+)/.exec(out.stdout)?.[1] ?? -1);
     const stat = out.stdout.split("\n")[1] ?? "";
     // After the parenthesised command name: state is field 3, cutime 16 and cstime 17 (clock ticks of 1/100 s).
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const cpuMs = fields.length > 14 ? (Number(fields[13]) + Number(fields[14])) * 10 : undefined;
-    return { wallMs, cpuMs, exitCode };
+    return { wallMs, cpuMs, exitCode, stderr };
 }
