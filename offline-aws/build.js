@@ -6,6 +6,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
+const { swapInto } = require("authguard-shared/swap-into");
 
 const REPO = path.resolve(__dirname, "..");
 const DIST = path.join(__dirname, "dist");
@@ -71,27 +72,11 @@ function ensureBuilt() {
             fs.writeFileSync(target, out.outputText);
         }
         fs.writeFileSync(path.join(staging, STAMP), "");
-        swapInto(staging, DIST);
+        swapInto(staging, DIST, STAMP);
     } finally {
         fs.rmSync(staging, { recursive: true, force: true });
     }
     return entryOutput(DIST);
-}
-
-/** Replaces `target` with the directory `staged` by renames only; a concurrent complete build may win. */
-function swapInto(staged, target) {
-    const retired = `${staged}-old`;
-    try {
-        fs.renameSync(target, retired);
-    } catch {
-        // no previous build
-    }
-    try {
-        fs.renameSync(staged, target);
-    } catch (err) {
-        if (!fs.existsSync(path.join(target, STAMP))) throw err;
-    }
-    fs.rmSync(retired, { recursive: true, force: true });
 }
 
 module.exports = { ensureBuilt, sources };

@@ -3,6 +3,12 @@
 
 export class UsageError extends Error {}
 
+/** Where a command writes: the process's stdout and stderr, or a test's buffers. */
+export interface Io {
+    stdout: (s: string) => void;
+    stderr: (s: string) => void;
+}
+
 export type OutputFormat = "text" | "json" | "sarif";
 
 /** `--name=value` split in two; any other word is returned as it is, with no value. */

@@ -3,6 +3,7 @@
  * frozen. Any missing, empty, malformed or contradictory value raises a
  * ConfigError naming the variable; the handler then denies every request.
  */
+import { HEADER_NAME, parseRouteKey as splitRouteKey, QUERY_NAME, type RouteKey, RouteKeyError, SCOPE_VALUE, VERB_PATH_KEY } from "authguard-apigateway";
 import { ConfigError } from "./errors";
 import { isObject, scanJson } from "./json-guard";
 
@@ -122,16 +123,9 @@ export const DEFAULTS = {
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]);
 const CLAIM_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
-// Also used by the components (components/internal/auth.ts) for the API Gateway
-// side of the same settings, so both accept exactly the same names and scopes.
-/** RFC 6749 scope-token. */
-export const SCOPE_VALUE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
-/** RFC 9110 field-name (token). */
-export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
-export const QUERY_NAME = /^[A-Za-z0-9_.~-]{1,128}$/;
 const PATH_SEGMENT = /^(?:[A-Za-z0-9._~:@!$&'()*+,;=-]+|\{[A-Za-z0-9_.-]+\+?\})$/;
-/** A `VERB /path` route key (verb in m[1], path in m[2]): AUTH_SCOPES keys, HTTP API route keys, the components' route tables. */
-export const VERB_PATH_KEY = /^([A-Za-z]+) (\/\S*)$/;
+// The components still import these from here; once they import them from authguard-apigateway this line goes.
+export { HEADER_NAME, QUERY_NAME, SCOPE_VALUE, VERB_PATH_KEY };
 
 /** Variable present but empty/whitespace is an error; absent returns undefined. */
 function optional(env: Env, name: string): string | undefined {
@@ -202,12 +196,17 @@ function parseAlgorithms(value: string): string[] {
 }
 
 function parseRouteKey(key: string): Omit<ScopeRule, "scopes" | "key"> {
-  if (/^\$[A-Za-z0-9_-]{1,64}$/.test(key)) return { literal: key };
-  const m = VERB_PATH_KEY.exec(key);
-  if (!m) throw new ConfigError("AUTH_SCOPES", "has a route key that is not '*', '$routeKey' or 'VERB /path'");
-  const method = m[1].toUpperCase();
+  let parsed: RouteKey;
+  try {
+    parsed = splitRouteKey(key);
+  } catch (err) {
+    if (err instanceof RouteKeyError) throw new ConfigError("AUTH_SCOPES", "has a route key that is not '*', '$routeKey' or 'VERB /path'");
+    throw err;
+  }
+  if (parsed.kind === "special") return { literal: key };
+  const method = parsed.verb.toUpperCase();
   if (!METHODS.has(method)) throw new ConfigError("AUTH_SCOPES", `has a route key with an unknown verb; allowed: ${[...METHODS].join(", ")}`);
-  const path = m[2];
+  const path = parsed.path;
   const segments = path === "/" ? [] : path.slice(1).split("/");
   segments.forEach((seg, i) => {
     if (!PATH_SEGMENT.test(seg)) throw new ConfigError("AUTH_SCOPES", "has a route path with an empty or invalid segment");

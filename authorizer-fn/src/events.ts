@@ -8,12 +8,11 @@
  *   http-v2       {version:"2.0", type:"REQUEST", routeArn, routeKey, headers, ...}
  *   websocket     {type:"REQUEST", methodArn ".../$connect", requestContext:{eventType:"CONNECT"}}
  */
-import { VERB_PATH_KEY } from "./config";
+import { CONNECT_ROUTE_KEY, parseRequestArn, type RequestArn, VERB_PATH_KEY } from "authguard-apigateway";
 import { AuthError } from "./errors";
 import { isObject } from "./json-guard";
 import { canonicalPathSegments } from "./paths";
 import type { EventFormat } from "./log";
-import { parseExecuteApiArn, type ExecuteApiArn } from "./policy";
 
 export type KnownFormat = Exclude<EventFormat, "unknown">;
 
@@ -26,7 +25,7 @@ export interface RouteRef {
 
 export interface NormalizedEvent {
   readonly format: KnownFormat;
-  readonly arn: ExecuteApiArn;
+  readonly arn: RequestArn;
   /** Literal route key when meaningful: `$connect`, `$default`. */
   readonly routeKey?: string;
   /** The concrete request (from the ARN API Gateway generated). */
@@ -58,7 +57,7 @@ function notCanonical(): never {
 }
 
 /** The concrete request from the method/route ARN: `VERB/<path>`, the path in canonical form. */
-function concreteFromArn(arn: ExecuteApiArn): RouteRef {
+function concreteFromArn(arn: RequestArn): RouteRef {
   const slash = arn.route.indexOf("/");
   if (slash <= 0) invalid();
   const method = arn.route.slice(0, slash).toUpperCase();
@@ -92,7 +91,7 @@ export function detectFormat(event: unknown): EventFormat {
   if (event.version === "1.0") return "http-v1";
   if (event.version !== undefined) return "unknown";
   const rc = event.requestContext;
-  if (isObject(rc) && (rc.eventType === "CONNECT" || rc.routeKey === "$connect")) return "websocket";
+  if (isObject(rc) && (rc.eventType === "CONNECT" || rc.routeKey === CONNECT_ROUTE_KEY)) return "websocket";
   return "rest-request";
 }
 
@@ -106,13 +105,13 @@ export function normalizeEvent(event: unknown, format: EventFormat, withRoutes =
   if (!isObject(event) || format === "unknown") invalid();
   switch (format) {
     case "rest-token": {
-      const arn = parseExecuteApiArn(event.methodArn) ?? invalid();
+      const arn = parseRequestArn(event.methodArn) ?? invalid();
       if (!withRoutes) return arn.route.indexOf("/") > 0 ? { format, arn } : invalid();
       return { format, arn, concrete: concreteFromArn(arn) };
     }
     case "rest-request":
     case "http-v1": {
-      const arn = parseExecuteApiArn(event.methodArn) ?? invalid();
+      const arn = parseRequestArn(event.methodArn) ?? invalid();
       if (!withRoutes) return arn.route.indexOf("/") > 0 ? { format, arn } : invalid();
       checkEventPath(event.path);
       const rc = isObject(event.requestContext) ? event.requestContext : {};
@@ -121,7 +120,7 @@ export function normalizeEvent(event: unknown, format: EventFormat, withRoutes =
       return { format, arn, concrete: concreteFromArn(arn), template };
     }
     case "http-v2": {
-      const arn = parseExecuteApiArn(event.routeArn) ?? invalid();
+      const arn = parseRequestArn(event.routeArn) ?? invalid();
       if (!withRoutes) return arn.route.indexOf("/") > 0 ? { format, arn } : invalid();
       const routeKey = typeof event.routeKey === "string" ? event.routeKey : undefined;
       checkEventPath(event.rawPath);
@@ -134,9 +133,9 @@ export function normalizeEvent(event: unknown, format: EventFormat, withRoutes =
       };
     }
     case "websocket": {
-      const arn = parseExecuteApiArn(event.methodArn) ?? invalid();
-      if (arn.route !== "$connect") invalid();
-      return { format, arn, routeKey: "$connect" };
+      const arn = parseRequestArn(event.methodArn) ?? invalid();
+      if (arn.route !== CONNECT_ROUTE_KEY) invalid();
+      return { format, arn, routeKey: CONNECT_ROUTE_KEY };
     }
   }
 }

@@ -1,5 +1,6 @@
 /**
- * execute-api ARN parsing and an AuthPolicy-style IAM policy builder.
+ * An AuthPolicy-style IAM policy builder for the API and stage of a request's
+ * ARN (parsed by authguard-apigateway's parseRequestArn).
  *
  * Differences from AWS's blueprint AuthPolicy: the partition comes from the
  * request's ARN (aws, aws-cn, aws-us-gov, ...) instead of a hard-coded `arn:aws`;
@@ -7,48 +8,10 @@
  * ARNs hold concrete values); verbs are checked against values, not keys;
  * conditions must be a non-empty object.
  */
+import { formatExecuteApiArn, type RequestArn } from "authguard-apigateway";
 
-export interface ExecuteApiArn {
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
-  readonly apiId: string;
-  readonly stage: string;
-  /** Everything after `<stage>/`: `GET/pets/1` (REST/HTTP) or `$connect` (WebSocket). */
-  readonly route: string;
-  /** `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/` */
-  readonly stagePrefix?: string;
-}
-
-// `s`: a route holding a line break still parses, so that route-scope checks refuse it as a non-canonical path.
-const ARN_RE = /^arn:(aws(?:-[a-z]+)*):execute-api:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):([A-Za-z0-9]{1,64})\/([A-Za-z0-9_$-]{1,128})\/(.+)$/s;
-export const MAX_ARN_LENGTH = 1600;
 /** API Gateway limit on each policy Resource ARN. */
 export const MAX_POLICY_ARN_LENGTH = 512;
-
-// Requests repeat the same few ARNs: remember recent parses (bounded, immutable results).
-const parsedArns = new Map<string, ExecuteApiArn>();
-const MAX_REMEMBERED_ARNS = 256;
-
-export function parseExecuteApiArn(arn: unknown): ExecuteApiArn | undefined {
-  if (typeof arn !== "string" || arn.length > MAX_ARN_LENGTH) return undefined;
-  const known = parsedArns.get(arn);
-  if (known !== undefined) return known;
-  const m = ARN_RE.exec(arn);
-  if (!m) return undefined;
-  const parsed = Object.freeze({
-    partition: m[1],
-    region: m[2],
-    accountId: m[3],
-    apiId: m[4],
-    stage: m[5],
-    route: m[6],
-    stagePrefix: `arn:${m[1]}:execute-api:${m[2]}:${m[3]}:${m[4]}/${m[5]}/`,
-  });
-  if (parsedArns.size >= MAX_REMEMBERED_ARNS) parsedArns.clear();
-  parsedArns.set(arn, parsed);
-  return parsed;
-}
 
 export const HttpVerb = {
   GET: "GET",
@@ -138,15 +101,16 @@ export class AuthPolicy {
 
   constructor(
     readonly principalId: string,
-    readonly target: Omit<ExecuteApiArn, "route">,
+    readonly target: Omit<RequestArn, "route">,
   ) {
     if (typeof principalId !== "string" || principalId.length === 0) throw new PolicyError("principalId must be a non-empty string");
     this.prefix =
-      target.stagePrefix ?? `arn:${target.partition}:execute-api:${target.region}:${target.accountId}:${target.apiId}/${target.stage}/`;
+      target.stagePrefix ??
+      `${formatExecuteApiArn({ partition: target.partition, region: target.region, account: target.accountId, apiId: target.apiId, resource: target.stage })}/`;
   }
 
   /** Build a policy for the API and stage named by a request's (parsed, validated) method/route ARN. */
-  static forArn(principalId: string, arn: ExecuteApiArn): AuthPolicy {
+  static forArn(principalId: string, arn: RequestArn): AuthPolicy {
     return new AuthPolicy(principalId, arn);
   }
 
@@ -193,14 +157,14 @@ export class AuthPolicy {
    * Exactly the request's own ARN (same API and stage as this policy). Refused
    * when the route contains IAM wildcard characters, which would widen an Allow.
    */
-  allowRequest(arn: ExecuteApiArn): this {
+  allowRequest(arn: RequestArn): this {
     return this.add("Allow", this.requestArn(arn));
   }
-  denyRequest(arn: ExecuteApiArn): this {
+  denyRequest(arn: RequestArn): this {
     return this.add("Deny", this.requestArn(arn));
   }
 
-  private requestArn(arn: ExecuteApiArn): string {
+  private requestArn(arn: RequestArn): string {
     const t = this.target;
     if (arn.partition !== t.partition || arn.region !== t.region || arn.accountId !== t.accountId || arn.apiId !== t.apiId || arn.stage !== t.stage) {
       throw new PolicyError("request ARN belongs to another API or stage");

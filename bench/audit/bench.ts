@@ -22,10 +22,11 @@ import * as os from "os";
 import * as path from "path";
 import { AuditSummary, writerFor } from "../../runner/audit/report";
 import { runAudit } from "../../runner/audit/run";
-import { DEFAULT_PACK_DIR, runCheck } from "../../runner/cli";
-import { ResourceRecord } from "../../runner/model";
+import { runCheck } from "../../runner/check";
+import { DEFAULT_PACK_DIR } from "../../runner/tool";
+import { ResourceRecord } from "../../runner/resource-records";
 import { runProgram } from "../../runner/program";
-import { PassphraseCrypter, toStackExport } from "../../tests/audit/support/state";
+import { PassphraseCrypter, toStackExport } from "../../tests/kit/audit-state";
 
 const REPO = path.resolve(__dirname, "../..");
 const EXAMPLES = ["insecure-api", "secure-api"];

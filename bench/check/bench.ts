@@ -21,7 +21,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AnalysisResult, runPolicyPack } from "../../runner/analyzer";
-import { CheckOptions, DEFAULT_PACK_DIR, runCheck } from "../../runner/cli";
+import { CheckOptions, runCheck } from "../../runner/check";
+import { DEFAULT_PACK_DIR } from "../../runner/tool";
 import { runProgram } from "../../runner/program";
 import { CliRun, PackStart, measurePackStart, runCli, tempRoot, writeOnePolicyPack } from "./pack-start";
 

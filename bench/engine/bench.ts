@@ -7,7 +7,8 @@
 // column is one `pulumi preview` process from start to exit on a stack created beforehand (stack creation is shown
 // apart). Nothing is asserted: this prints a Markdown table with the ratio engine ÷ authguard check.
 import * as path from "path";
-import { DEFAULT_PACK_DIR, runCheck } from "../../runner/cli";
+import { runCheck } from "../../runner/check";
+import { DEFAULT_PACK_DIR } from "../../runner/tool";
 import { ensureEngine, offlineAwsBinDir } from "../../runner/engine/locate";
 import { EngineWorkspace } from "../../runner/engine/workspace";
 import { ensureBundledPackBuilt } from "../../runner/pack-build";

@@ -16,9 +16,9 @@ import * as authorizerWiring from "../../policypack/policies/authorizer-wiring";
 import * as lambdaAuthorizerPermission from "../../policypack/policies/lambda-authorizer-permission";
 import * as lambdaIntegrationPermission from "../../policypack/policies/lambda-integration-permission";
 import { InvokePermissionIndex } from "../../policypack/lib/invoke-permission";
-import { asPolicyResources, Mode, World } from "../../tests/support/invoke";
-import { PackHarness } from "../../tests/support/pack";
-import { StackBuilder } from "../../tests/support/stack";
+import { asPolicyResources, Mode, World } from "../../tests/kit/invoke";
+import { PackHarness } from "../../tests/kit/pack";
+import { StackBuilder } from "../../tests/kit/stack";
 
 const STACK_POLICIES: StackValidationPolicy[] = [
     lambdaAuthorizerPermission.policy,

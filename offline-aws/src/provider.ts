@@ -2,7 +2,7 @@
 // credentials), Check/Diff/Create/Read/Update/Delete over the resource model, Invoke over the runner's offline
 // data sources, GetSchema and GetPluginInfo. Every call is answered locally; nothing touches the network.
 import * as grpc from "@grpc/grpc-js";
-import { PropertyMap, PropertyValue, UNKNOWN } from "../../runner/model";
+import { PropertyMap, PropertyValue, UNKNOWN } from "../../runner/resource-records";
 import { regionOrDefault } from "../../runner/program/cloud";
 import { answerInvoke, defaultInvokeContext } from "../../runner/program/invokes";
 import { RecordEntry } from "./record";

@@ -2,7 +2,7 @@
 // named by AUTHGUARD_OFFLINE_AWS_RECORD. Tests read it to prove what a resource was created with (for example that a
 // `remediate` policy changed the inputs before Create). Values are written as received, secrets still wrapped.
 import * as fs from "fs";
-import { PropertyMap } from "../../runner/model";
+import { PropertyMap } from "../../runner/resource-records";
 
 export interface RecordEntry {
     op: "configure" | "create" | "update" | "delete" | "read" | "invoke";

@@ -2,7 +2,7 @@
 // the defaults its Check fills in (from the Terraform schema's `Default`) and the properties whose change forces a
 // replacement (`ForceNew`). Only types this project's policies read are listed; other types get no defaults, and a
 // change of an autonamed `name` replaces them, as it does in the real provider.
-import { PropertyMap } from "../../runner/model";
+import { PropertyMap } from "../../runner/resource-records";
 
 export const CHECK_DEFAULTS: Readonly<Record<string, PropertyMap>> = {
     "aws:apigatewayv2/route:Route": { authorizationType: "NONE", apiKeyRequired: false },

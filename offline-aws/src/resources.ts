@@ -2,7 +2,7 @@
 // Check fills what the real provider fills (autonames, schema defaults), Create/Update return the IDs and computed
 // outputs of the runner's cloud model (runner/program/cloud.ts) in the provider's partition and region, and
 // previews leave every computed output unknown, as the real provider's plan does.
-import { PropertyMap, PropertyValue, SECRET_SIG, SIG_KEY, UNKNOWN, urnName } from "../../runner/model";
+import { PropertyMap, PropertyValue, SECRET_SIG, SIG_KEY, UNKNOWN, urnName } from "../../runner/resource-records";
 import { autoName, awsContext, computeOutputs } from "../../runner/program/cloud";
 import { CHECK_DEFAULTS, REPLACE_ON_CHANGE } from "./resource-rules";
 import { shapeOf } from "./shapes";

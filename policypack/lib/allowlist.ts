@@ -1,6 +1,6 @@
 // Matching endpoints against the `publicRoutes` allowlist.
+import { globMatch as starGlob } from "authguard-apigateway";
 import { PublicRouteEntry } from "./config";
-import { globMatch as starGlob } from "./execute-api-arn";
 
 /** What we know about an endpoint when matching it. */
 export interface Endpoint {

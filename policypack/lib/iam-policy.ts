@@ -2,8 +2,8 @@
 // or an object (a body's `x-amazon-apigateway-policy`, `aws.iam.getPolicyDocument` output parsed back, a literal),
 // with `Statement` a single statement or an array, and every element that may be a string or a list given either
 // way. Keys are matched case-insensitively (`Effect`/`effect`), as are condition keys (IAM treats them so).
+import { globMatch } from "authguard-apigateway";
 import { POLICY_EFFECT, readEnum, unrecognisedText } from "./enums";
-import { globMatch } from "./execute-api-arn";
 import { containsUnknown, isUnknown } from "./values";
 
 export interface PrincipalSet {

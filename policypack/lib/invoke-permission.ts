@@ -27,7 +27,7 @@
 // shared function; permissions that would all give the same answer (unknown values linked to the same API) are
 // looked at once. The text of a finding is only built for needs that are not covered.
 import { PolicyResource } from "@pulumi/policy";
-import { ArnPart, covers, ExecuteApiArn, hasHoles, hole, literalPrefix, openScope, parseExecuteApiArn, renderArn, Tri } from "./execute-api-arn";
+import { ArnPart, covers, ExecuteApiArn, hasHoles, hole, literalPrefix, openScope, parseExecuteApiArn, renderArn, Tri } from "authguard-apigateway";
 import { LambdaLink, LambdaRef, resolveLambdaProperty } from "./lambda";
 import { StackIndex } from "./stack-index";
 import { T } from "./types";

@@ -16,8 +16,8 @@
 //     with a negated restricting condition (`StringNotEquals aws:SourceVpce`, `NotIpAddress aws:SourceIp`) whose
 //     Resource covers the Allow's: the "allow all, deny unless" pattern AWS and SAM generate.
 import { PolicyResource } from "@pulumi/policy";
+import { globMatch, parseExecuteApiArn } from "authguard-apigateway";
 import { ApiIds, linkedApi, programSetting } from "./api-links";
-import { globMatch } from "./execute-api-arn";
 import { conditionsOn, describeStatement, isNegatedOperator, ParsedPolicy, parsePolicyDocument, PolicyStatement, statementCoversAction } from "./iam-policy";
 import { bodyResourcePolicy, parseOpenApiBody } from "./openapi";
 import { StackIndex } from "./stack-index";
@@ -98,9 +98,8 @@ function resourcePath(resource: string): string {
     if (resource === "*") return "*";
     const short = /^execute-api:\/(.*)$/.exec(resource);
     if (short) return short[1];
-    const arn = /^arn:[^:]*:execute-api:[^:]*:[^:]*:[^/]*(?:\/(.*))?$/.exec(resource);
-    if (arn) return arn[1] ?? "";
-    return resource;
+    const arn = parseExecuteApiArn(resource);
+    return arn ? arn.resource ?? "" : resource;
 }
 
 /** Whether every resource of `allow` is inside some resource of `deny` (`unknown` when a value is not known). */

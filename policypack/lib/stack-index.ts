@@ -2,8 +2,8 @@
 // stays linear in the number of resources. Links come from property dependencies (they are present in preview, when
 // IDs and ARNs are still unknown) and, where values are known, from ARNs and names.
 import { PolicyResource } from "@pulumi/policy";
+import { parseExecuteApiArn } from "authguard-apigateway";
 import { T } from "./types";
-import { parseExecuteApiArn } from "./execute-api-arn";
 import { asString, raw } from "./values";
 
 export interface Reference {

@@ -9,6 +9,7 @@
 // Keys are compared as plain names over the config object's own properties: `constructor`, `toString` or
 // `__proto__` are unknown settings like any other, never looked up on Object.prototype.
 import { Policy, PolicyConfigSchema } from "@pulumi/policy";
+import { closestName } from "authguard-shared/closest-name";
 
 export class UnknownPolicySettingError extends Error {
     readonly code = "AUTHGUARD_UNKNOWN_POLICY_SETTING";
@@ -65,21 +66,6 @@ export function withStrictConfig<P extends Policy>(policy: P): P {
 
 /** ` (did you mean "publicRoutes"?)` when a declared name is within a small edit distance. */
 function suggestion(key: string, valid: readonly string[]): string {
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const v of valid) {
-        const d = editDistance(key.toLowerCase(), v.toLowerCase());
-        if (d < bestDistance) [best, bestDistance] = [v, d];
-    }
-    return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? ` (did you mean "${best}"?)` : "";
-}
-
-function editDistance(a: string, b: string): number {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = row;
-    }
-    return prev[b.length];
+    const best = closestName(key, valid);
+    return best !== undefined ? ` (did you mean "${best}"?)` : "";
 }

@@ -18,9 +18,9 @@
 // which API it is for, but not which routes, so such permissions are reported as "could not verify" (advisory)
 // until their value is known; permissions for other APIs or functions, or none at all, are certain violations.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { ArnPart } from "authguard-apigateway";
 import { parseRouteKey } from "../lib/allowlist";
 import { EnumValue, LAMBDA_INTEGRATION_TYPES, OPENAPI_INTEGRATION_TYPE, readEnum, REST_INTEGRATION_TYPE, SecurityEnum, unrecognisedText, V2_INTEGRATION_TYPE } from "../lib/enums";
-import { ArnPart } from "../lib/execute-api-arn";
 import {
     apiOf,
     executeApiPrefix,

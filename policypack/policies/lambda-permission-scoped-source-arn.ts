@@ -19,7 +19,7 @@
 // unknown sourceArn built from an API Gateway resource of this stack (its property dependency), whose region,
 // account and id then come from that API, and lists every other unknown sourceArn as "could not verify".
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { openScope } from "../lib/execute-api-arn";
+import { openScope } from "authguard-apigateway";
 import { API_GATEWAY_PRINCIPALS } from "../lib/invoke-permission";
 import { formatFinding, q } from "../lib/messages";
 import { StackIndex } from "../lib/stack-index";

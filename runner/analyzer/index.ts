@@ -11,6 +11,7 @@ export {
     ReportedLevel,
     runPolicyPack,
 } from "./session";
+export { OperationAnalysis, analyzeWindow } from "./operation";
 export {
     loadPolicyPackConfig,
     parsePolicyPackConfig,

@@ -6,7 +6,7 @@
 // restriction (an issuer allowlist, a cache rule) from the gate.
 import * as fs from "fs";
 import Ajv from "ajv";
-import { closestName } from "./closest-name";
+import { closestName } from "authguard-shared/closest-name";
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 export type EnforcementLevelName = (typeof ENFORCEMENT_LEVELS)[number];

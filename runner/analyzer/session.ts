@@ -1,13 +1,15 @@
 // Drives a policy pack through the RPC sequence the Pulumi engine uses (engine_fidelity.md §2, §6):
 // ConfigureStack → GetPluginInfo → GetAnalyzerInfo → Configure → per resource Remediate then Analyze → AnalyzeStack
 // → Cancel. Remediations are applied in memory before Analyze, as in a preview; REMEDIATE diagnostics count as
-// MANDATORY; stack violations without a known URN are attributed to the root stack.
+// MANDATORY; stack violations without a known URN are attributed to the root stack. This module holds the calls; the
+// order of one operation's calls is OperationAnalysis's (operation.ts).
 import * as grpc from "@grpc/grpc-js";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { PropertyMap, ResourceRecord, stackUrn, withoutInternalKeys } from "../model";
+import { PropertyMap, ResourceRecord, stackUrn, withoutInternalKeys } from "../resource-records";
+import { OperationAnalysis } from "./operation";
 import { LogEntry, PolicyPackError, PolicyPackProcess } from "./pack-process";
 import {
     EnforcementLevelName,
@@ -108,7 +110,7 @@ export async function runPolicyPack(opts: AnalyzeOptions): Promise<AnalysisResul
         const session = await AnalyzerSession.open(pack, opts);
         const result = await session.analyzeAll(opts.resources);
         await session.cancel();
-        return { ...result, timings: { ...result.timings, startMs: pack.startMs } };
+        return result;
     } finally {
         await pack.close();
     }
@@ -193,28 +195,16 @@ export class AnalyzerSession {
         return new AnalyzerSession(pack, info, levels, stackUrn(opts.project, opts.stack), Date.now() - started);
     }
 
-    /** Remediate then Analyze every resource in order, then AnalyzeStack once. */
+    /**
+     * The whole operation over a recorded stack: every resource pushed, in order, through the OperationAnalysis that
+     * `authguard check` streams registrations into, then AnalyzeStack once.
+     */
     async analyzeAll(resources: ResourceRecord[]): Promise<AnalysisResult> {
-        const violations: PolicyViolation[] = [];
-        const remediations: Remediation[] = [];
-        const analyzeStart = Date.now();
-        const analyzed: ResourceRecord[] = [];
+        const operation = new OperationAnalysis(this);
         for (const resource of resources) {
-            const result = await this.processResource(resource);
-            violations.push(...result.violations);
-            remediations.push(...result.remediations);
-            analyzed.push(result.record);
+            operation.push(resource);
         }
-        const analyzeMs = Date.now() - analyzeStart;
-        const stackStart = Date.now();
-        violations.push(...(await this.analyzeStack(analyzed)));
-        return {
-            pack: this.info,
-            violations,
-            remediations,
-            logs: this.pack.logs,
-            timings: { startMs: 0, configureMs: this.configureMs, analyzeMs, analyzeStackMs: Date.now() - stackStart },
-        };
+        return operation.complete(resources);
     }
 
     /**

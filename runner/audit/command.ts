@@ -1,7 +1,7 @@
 // `authguard audit <file-or-folder>...`: the command line of the audit (runner/cli.ts dispatches here).
-import { UsageError, parseFormat, splitOption } from "../args";
+import { Io, UsageError, parseFormat, splitOption } from "../args";
 import * as path from "path";
-import { DEFAULT_PACK_DIR, toolInfo } from "../cli";
+import { DEFAULT_PACK_DIR, toolInfo } from "../tool";
 import { displayPath, renderJson, renderSarif, toJsonFailure, toSarifFailure } from "../report";
 import { AuditFormat, AuditSummary, writerFor } from "./report";
 import { AuditRunError, runAudit } from "./run";
@@ -22,11 +22,6 @@ Options:
 Exit codes: 0 no mandatory violation, 1 a mandatory violation in some stack, 2 a file could not be audited or the
 pack failed (every other stack is still audited first).
 `;
-
-interface Io {
-    stdout: (s: string) => void;
-    stderr: (s: string) => void;
-}
 
 interface AuditArgs {
     paths: string[];

@@ -1,5 +1,5 @@
 // Property values as the state stores them (pkg/resource/stack/deployment.go SerializePropertyValue) turned into the
-// wire form the engine hands an analyzer (runner/model.ts; MarshalProperties with KeepUnknowns and KeepSecrets, no
+// wire form the engine hands an analyzer (runner/resource-records.ts; MarshalProperties with KeepUnknowns and KeepSecrets, no
 // KeepResources):
 //   - a secret `{sig, plaintext}` (an export made with --show-secrets) becomes a secret wrapper around its value,
 //     which is JSON text in the state;
@@ -8,7 +8,7 @@
 //   - a resource reference collapses to its ID (unknown when empty) or, for a component, its URN;
 //   - a float saved as hex bits (NaN, ±Inf) becomes that number; assets, archives and the unknown placeholder pass
 //     through. Any other signature is an error, as it is for the engine.
-import { ARCHIVE_SIG, ASSET_SIG, PropertyMap, PropertyValue, RESOURCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN, secret } from "../model";
+import { ARCHIVE_SIG, ASSET_SIG, PropertyMap, PropertyValue, RESOURCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN, secret } from "../resource-records";
 
 const FLOAT_SIG = "8ad145fe-0d11-4827-bfd7-1abcbf086f5c";
 

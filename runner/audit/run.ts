@@ -20,7 +20,7 @@ import {
     Remediation,
     loadPolicyPackConfig,
 } from "../analyzer";
-import { ResourceRecord } from "../model";
+import { ResourceRecord } from "../resource-records";
 import { ensureBundledPackBuilt } from "../pack-build";
 import { isUndecidedInPreview } from "../report";
 import { AuditInputError } from "./errors";

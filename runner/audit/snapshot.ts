@@ -7,7 +7,7 @@
 //   - the name is the URN's name; options carry protect, ignoreChanges, additionalSecretOutputs, customTimeouts, parent.
 // Everything is checked on the way: a malformed URN, type token or reference is an error naming the resource, raised
 // before the stack reaches the pack, so a stack is audited whole or not at all.
-import { PropertyMap, ResourceRecord, RecordedOptions, defaultOptions, urnName, urnQualifiedType } from "../model";
+import { PropertyMap, ResourceRecord, RecordedOptions, defaultOptions, urnName, urnQualifiedType } from "../resource-records";
 import { isProviderType } from "../program/wire";
 import { AuditInputError } from "./errors";
 import { PropertyError, SecretTally, convertMap } from "./properties";

@@ -4,8 +4,10 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { REPO_ROOT } from "../tool";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export { REPO_ROOT };
+
 const BUILD_SCRIPT = path.join(REPO_ROOT, "engine", "build.sh");
 
 /**

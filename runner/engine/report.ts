@@ -1,7 +1,7 @@
 // Turns the engine's event log into authguard's report model (runner/report), so `--engine pulumi` prints the same
 // text, JSON and SARIF, with the same exit codes, as the default runner.
 import { PackPolicyInfo, PolicyViolation, Remediation } from "../analyzer";
-import { urnName } from "../model";
+import { urnName } from "../resource-records";
 import { ReportResource } from "../report";
 import { EngineEvent } from "./events";
 

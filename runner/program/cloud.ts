@@ -2,8 +2,9 @@
 // (IDs, ARNs, endpoints) a real `pulumi up` would return for the resource types this project cares about.
 // Values are deterministic (derived from the URN), so two runs of the same program give the same outputs.
 
+import { DEFAULT_ROUTE_KEY, dnsSuffixOf, formatExecuteApiArn, partitionOf } from "authguard-apigateway";
 import { createHash } from "crypto";
-import { PropertyMap, PropertyValue } from "../model";
+import { PropertyMap, PropertyValue } from "../resource-records";
 
 export const OFFLINE_ACCOUNT_ID = "123456789012";
 export const DEFAULT_REGION = "us-east-1";
@@ -12,40 +13,6 @@ export interface AwsContext {
     account: string;
     region: string;
     partition: string;
-}
-
-export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) {
-        return "aws-cn";
-    }
-    if (region.startsWith("us-gov-")) {
-        return "aws-us-gov";
-    }
-    if (region.startsWith("us-isob-")) {
-        return "aws-iso-b";
-    }
-    if (region.startsWith("us-iso-")) {
-        return "aws-iso";
-    }
-    if (region.startsWith("eusc-")) {
-        return "aws-eusc";
-    }
-    return "aws";
-}
-
-export function dnsSuffixOf(partition: string): string {
-    switch (partition) {
-        case "aws-cn":
-            return "amazonaws.com.cn";
-        case "aws-iso":
-            return "c2s.ic.gov";
-        case "aws-iso-b":
-            return "sc2s.sgov.gov";
-        case "aws-eusc":
-            return "amazonaws.eu";
-        default:
-            return "amazonaws.com";
-    }
 }
 
 export function awsContext(region: string, account = OFFLINE_ACCOUNT_ID): AwsContext {
@@ -113,8 +80,8 @@ export interface Computed {
 
 type Computer = (c: ComputeContext) => Computed;
 
-function executeApiArn(c: ComputeContext, apiId: string, suffix = ""): string {
-    return `arn:${c.aws.partition}:execute-api:${c.aws.region}:${c.aws.account}:${apiId}${suffix}`;
+function executeApiArn(c: ComputeContext, apiId: string, resource?: string): string {
+    return formatExecuteApiArn({ partition: c.aws.partition, region: c.aws.region, account: c.aws.account, apiId, resource });
 }
 
 function apigatewayArn(c: ComputeContext, path: string): string {
@@ -189,7 +156,7 @@ const COMPUTERS: Record<string, Computer> = {
             id,
             values: {
                 createdDate: CREATED,
-                executionArn: executeApiArn(c, api, `/${stage}`),
+                executionArn: executeApiArn(c, api, stage),
                 invokeUrl: `https://${endpointHost(c, api)}/${stage}`,
             },
         };
@@ -201,7 +168,7 @@ const COMPUTERS: Record<string, Computer> = {
             id: `ags-${api}-${stage}`,
             values: {
                 arn: apigatewayArn(c, `/restapis/${api}/stages/${stage}`),
-                executionArn: executeApiArn(c, api, `/${stage}`),
+                executionArn: executeApiArn(c, api, stage),
                 invokeUrl: `https://${endpointHost(c, api)}/${stage}`,
             },
         };
@@ -235,13 +202,13 @@ const COMPUTERS: Record<string, Computer> = {
     "aws:apigatewayv2/stage:Stage": (c) => {
         const api = str(c.inputs.apiId) ?? "";
         const stage = str(c.inputs.name) ?? autoName(c.name, c.urn);
-        const pathStage = stage === "$default" ? "" : stage;
+        const pathStage = stage === DEFAULT_ROUTE_KEY ? "" : stage;
         return {
             id: stage,
             values: {
                 name: stage,
                 arn: apigatewayArn(c, `/apis/${api}/stages/${stage}`),
-                executionArn: executeApiArn(c, api, `/${stage}`),
+                executionArn: executeApiArn(c, api, stage),
                 invokeUrl: `https://${endpointHost(c, api)}/${pathStage}`,
             },
         };

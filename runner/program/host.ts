@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { ResourceRecord } from "../model";
+import { ResourceRecord } from "../resource-records";
 import { HostMessage, HostRequest, ParentMessage, ProgramFailure, SdkInfo, StillRunning } from "./protocol";
 import { MissingConfig } from "./missing-config";
 import { ProgramEnd } from "./program-end";

@@ -8,7 +8,7 @@
 
 import { fork } from "child_process";
 import * as path from "path";
-import { ResourceRecord } from "../model";
+import { ResourceRecord } from "../resource-records";
 import { LoadProjectOptions, ProjectError, ProjectInfo, loadProject } from "./project";
 import { HostMessage, HostRequest, ParentMessage, ProgramFailure, SdkInfo, StillRunning } from "./protocol";
 

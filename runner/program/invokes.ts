@@ -3,7 +3,8 @@
 // caller's own context (account, region, partition) or on their inputs (policy documents) are answered here. Any
 // other function is refused with an error naming it: answering with made-up data would silently change verdicts.
 
-import { DEFAULT_REGION, OFFLINE_ACCOUNT_ID, dnsSuffixOf, partitionOf } from "./cloud";
+import { dnsSuffixOf, partitionOf } from "authguard-apigateway";
+import { DEFAULT_REGION, OFFLINE_ACCOUNT_ID } from "./cloud";
 
 export class UnknownInvokeError extends Error {
     /** `answerer` names who refused: `authguard check` (the runner) or the offline AWS provider plugin. */

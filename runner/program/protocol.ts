@@ -2,7 +2,7 @@
 // over the IPC channel; the child answers with exactly one result or failure HostMessage and exits. A program that
 // runs out of time is sent a StopRequest first, answered with what it is still waiting on, then killed.
 
-import { ResourceRecord } from "../model";
+import { ResourceRecord } from "../resource-records";
 import type { MissingConfigKey } from "./missing-config";
 
 export interface HostRequest {

@@ -24,8 +24,8 @@ import {
     urnName,
     urnType,
     withoutInternalKeys,
-} from "../model";
-import { AwsContext, DEFAULT_REGION, autoName, awsContext, computeOutputs, uuidFrom } from "./cloud";
+} from "../resource-records";
+import { AwsContext, autoName, awsContext, computeOutputs, regionOrDefault, uuidFrom } from "./cloud";
 import { pickProgramPosition } from "./frames";
 import {
     collapseMap,
@@ -268,7 +268,7 @@ export class Recorder {
 
     /** The region the default AWS provider would use: `aws:region`, then the AWS environment, then us-east-1. */
     configuredRegion(): string {
-        return this.opts.config["aws:region"] || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || DEFAULT_REGION;
+        return regionOrDefault(this.opts.config["aws:region"]);
     }
 
     /** Region for an invoke running against the given provider reference (`urn::id`, or "" for the default). */

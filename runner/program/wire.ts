@@ -18,7 +18,7 @@ import {
     UNKNOWN,
     secret,
     urnQualifiedType,
-} from "../model";
+} from "../resource-records";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -3,8 +3,8 @@
 // Paths are relative to the working directory (forward slashes) when inside it. Property values are never
 // included (remediations list the changed property names only), so secrets cannot leak into CI logs.
 
-import { PropertyMap } from "../model";
-import { CheckFailure, CheckMode, CheckReport, View, countLevels, displayPath, exitCodeOf, groupByResource, resourceIndex, typeDisplayName } from "./model";
+import { PropertyMap } from "../resource-records";
+import { CheckFailure, CheckMode, CheckReport, View, countLevels, displayPath, exitCodeOf, groupByResource, resourceIndex, typeDisplayName } from "./check-report";
 
 export const JSON_SCHEMA_VERSION = 1;
 

@@ -12,7 +12,7 @@ import { createHash } from "crypto";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { PackPolicyInfo, PolicyViolation } from "../analyzer";
-import { CheckFailure, CheckReport, exitCodeOf, groupByResource, typeDisplayName } from "./model";
+import { CheckFailure, CheckReport, exitCodeOf, groupByResource, typeDisplayName } from "./check-report";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT = "%SRCROOT%";

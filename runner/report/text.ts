@@ -7,7 +7,7 @@
 // `[preview]` (a first `pulumi preview` already fails or warns on it) or `[up only]` (only `pulumi up` stops on it,
 // once computed values are known).
 
-import { CheckFailure, CheckReport, View, countLevels, displayPath, exitCodeOf, groupByResource, isUndecidedInPreview, typeDisplayName } from "./model";
+import { CheckFailure, CheckReport, View, countLevels, displayPath, exitCodeOf, groupByResource, isUndecidedInPreview, typeDisplayName } from "./check-report";
 
 const INDENT_PACK = "    ";
 const INDENT_ITEM = "        ";

@@ -1,9 +1,9 @@
 // The default run of `authguard check` reports two views of one program: what a first `pulumi preview` shows (computed
 // outputs of new resources unknown) and what `pulumi up` stops on (values known). Each view is a complete, exact
-// single-mode report (see runCheck in runner/cli.ts for why the views come from two executions); this module merges
-// them into one report whose findings say which view shows them first.
+// single-mode report (see runCheck in runner/check/run.ts for why the views come from two executions); this module
+// merges them into one report whose findings say which view shows them first.
 
-import { CheckReport, ReportResource, ReportViolation, isUndecidedInPreview } from "./model";
+import { CheckReport, ReportResource, ReportViolation, isUndecidedInPreview } from "./check-report";
 
 /** A finding's identity across views. */
 function findingKey(v: ReportViolation): string {

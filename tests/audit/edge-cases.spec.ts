@@ -3,12 +3,12 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { gzipSync } from "zlib";
-import { secret } from "../../runner/model";
+import { secret } from "../../runner/resource-records";
 import { AuditSummary, writerFor } from "../../runner/audit/report";
-import { cli } from "../runner/helpers";
-import { PROBE_PACK, TempDir, audit, audited, findings } from "./support/audit";
-import { toCheckpoint, toStackExport } from "./support/state";
-import { METHOD, restStack } from "./support/stacks";
+import { cli } from "../kit/runner";
+import { PROBE_PACK, TempDir, audit, audited, findings } from "../kit/audit";
+import { toCheckpoint, toStackExport } from "../kit/audit-state";
+import { METHOD, restStack } from "../kit/audit-stacks";
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -163,7 +163,7 @@ describe("authguard audit: hand-made states", function () {
     });
 
     it("never prints a plaintext secret, even when a pack puts it in a message", async () => {
-        const { StackBuilder } = await import("../support/stack");
+        const { StackBuilder } = await import("../kit/stack");
         const s = new StackBuilder("shop", "echo");
         s.add("test:index:Echo", "echo", { value: secret("hunter2-correct-horse") });
         const file = tmp.write("echo/stack.json", toStackExport(s.resources, { secrets: "plaintext" }));

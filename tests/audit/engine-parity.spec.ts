@@ -5,13 +5,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runCheck } from "../../runner/cli";
+import { runCheck } from "../../runner/check";
 import { ensureEngine } from "../../runner/engine/locate";
 import { CliResult, ENGINE_PASSPHRASE, EngineWorkspace } from "../../runner/engine/workspace";
-import { ResourceRecord } from "../../runner/model";
-import { EXAMPLES } from "../runner/helpers";
-import { TempDir, audit, audited } from "./support/audit";
-import { PassphraseCrypter, stackOf, toStackExport } from "./support/state";
+import { ResourceRecord } from "../../runner/resource-records";
+import { EXAMPLES } from "../kit/runner";
+import { TempDir, audit, audited } from "../kit/audit";
+import { PassphraseCrypter, stackOf, toStackExport } from "../kit/audit-state";
 
 const PACK = path.resolve(__dirname, "../../policypack");
 

@@ -3,11 +3,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { CheckOutcome, runCheck } from "../../runner/cli";
-import { ResourceRecord } from "../../runner/model";
-import { EXAMPLES } from "../runner/helpers";
-import { TempDir, audit, audited, findings } from "./support/audit";
-import { checkpointPath, stackOf, toCheckpoint, toStackExport } from "./support/state";
+import { CheckOutcome, runCheck } from "../../runner/check";
+import { ResourceRecord } from "../../runner/resource-records";
+import { EXAMPLES } from "../kit/runner";
+import { TempDir, audit, audited, findings } from "../kit/audit";
+import { checkpointPath, stackOf, toCheckpoint, toStackExport } from "../kit/audit-state";
 
 function checkFindings(outcome: CheckOutcome): string[] {
     assert.ok(outcome.ok, outcome.ok ? "" : outcome.failure.message);

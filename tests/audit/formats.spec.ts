@@ -6,9 +6,9 @@ import addFormats from "ajv-formats";
 import { AuditSummary, writerFor } from "../../runner/audit/report";
 import { StackOutcome } from "../../runner/audit/run";
 import { SCHEMA_FILES } from "../../runner/report";
-import { TempDir, audit } from "./support/audit";
-import { toStackExport } from "./support/state";
-import { restStack } from "./support/stacks";
+import { TempDir, audit } from "../kit/audit";
+import { toStackExport } from "../kit/audit-state";
+import { restStack } from "../kit/audit-stacks";
 
 describe("authguard audit: output formats", function () {
     this.timeout(120_000);

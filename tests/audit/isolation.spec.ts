@@ -1,9 +1,9 @@
 // One pack process serves every stack of a run: nothing one stack leaves in the pack may reach the next.
 import { strict as assert } from "assert";
-import { secret } from "../../runner/model";
-import { StackBuilder } from "../support/stack";
-import { PROBE_PACK, TempDir, audit, audited, findings } from "./support/audit";
-import { toStackExport } from "./support/state";
+import { secret } from "../../runner/resource-records";
+import { StackBuilder } from "../kit/stack";
+import { PROBE_PACK, TempDir, audit, audited, findings } from "../kit/audit";
+import { toStackExport } from "../kit/audit-state";
 
 function probeStack(project: string, explode = false): StackBuilder {
     const s = new StackBuilder(project, "prod");

@@ -13,8 +13,8 @@ import { createAuthorizer, type Authorizer } from "../../authorizer-fn/src/autho
 import { DEFAULTS, loadConfig } from "../../authorizer-fn/src/config";
 import { SAFETY_MARGIN_MS, invocationBudgetMs, minimumLambdaTimeoutSeconds, worstCaseWaitMs } from "../../authorizer-fn/src/budget";
 import type { ReasonCode } from "../../authorizer-fn/src/errors";
-import { CASES, makeCorpusKeys, type Keys } from "./corpus-cases";
-import { CaptureLogger, Clock, IdpServer, b64, baseClaims, baseEnv, makeKey, restTokenEvent, sign, type TestKey } from "./helpers";
+import { CASES, makeCorpusKeys, type Keys } from "../kit/authorizer-corpus";
+import { CaptureLogger, Clock, IdpServer, b64, baseClaims, baseEnv, makeKey, restTokenEvent, sign, type TestKey } from "../kit/authorizer";
 
 /** Room for scheduling delays on a loaded 2-core machine. */
 const SLACK_MS = 900;

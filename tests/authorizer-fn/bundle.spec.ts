@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { IdpServer, STAGE_ALLOW, baseClaims, baseEnv, httpV2Event, makeKey, restTokenEvent, sign, websocketEvent, type TestKey } from "./helpers";
+import { IdpServer, STAGE_ALLOW, baseClaims, baseEnv, httpV2Event, makeKey, restTokenEvent, sign, websocketEvent, type TestKey } from "../kit/authorizer";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BUNDLE = path.join(ROOT, "authorizer-fn/dist/index.js");

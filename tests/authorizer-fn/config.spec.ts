@@ -10,7 +10,7 @@ import { ConfigError } from "../../authorizer-fn/src/errors";
 import {
   CaptureLogger, IdpServer, baseClaims, httpV1Event, httpV2Event, makeKey, outcome, restRequestEvent, restTokenEvent, sign,
   websocketEvent, type TestKey,
-} from "./helpers";
+} from "../kit/authorizer";
 
 const GOOD: Record<string, string> = {
   AUTH_ISSUER: "https://issuer.example.test/pool",

@@ -4,8 +4,8 @@
  * with the expected fixed reason code.
  */
 import { strict as assert } from "node:assert";
-import { IdpServer, baseClaims, baseEnv, httpV2Event, makeAuthorizer, outcome, restTokenEvent, sign } from "./helpers";
-import { CASES, makeCorpusKeys, type Keys } from "./corpus-cases";
+import { IdpServer, baseClaims, baseEnv, httpV2Event, makeAuthorizer, outcome, restTokenEvent, sign } from "../kit/authorizer";
+import { CASES, makeCorpusKeys, type Keys } from "../kit/authorizer-corpus";
 
 describe("authorizer-fn bad-input corpus (each case denied)", () => {
   const idp = new IdpServer();

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import {
   AUDIENCE, CLIENT_ID, ISSUER, IdpServer, METHOD_ARN, STAGE_ALLOW, baseClaims, baseEnv, httpV1Event, httpV2Event,
   joseSign, makeAuthorizer, makeKey, outcome, restRequestEvent, restTokenEvent, sign, websocketEvent, type TestKey,
-} from "./helpers";
+} from "../kit/authorizer";
 
 describe("authorizer-fn handler: event formats and algorithms", () => {
   const idp = new IdpServer();

@@ -9,7 +9,7 @@ import { createAuthorizer } from "../../authorizer-fn/src/authorizer";
 import { TokenCache } from "../../authorizer-fn/src/token-cache";
 import {
   CaptureLogger, Clock, IdpServer, baseClaims, baseEnv, makeAuthorizer, makeKey, outcome, restTokenEvent, sign, type TestKey,
-} from "./helpers";
+} from "../kit/authorizer";
 
 describe("authorizer-fn JWKS handling", () => {
   const idp = new IdpServer();

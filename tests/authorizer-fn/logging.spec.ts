@@ -7,8 +7,8 @@
 import { strict as assert } from "node:assert";
 import { createAuthorizer } from "../../authorizer-fn/src/authorizer";
 import { REASONS } from "../../authorizer-fn/src/errors";
-import { CASES, makeCorpusKeys, type Keys } from "./corpus-cases";
-import { IdpServer, baseClaims, baseEnv, httpV2Event, outcome, restTokenEvent, sign } from "./helpers";
+import { CASES, makeCorpusKeys, type Keys } from "../kit/authorizer-corpus";
+import { IdpServer, baseClaims, baseEnv, httpV2Event, outcome, restTokenEvent, sign } from "../kit/authorizer";
 
 function capture(): { lines: string[]; restore: () => void } {
   const lines: string[] = [];

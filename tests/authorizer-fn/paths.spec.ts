@@ -10,7 +10,7 @@ import { canonicalPathSegments } from "../../authorizer-fn/src/paths";
 import {
   IdpServer, baseClaims, baseEnv, httpV1Event, httpV2Event, makeAuthorizer, makeKey, outcome, restRequestEvent, restTokenEvent, sign,
   type TestKey,
-} from "./helpers";
+} from "../kit/authorizer";
 
 const SCOPES = JSON.stringify({ "ANY /admin/{proxy+}": ["admin"], "GET /reports": ["reports"] });
 const PREFIX = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod";

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { AuthPolicy, HttpVerb, PolicyError, parseExecuteApiArn, policyPath } from "../../authorizer-fn/src/policy";
+import { parseRequestArn as parseExecuteApiArn } from "authguard-apigateway";
+import { AuthPolicy, HttpVerb, PolicyError, policyPath } from "../../authorizer-fn/src/policy";
 
 const TARGET = { partition: "aws", region: "eu-west-1", accountId: "123456789012", apiId: "abcdef1234", stage: "prod" };
 const P = "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/";

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync, spawn } from "node:child_process";
 import * as path from "node:path";
-import { IdpServer, baseClaims, baseEnv, makeKey, sign, type TestKey } from "./helpers";
+import { IdpServer, baseClaims, baseEnv, makeKey, sign, type TestKey } from "../kit/authorizer";
 
 const ROOT = path.resolve(__dirname, "../..");
 

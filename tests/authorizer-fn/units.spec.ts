@@ -7,7 +7,7 @@ import type { Claims } from "../../authorizer-fn/src/verify";
 import { requiredScopes } from "../../authorizer-fn/src/scopes";
 import { loadConfig } from "../../authorizer-fn/src/config";
 import { detectFormat, normalizeEvent } from "../../authorizer-fn/src/events";
-import { METHOD_ARN, httpV1Event, httpV2Event, restRequestEvent, restTokenEvent, websocketEvent } from "./helpers";
+import { METHOD_ARN, httpV1Event, httpV2Event, restRequestEvent, restTokenEvent, websocketEvent } from "../kit/authorizer";
 
 describe("authorizer-fn units", () => {
   describe("json-guard", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { SecureHttpApi, SecureHttpApiArgs } from "../../components";
-import { ACCOUNT, build, errorOf, inventory, lambda, named, ofType, Recorded, value } from "./harness";
+import { ACCOUNT, build, errorOf, inventory, lambda, named, ofType, Recorded, value } from "../kit/components";
 
 const ISSUER = "https://auth.example.com/";
 

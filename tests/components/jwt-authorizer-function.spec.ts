@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { JwtAuthorizerFunction, JwtAuthorizerFunctionArgs } from "../../components";
-import { ACCOUNT, build, errorOf, inventory, named, value } from "./harness";
+import { ACCOUNT, build, errorOf, inventory, named, value } from "../kit/components";
 
 const BASE: JwtAuthorizerFunctionArgs = { issuer: "https://auth.example.com/", audiences: ["orders-api"] };
 

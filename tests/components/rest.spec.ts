@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { SecureRestApi, SecureRestApiArgs } from "../../components";
-import { ACCOUNT, build, errorOf, inventory, lambda, named, ofType, value } from "./harness";
+import { ACCOUNT, build, errorOf, inventory, lambda, named, ofType, value } from "../kit/components";
 
 const POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Orders01";
 

@@ -3,13 +3,14 @@
 import * as assert from "assert";
 import * as path from "path";
 import { AnalyzerSession, parsePolicyPackConfig, PolicyPackProcess } from "../../runner/analyzer";
-import { CheckOutcome, runCheck } from "../../runner/cli";
+import { CheckOutcome, runCheck } from "../../runner/check";
 import { ProgramRun, ProgramRunError, runProgram } from "../../runner/program";
-import { ResourceRecord } from "../../runner/model";
+import { ResourceRecord } from "../../runner/resource-records";
 
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLE = path.join(ROOT, "examples/components-api");
-const FIXTURE = path.join(__dirname, "fixtures/toggle-auth");
+const DEMO = path.join(ROOT, "examples/demo");
+const FIXTURE = path.join(__dirname, "../fixtures/toggle-auth");
 
 type Ok = Extract<CheckOutcome, { ok: true }>;
 
@@ -107,7 +108,7 @@ describe("components stack through authguard check and the policy pack", functio
         assert.match(String((deployed.inputs.triggers as Record<string, unknown>).redeployment), /^[0-9a-f]{64}$/);
     });
 
-    describe("the root demo program and removing auth from a route", () => {
+    describe("the demo program (examples/demo) and removing auth from a route", () => {
         // One pack process for the verdicts below (starting a pack costs seconds); programs run by the runner.
         let pack: PolicyPackProcess;
         let demoPreview: ProgramRun;
@@ -129,8 +130,8 @@ describe("components stack through authguard check and the policy pack", functio
         before(async () => {
             [pack, demoPreview, demoUp, protectedRun, openRun] = await Promise.all([
                 PolicyPackProcess.start({ packDir: path.join(ROOT, "policypack"), project: "toggle-auth", stack: "dev", dryRun: false }),
-                runProgram({ programDir: ROOT, mode: "preview" }),
-                runProgram({ programDir: ROOT, mode: "up" }),
+                runProgram({ programDir: DEMO, mode: "preview" }),
+                runProgram({ programDir: DEMO, mode: "up" }),
                 runProgram({ programDir: FIXTURE, mode: "up" }),
                 runProgram({ programDir: FIXTURE, mode: "up", config: { mode: "open" } }),
             ]);
@@ -139,7 +140,7 @@ describe("components stack through authguard check and the policy pack", functio
             await pack?.close();
         });
 
-        it("the demo (root Pulumi.yaml) builds one API of each kind and a private REST API, with no violation once deployed", async () => {
+        it("the demo (examples/demo) builds one API of each kind and a private REST API, with no violation once deployed", async () => {
             assert.strictEqual(demoUp.project.name, "authguard-demo");
             const kinds = demoUp.records.filter((r) => r.type.startsWith("authguard-components:index:")).map((r) => r.type.split(":").pop()).sort();
             assert.deepStrictEqual(kinds, ["JwtAuthorizerFunction", "JwtAuthorizerFunction", "SecureHttpApi", "SecureRestApi", "SecureRestApi", "SecureWebSocketApi"]);

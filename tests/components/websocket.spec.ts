@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { SecureWebSocketApi, SecureWebSocketApiArgs } from "../../components";
-import { ACCOUNT, build, errorOf, inventory, lambda, named, ofType, value } from "./harness";
+import { ACCOUNT, build, errorOf, inventory, lambda, named, ofType, value } from "../kit/components";
 
 function args(f: { [k: string]: aws.lambda.Function }, extra: Partial<SecureWebSocketApiArgs> = {}): SecureWebSocketApiArgs {
     return {

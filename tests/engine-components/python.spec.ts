@@ -5,7 +5,7 @@
 //
 // The Python language host is the engine build's own (engine/build/cmd/pulumi-language-python, next to `pulumi`).
 // One stand-in makes this run here: the components' provider is started by
-// plugins/pulumi-resource-authguard-components, because the project's Node.js language host runs policy packs only;
+// tests/fixtures/plugins/pulumi-resource-authguard-components, because the project's Node.js language host runs policy packs only;
 // the staged Pulumi.yaml therefore finds `authguard-components` on PATH instead of through its `packages` entry.
 import * as assert from "assert";
 import { execFileSync } from "child_process";
@@ -14,10 +14,10 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../../runner/engine/locate";
 import { EngineWorkspace } from "../../runner/engine/workspace";
-import { copyProgram, installedPolicyPack, policiesSections, stateResources, useEngine } from "../support/engine";
-import { ensurePythonEnv } from "../support/python-env";
+import { copyProgram, installedPolicyPack, policiesSections, stateResources, useEngine } from "../kit/engine";
+import { ensurePythonEnv } from "../kit/python-env";
 
-const COMPONENTS_PLUGIN = path.join(__dirname, "plugins", "pulumi-resource-authguard-components");
+const COMPONENTS_PLUGIN = path.join(__dirname, "..", "fixtures", "plugins", "pulumi-resource-authguard-components");
 
 describe("components from Python under the Pulumi CLI (pulumi package gen-sdk, offline AWS provider)", function () {
     this.timeout(30 * 60_000);

@@ -1,17 +1,16 @@
-// examples/components-yaml through the real Pulumi CLI, offline: Pulumi YAML's language host (yaml-host.ts) reads the
+// examples/components-yaml through the real Pulumi CLI, offline: Pulumi YAML's language host (built by engine/build.sh) reads the
 // components' schema from their provider and the aws package's from the offline AWS provider, then previews and
 // deploys the program through the engine with the policy pack. As in python.spec.ts, the components' provider is
-// found on PATH (plugins/pulumi-resource-authguard-components) instead of through the `packages` entry.
+// found on PATH (tests/fixtures/plugins/pulumi-resource-authguard-components) instead of through the `packages` entry.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../../runner/engine/locate";
 import { EngineWorkspace } from "../../runner/engine/workspace";
-import { copyProgram, installedPolicyPack, policiesSections, stateResources, useEngine } from "../support/engine";
-import { ensureYamlHost } from "./yaml-host";
+import { copyProgram, ensureYamlHost, installedPolicyPack, policiesSections, stateResources, useEngine } from "../kit/engine";
 
-const COMPONENTS_PLUGINS = path.join(__dirname, "plugins");
+const COMPONENTS_PLUGINS = path.join(__dirname, "..", "fixtures", "plugins");
 
 describe("components from Pulumi YAML under the Pulumi CLI (offline AWS provider)", function () {
     this.timeout(30 * 60_000);

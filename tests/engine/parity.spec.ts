@@ -5,9 +5,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runCheck } from "../../runner/cli";
-import { findingsOf, REPO } from "../runner/helpers";
-import { engineErrors, engineFindings, useEngine } from "../support/engine";
+import { runCheck } from "../../runner/check";
+import { findingsOf, REPO } from "../kit/runner";
+import { engineErrors, engineFindings, useEngine } from "../kit/engine";
 
 interface Case {
     program: string;
@@ -32,8 +32,12 @@ describe("the real engine: findings equal authguard check's", function () {
 
         it(`${c.program}: pulumi preview = authguard check --mode preview`, async () => {
             const stack = await engine.stack(dir, c.stack);
-            const r = await engine.run("preview", dir, stack, { policyPackConfig: config });
-            const ours = findingsOf(await runCheck({ programDir: dir, mode: "preview", stack: c.stack, policyPackConfig: config }));
+            // The CLI and authguard check are independent processes: run them side by side.
+            const [r, outcome] = await Promise.all([
+                engine.run("preview", dir, stack, { policyPackConfig: config }),
+                runCheck({ programDir: dir, mode: "preview", stack: c.stack, policyPackConfig: config }),
+            ]);
+            const ours = findingsOf(outcome);
             assert.ok(r.events.some((e) => e.summaryEvent), `${r.command}\n${r.stdout}\n${r.stderr}`);
             assert.deepEqual(engineErrors(r), []);
             assert.deepEqual(engineFindings(r), ours);
@@ -46,8 +50,11 @@ describe("the real engine: findings equal authguard check's", function () {
         const config = c.config ? path.join(REPO, c.config) : undefined;
         it(`${c.program}: pulumi up --yes = authguard check --mode up (or both stop on a mandatory violation)`, async () => {
             const stack = await engine.stack(dir, c.stack);
-            const r = await engine.run("up", dir, stack, { policyPackConfig: config });
-            const ours = findingsOf(await runCheck({ programDir: dir, mode: "up", stack: c.stack, policyPackConfig: config }));
+            const [r, outcome] = await Promise.all([
+                engine.run("up", dir, stack, { policyPackConfig: config }),
+                runCheck({ programDir: dir, mode: "up", stack: c.stack, policyPackConfig: config }),
+            ]);
+            const ours = findingsOf(outcome);
             assert.deepEqual(engineErrors(r), []);
             if (ours.some((f) => f.startsWith("mandatory "))) {
                 // `pulumi up` previews first; a mandatory violation there ends it before anything is created.
@@ -77,8 +84,11 @@ describe("the real engine: programs with mandatory findings, every policy adviso
         it(`${c.program}: the update's findings = authguard check --mode up`, async () => {
             const dir = path.join(REPO, c.program);
             const stack = await engine.stack(dir, c.stack);
-            const r = await engine.run("up", dir, stack, { policyPackConfig: config, args: ["--skip-preview"] });
-            const ours = findingsOf(await runCheck({ programDir: dir, mode: "up", stack: c.stack, policyPackConfig: config }));
+            const [r, outcome] = await Promise.all([
+                engine.run("up", dir, stack, { policyPackConfig: config, args: ["--skip-preview"] }),
+                runCheck({ programDir: dir, mode: "up", stack: c.stack, policyPackConfig: config }),
+            ]);
+            const ours = findingsOf(outcome);
             assert.equal(r.code, 0, `${r.command}\n${r.stdout}\n${r.stderr}`);
             assert.deepEqual(engineErrors(r), []);
             assert.ok(ours.length > 0);

@@ -5,9 +5,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runCheck } from "../../runner/cli";
-import { findingsOf } from "../runner/helpers";
-import { engineErrors, engineFindings, useEngine } from "../support/engine";
+import { runCheck } from "../../runner/check";
+import { findingsOf } from "../kit/runner";
+import { engineErrors, engineFindings, useEngine } from "../kit/engine";
 
 const PROGRAM = path.resolve(__dirname, "../fixtures/engine/open-routes");
 const ORDERS = "urn:pulumi:dev::open-routes::aws:apigatewayv2/route:Route::orders";
@@ -30,8 +30,11 @@ describe("the real engine: --policy-pack-config and remediation", function () {
     /** Preview under the engine and `authguard check` with the same config file. */
     async function both(config: string) {
         const stack = await engine.stack(PROGRAM, "dev");
-        const cli = await engine.run("preview", PROGRAM, stack, { policyPackConfig: config });
-        const ours = await runCheck({ programDir: PROGRAM, mode: "preview", policyPackConfig: config });
+        // Independent processes: side by side.
+        const [cli, ours] = await Promise.all([
+            engine.run("preview", PROGRAM, stack, { policyPackConfig: config }),
+            runCheck({ programDir: PROGRAM, mode: "preview", policyPackConfig: config }),
+        ]);
         return { cli, ours };
     }
 
@@ -61,7 +64,7 @@ describe("the real engine: --policy-pack-config and remediation", function () {
     });
 
     it("an unknown policy name: the CLI ignores it when given a level, authguard check refuses it (exit 2) naming the closest policy", async () => {
-        // A deliberate difference (README, "Policy config names"): a misspelt policy name silently drops the
+        // A deliberate difference (docs/check.md, "Policy config names"): a misspelt policy name silently drops the
         // enforcement it meant to set, so authguard check refuses what the CLI lets through.
         const typo = "apigw-route-requires-authorisation";
         const level = await both(configFile("unknown-level", { [typo]: "advisory" }));
@@ -82,7 +85,10 @@ describe("the real engine: --policy-pack-config and remediation", function () {
         const config = configFile("remediate", { [POLICY]: "remediate" });
         const record = path.join(tmp, "provider-record.jsonl");
         const stack = await engine.stack(PROGRAM, "dev");
-        const r = await engine.run("up", PROGRAM, stack, { policyPackConfig: config, env: { AUTHGUARD_OFFLINE_AWS_RECORD: record } });
+        const [r, ours] = await Promise.all([
+            engine.run("up", PROGRAM, stack, { policyPackConfig: config, env: { AUTHGUARD_OFFLINE_AWS_RECORD: record } }),
+            runCheck({ programDir: PROGRAM, mode: "up", policyPackConfig: config }),
+        ]);
         assert.equal(r.code, 0, `${r.command}\n${r.stdout}\n${r.stderr}`);
         const creates = fs
             .readFileSync(record, "utf8")
@@ -98,7 +104,6 @@ describe("the real engine: --policy-pack-config and remediation", function () {
             ].sort(),
         );
         const engineRemediated = r.events.flatMap((e) => (e.policyRemediationEvent ? [`${e.policyRemediationEvent.policyName} ${e.policyRemediationEvent.resourceUrn}`] : []));
-        const ours = await runCheck({ programDir: PROGRAM, mode: "up", policyPackConfig: config });
         assert.ok(ours.ok);
         assert.deepEqual(
             [...new Set(engineRemediated)].sort(),

@@ -2,7 +2,7 @@
 // file backend, the pack started by the CLI through the Node.js language host's run-policy-pack.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { installedPolicyPack, useEngine } from "../support/engine";
+import { installedPolicyPack, useEngine } from "../kit/engine";
 
 const NO_AWS = path.resolve(__dirname, "../fixtures/engine/no-aws");
 

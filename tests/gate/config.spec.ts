@@ -3,7 +3,7 @@
 // key, the file and the closest valid name; it must never silently weaken the gate. Keys such as `constructor`,
 // `__proto__` and `toString` are plain names.
 import { strict as assert } from "assert";
-import { CheckRun, checkAll, configFile, program } from "./helpers";
+import { CheckRun, checkAll, configFile, program } from "../kit/gate";
 
 /** The one-paragraph failure `authguard check` prints, without its fixed prefix. */
 function failureOf(r: CheckRun): string {

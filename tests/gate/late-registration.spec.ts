@@ -3,7 +3,7 @@
 // One program per shape; each registers an unauthenticated REST method late and must fail the gate with exit 1.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { CheckRun, check, checkAll, markedLine, program } from "./helpers";
+import { CheckRun, check, checkAll, markedLine, program } from "../kit/gate";
 
 interface JsonViolation {
     policy: string;

@@ -2,7 +2,7 @@
 // stderr naming the program line).
 import { strict as assert } from "assert";
 import * as path from "path";
-import { CheckRun, checkAll, markedLine, program } from "./helpers";
+import { CheckRun, checkAll, markedLine, program } from "../kit/gate";
 
 function failureOf(r: CheckRun): string {
     assert.equal(r.status, 2, `expected exit 2, got ${r.status}: ${r.stderr}${r.stdout.slice(0, 1000)}`);

@@ -1,12 +1,12 @@
-// The pack's verdicts at the gate (issue 13 items 3 and 5): adversarial programs under tests/gate/pack/ run through
+// The pack's verdicts at the gate (issue 13 items 3 and 5): adversarial programs under tests/fixtures/gate/pack/ run through
 // `authguard check` (bin/authguard.js: the runner's program host, the pack over gRPC, the exit code CI reads).
 // open-endpoints ships only endpoints and permissions that must be reported; closed-endpoints only ones that must
 // not be. The findings are pinned exactly, so a later change that drops or adds one fails here.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { cli } from "../runner/helpers";
+import { cli } from "../kit/runner";
 
-const PROGRAMS = path.join(__dirname, "pack");
+const PROGRAMS = path.join(__dirname, "../fixtures/gate/pack");
 const OPEN = path.join(PROGRAMS, "open-endpoints");
 const CLOSED = path.join(PROGRAMS, "closed-endpoints");
 const CLOSED_CONFIG = path.join(PROGRAMS, "closed-endpoints.policy-config.json");

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../runner/engine/locate";
 import { EngineWorkspace } from "../../runner/engine/workspace";
-import { copyProgram, useEngine } from "../support/engine";
+import { copyProgram, useEngine } from "../kit/engine";
 
 interface RecordLine {
     op: string;
@@ -81,7 +81,7 @@ describe("offline AWS provider under the Pulumi CLI", function () {
     });
 
     it("fails a program that calls a data source with no offline answer, naming it", async () => {
-        const other = copyProgram(ws, path.join(__dirname, "fixtures/unknown-invoke"));
+        const other = copyProgram(ws, path.join(__dirname, "../fixtures/unknown-invoke"));
         await ws.ok(["stack", "init", "dev"], other);
         const r = await ws.run(["preview", "--non-interactive"], other);
         assert.notStrictEqual(r.code, 0);

@@ -1,10 +1,10 @@
-// The offline AWS provider over the provider protocol, started as the engine starts it (tests/offline-aws/plugin.ts).
+// The offline AWS provider over the provider protocol, started as the engine starts it (tests/kit/offline-aws.ts).
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/model";
-import { Plugin, Struct, proto, urnOf } from "./plugin";
+import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/resource-records";
+import { Plugin, Struct, proto, urnOf } from "../kit/offline-aws";
 
 const REPO = path.resolve(__dirname, "../..");
 const REST_API = urnOf("aws:apigateway/restApi:RestApi", "orders");

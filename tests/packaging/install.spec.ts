@@ -1,19 +1,22 @@
-// The installable packages, installed the way users install them: `npm pack` the CLI (`authguard`, cli/) and the
-// policy pack (`authguard-policypack`, policypack/), install them with `npm ci --offline` into a fresh Pulumi project
-// in a temporary directory outside the workspace (real files, no links back into the repository, no network: npm
-// reads only its cache and any request would go to a dead proxy on 127.0.0.1), then run `npx authguard check .`
-// there on an open REST method and on the fixed program.
+// The installable packages, installed the way users install them: `npm pack` the CLI (`authguard`, cli/), the
+// policy pack (`authguard-policypack`, policypack/) and the packages both depend on (`authguard-apigateway`,
+// `authguard-shared`), install them with `npm ci --offline` into a fresh Pulumi project in a temporary directory
+// outside the workspace (real files, no links back into the repository, no network: npm reads only its cache and
+// any request would go to a dead proxy on 127.0.0.1), then run `npx authguard check .` there on an open REST method
+// and on the fixed program.
 import { strict as assert } from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalTarball, offlineLock } from "./offline-lock";
+import { LocalTarball, offlineLock } from "../kit/offline-lock";
 
 const REPO = path.resolve(__dirname, "../..");
 const PACKAGES = [
     { workspace: "cli", name: "authguard" },
     { workspace: "policypack", name: "authguard-policypack" },
+    { workspace: "apigateway", name: "authguard-apigateway" },
+    { workspace: "shared", name: "authguard-shared" },
 ];
 
 // npm with no way to reach a registry: offline (cache only), and a dead proxy should anything try anyway.
@@ -87,6 +90,9 @@ describe("installed packages (npm pack, npm ci --offline, npx authguard check)",
         const cli = packedFiles.get("authguard") ?? [];
         assert.ok(cli.includes("dist/cli.js") && cli.includes("dist/program/host.js"), "the CLI's tarball ships the compiled runner");
         assert.ok(!cli.some((f) => f.endsWith(".ts")), "the CLI's tarball ships no TypeScript to transpile at start-up");
+        const vocabulary = packedFiles.get("authguard-apigateway") ?? [];
+        assert.ok(vocabulary.includes("index.js") && vocabulary.includes("dist/index.js"), "the vocabulary's tarball ships its build");
+        assert.ok(!vocabulary.some((f) => f.startsWith("src/")), "the vocabulary's tarball ships no sources (an installed copy is never rebuilt)");
     });
 
     it("installs real files outside the repository: no link into it, the runner compiled to JavaScript", () => {

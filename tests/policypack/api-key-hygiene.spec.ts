@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { secret } from "../../runner/model";
-import { API_KEY_SCHEME, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
-import { findings, usePack, violationsOf } from "../support/pack";
-import { method, restApi, restResource, StackBuilder, UNKNOWN } from "../support/stack";
+import { secret } from "../../runner/resource-records";
+import { API_KEY_SCHEME, restApiUp, restApiWithBody, swagger2 } from "../kit/openapi";
+import { findings, usePack, violationsOf } from "../kit/pack";
+import { method, restApi, restResource, StackBuilder, UNKNOWN } from "../kit/stack";
 
 const POLICY = "apigw-api-key-hygiene";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { MODES, World } from "../support/invoke";
-import { policyHelpers, usePack, violationsOf } from "../support/pack";
-import { StackBuilder, UNKNOWN } from "../support/stack";
+import { MODES, World } from "../kit/invoke";
+import { policyHelpers, usePack, violationsOf } from "../kit/pack";
+import { StackBuilder, UNKNOWN } from "../kit/stack";
 
 const POLICY = "apigw-authorizer-wiring";
 const POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc";

@@ -2,12 +2,12 @@
 // one bullet of the issue; each has the false pass or false alarm it fixes and the neighbouring cases that must keep
 // their verdict, so a later change cannot quietly undo it.
 import { strict as assert } from "assert";
-import { openScope } from "../../policypack/lib/execute-api-arn";
-import { allowAnyone, lambdaFunction, policyDoc, restApiOfType, restApiPolicy } from "../support/exposure";
-import { MODES, World } from "../support/invoke";
-import { httpApiWithBody, openapi3, restApiUp, swagger2 } from "../support/openapi";
-import { findings, usePack, violationsOf } from "../support/pack";
-import { method, StackBuilder } from "../support/stack";
+import { openScope } from "authguard-apigateway";
+import { allowAnyone, lambdaFunction, policyDoc, restApiOfType, restApiPolicy } from "../kit/exposure";
+import { MODES, World } from "../kit/invoke";
+import { httpApiWithBody, openapi3, restApiUp, swagger2 } from "../kit/openapi";
+import { findings, usePack, violationsOf } from "../kit/pack";
+import { method, StackBuilder } from "../kit/stack";
 
 const RESOURCE_POLICY = "apigw-resource-policy";
 const IAM_POLICY = "apigw-resource-policy-iam";

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { findings, usePack, violationsOf } from "../support/pack";
-import { StackBuilder, UNKNOWN } from "../support/stack";
+import { findings, usePack, violationsOf } from "../kit/pack";
+import { StackBuilder, UNKNOWN } from "../kit/stack";
 
 const POLICY = "apigw-component-route-authorization";
 const RESTAPI = "aws-apigateway:index:RestAPI";

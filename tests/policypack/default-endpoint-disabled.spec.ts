@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { apiMapping, basePathMapping, MTLS, restApiOfType, restDomain, v2Domain } from "../support/exposure";
-import { httpApiWithBody, openapi3, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
+import { apiMapping, basePathMapping, MTLS, restApiOfType, restDomain, v2Domain } from "../kit/exposure";
+import { httpApiWithBody, openapi3, restApiUp, restApiWithBody, swagger2 } from "../kit/openapi";
 import { AnalysisResult } from "../../runner/analyzer";
-import { findings, usePack, violationsOf } from "../support/pack";
-import { StackBuilder, UNKNOWN, v2Api } from "../support/stack";
+import { findings, usePack, violationsOf } from "../kit/pack";
+import { StackBuilder, UNKNOWN, v2Api } from "../kit/stack";
 
 const ADVISORY = "apigw-default-endpoint-disabled";
 const MANDATORY = "apigw-default-endpoint-disabled-mtls";

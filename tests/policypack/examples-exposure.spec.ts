@@ -1,10 +1,11 @@
-// examples/insecure-api through `authguard check` (runner/cli.ts runCheck): each exposure pitfall is caught by the
+// examples/insecure-api through `authguard check` (runner/check runCheck): each exposure pitfall is caught by the
 // policy its comment names, with the operations listed as the comment says. The exact finding sets of both examples
 // in both modes (secure-api: no mandatory finding in preview, none at all in up) are asserted in
 // tests/runner/check.spec.ts.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { CheckOutcome, REPO_ROOT, runCheck } from "../../runner/cli";
+import { CheckOutcome, runCheck } from "../../runner/check";
+import { REPO_ROOT } from "../../runner/tool";
 
 const EXPOSURE_POLICIES = [
     "apigw-openapi-requires-authorization",

@@ -1,8 +1,8 @@
 // The false positives peer scanners are known for (shared/research/policy_anchors.md), as a table of cases with the
 // verdict authguard must give. "open" = mandatory violation from the named policy; "clean" = none.
 import { strict as assert } from "assert";
-import { findings, usePack } from "../support/pack";
-import { method, restApi, restResource, route, StackBuilder, v2Api } from "../support/stack";
+import { findings, usePack } from "../kit/pack";
+import { method, restApi, restResource, route, StackBuilder, v2Api } from "../kit/stack";
 
 interface Case {
     name: string;

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { findings, usePack, violationsOf } from "../support/pack";
-import { StackBuilder, UNKNOWN, v2Api } from "../support/stack";
+import { findings, usePack, violationsOf } from "../kit/pack";
+import { StackBuilder, UNKNOWN, v2Api } from "../kit/stack";
 
 const POLICY = "apigw-http-api-quick-create";
 

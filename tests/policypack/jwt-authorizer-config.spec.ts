@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { PropertyValue } from "../../runner/model";
-import { Ref, World } from "../support/invoke";
-import { policyHelpers, usePack } from "../support/pack";
-import { StackBuilder, UNKNOWN } from "../support/stack";
+import { PropertyValue } from "../../runner/resource-records";
+import { Ref, World } from "../kit/invoke";
+import { policyHelpers, usePack } from "../kit/pack";
+import { StackBuilder, UNKNOWN } from "../kit/stack";
 
 const POLICY = "apigw-jwt-authorizer-config";
 const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";

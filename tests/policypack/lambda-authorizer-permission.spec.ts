@@ -5,9 +5,9 @@ import { lambdaLinkFromValue } from "../../policypack/lib/lambda";
 import { StackIndex } from "../../policypack/lib/stack-index";
 import { AuthorizerNeedingPermission, judgeAuthorizer } from "../../policypack/policies/lambda-authorizer-permission";
 import { AnalysisResult } from "../../runner/analyzer";
-import { asPolicyResources, invokeArn, Mode, MODES, World } from "../support/invoke";
-import { policyHelpers, usePack, violationsOf } from "../support/pack";
-import { StackBuilder, UNKNOWN } from "../support/stack";
+import { asPolicyResources, invokeArn, Mode, MODES, World } from "../kit/invoke";
+import { policyHelpers, usePack, violationsOf } from "../kit/pack";
+import { StackBuilder, UNKNOWN } from "../kit/stack";
 
 const POLICY = "apigw-lambda-authorizer-permission";
 

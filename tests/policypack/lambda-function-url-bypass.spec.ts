@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { functionUrl, lambdaFunction } from "../support/exposure";
-import { lambdaAuthorizerScheme, openapi3, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
-import { findings, usePack, violationsOf } from "../support/pack";
-import { method, restApi, restResource, route, StackBuilder, UNKNOWN, v2Api } from "../support/stack";
-import { ResourceRecord } from "../../runner/model";
+import { functionUrl, lambdaFunction } from "../kit/exposure";
+import { lambdaAuthorizerScheme, openapi3, restApiUp, restApiWithBody, swagger2 } from "../kit/openapi";
+import { findings, usePack, violationsOf } from "../kit/pack";
+import { method, restApi, restResource, route, StackBuilder, UNKNOWN, v2Api } from "../kit/stack";
+import { ResourceRecord } from "../../runner/resource-records";
 
 const POLICY = "lambda-function-url-bypass";
 

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import { AnalysisResult } from "../../runner/analyzer";
-import { ResourceRecord } from "../../runner/model";
-import { Mode, MODES, World } from "../support/invoke";
-import { findings, policyHelpers, usePack, violationsOf } from "../support/pack";
-import { StackBuilder } from "../support/stack";
+import { ResourceRecord } from "../../runner/resource-records";
+import { Mode, MODES, World } from "../kit/invoke";
+import { findings, policyHelpers, usePack, violationsOf } from "../kit/pack";
+import { StackBuilder } from "../kit/stack";
 
 const POLICY = "apigw-lambda-integration-permission";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { World } from "../support/invoke";
-import { policyHelpers, usePack, violationsOf } from "../support/pack";
-import { StackBuilder } from "../support/stack";
+import { World } from "../kit/invoke";
+import { policyHelpers, usePack, violationsOf } from "../kit/pack";
+import { StackBuilder } from "../kit/stack";
 
 const POLICY = "lambda-permission-scoped-source-arn";
 

@@ -1,7 +1,7 @@
 // Unit tests of the helpers behind the invoke-permission policies (execute-api ARN matching with unknown parts,
 // Lambda function identifiers and URIs). The policies themselves are tested through the pack process.
 import { strict as assert } from "assert";
-import { covers, globMatch, hole, openScope, parseExecuteApiArn } from "../../policypack/lib/execute-api-arn";
+import { covers, globMatch, hole, openScope, parseExecuteApiArn } from "authguard-apigateway";
 import { identifier, parseFunctionIdentifier, parseIntegrationUri } from "../../policypack/lib/lambda";
 
 const API = "arn:aws:execute-api:us-east-1:123456789012:abc123/";

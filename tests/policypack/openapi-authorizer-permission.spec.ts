@@ -1,10 +1,10 @@
 // Lambda authorizers declared in OpenAPI bodies are judged by apigw-lambda-authorizer-permission like Authorizer
 // resources (lib/openapi-authorizers.ts feeds them in).
 import { strict as assert } from "assert";
-import { lambdaFunction } from "../support/exposure";
-import { awsApigatewaySwagger, lambdaAuthorizerScheme, restApiUp, swagger2 } from "../support/openapi";
-import { findings, usePack, violationsOf } from "../support/pack";
-import { StackBuilder } from "../support/stack";
+import { lambdaFunction } from "../kit/exposure";
+import { awsApigatewaySwagger, lambdaAuthorizerScheme, restApiUp, swagger2 } from "../kit/openapi";
+import { findings, usePack, violationsOf } from "../kit/pack";
+import { StackBuilder } from "../kit/stack";
 
 const POLICY = "apigw-lambda-authorizer-permission";
 const API_ID = "a1b2c3d4e5";

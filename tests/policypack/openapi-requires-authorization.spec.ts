@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { readEndpointAuthConfig } from "../../policypack/lib/config";
 import { bodyLambdaAuthorizers, findOpenOperations, parseOpenApiBody } from "../../policypack/lib/openapi";
-import { findings, usePack, violationsOf } from "../support/pack";
+import { findings, usePack, violationsOf } from "../kit/pack";
 import {
     API_KEY_SCHEME,
     awsApigatewaySwagger,
@@ -14,8 +14,8 @@ import {
     openapi3,
     restApiWithBody,
     swagger2,
-} from "../support/openapi";
-import { StackBuilder, UNKNOWN } from "../support/stack";
+} from "../kit/openapi";
+import { StackBuilder, UNKNOWN } from "../kit/stack";
 
 const POLICY = "apigw-openapi-requires-authorization";
 

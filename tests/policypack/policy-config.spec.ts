@@ -8,8 +8,8 @@ import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerSession, PackPolicyInfo, PolicyPackProcess } from "../../runner/analyzer";
 import { ensureBundledPackBuilt } from "../../runner/pack-build";
-import { POLICYPACK_DIR, findings } from "../support/pack";
-import { method, PROJECT, restApi, restResource, route, STACK, StackBuilder, v2Api } from "../support/stack";
+import { POLICYPACK_DIR, findings } from "../kit/pack";
+import { method, PROJECT, restApi, restResource, route, STACK, StackBuilder, v2Api } from "../kit/stack";
 
 type Config = Record<string, Record<string, unknown>>;
 

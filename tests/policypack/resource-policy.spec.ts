@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import { parsePolicyDocument } from "../../policypack/lib/iam-policy";
 import { judgeDocument } from "../../policypack/lib/resource-policy";
-import { allowAnyone, denyUnless, policyDoc, restApiOfType, restApiPolicy, vpcEndpoint } from "../support/exposure";
-import { lambdaIntegration, restApiUp, restApiWithBody, swagger2 } from "../support/openapi";
-import { findings, usePack, violationsOf } from "../support/pack";
-import { method, StackBuilder, UNKNOWN } from "../support/stack";
+import { allowAnyone, denyUnless, policyDoc, restApiOfType, restApiPolicy, vpcEndpoint } from "../kit/exposure";
+import { lambdaIntegration, restApiUp, restApiWithBody, swagger2 } from "../kit/openapi";
+import { findings, usePack, violationsOf } from "../kit/pack";
+import { method, StackBuilder, UNKNOWN } from "../kit/stack";
 
 const POLICY = "apigw-resource-policy";
 const IAM_POLICY = "apigw-resource-policy-iam";

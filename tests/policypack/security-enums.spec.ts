@@ -2,11 +2,11 @@
 // is a mandatory violation that lists the accepted values, never a pass. Case: any ASCII letter case is accepted
 // (API Gateway's REST control plane takes `none`), nothing else is normalised.
 import { strict as assert } from "assert";
-import { allowAnyone, lambdaFunction, policyDoc, restApiOfType } from "../support/exposure";
-import { openapi3, restApiWithBody, swagger2 } from "../support/openapi";
-import { findings, usePack, violationsOf } from "../support/pack";
-import { method, restApi, restResource, route, StackBuilder, v2Api } from "../support/stack";
-import { PropertyValue } from "../../runner/model";
+import { allowAnyone, lambdaFunction, policyDoc, restApiOfType } from "../kit/exposure";
+import { openapi3, restApiWithBody, swagger2 } from "../kit/openapi";
+import { findings, usePack, violationsOf } from "../kit/pack";
+import { method, restApi, restResource, route, StackBuilder, v2Api } from "../kit/stack";
+import { PropertyValue } from "../../runner/resource-records";
 
 const METHOD = "apigw-method-requires-authorization";
 const ROUTE = "apigw-route-requires-authorization";

@@ -10,10 +10,12 @@ import * as path from "path";
 import Ajv from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
-import { CheckOutcome, parseArgs, render, runCheck } from "../../runner/cli";
+import { CheckOutcome, runCheck } from "../../runner/check";
+import { parseArgs } from "../../runner/cli";
+import { render } from "../../runner/report";
 import { RunMode } from "../../runner/program";
 import { JsonReport, SCHEMA_FILES, exitCodeOf, isUndecidedInPreview, renderText, toJsonFailure, toJsonReport, toSarif, toSarifFailure } from "../../runner/report";
-import { EXAMPLES, REPO, TempPrograms, cli, findingsOf, lineOf, pulumiYaml } from "./helpers";
+import { EXAMPLES, REPO, TempPrograms, cli, findingsOf, lineOf, pulumiYaml } from "../kit/runner";
 
 const I = "urn:pulumi:dev::insecure-api::";
 const S = "urn:pulumi:dev::secure-api::";
@@ -73,7 +75,7 @@ function jsonValidator() {
 }
 
 /** A tiny JavaScript pack for tests where the pack's verdicts do not matter (it starts in a fraction of the time). */
-const MINIMAL_PACK = path.join(__dirname, "fixtures", "minimal-pack");
+const MINIMAL_PACK = path.join(__dirname, "..", "fixtures", "minimal-pack");
 
 describe("authguard check: bundled examples against the pack", function () {
     this.timeout(300_000);

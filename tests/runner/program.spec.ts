@@ -3,9 +3,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ResourceRecord, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/model";
+import { ResourceRecord, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/resource-records";
 import { OFFLINE_SECRET_PLACEHOLDER, ProgramRun, ProgramRunError, runProgram } from "../../runner/program";
-import { EXAMPLES, REPO, TempPrograms, lineOf, pulumiYaml } from "./helpers";
+import { EXAMPLES, REPO, TempPrograms, lineOf, pulumiYaml } from "../kit/runner";
 
 const AWS_VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules/@pulumi/aws/package.json"), "utf8")) as { version: string }).version;
 const SDK_VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;

@@ -5,7 +5,7 @@ import Ajv from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { PolicyViolation } from "../../runner/analyzer";
-import { SECRET_SIG, SIG_KEY } from "../../runner/model";
+import { SECRET_SIG, SIG_KEY } from "../../runner/resource-records";
 import { CheckReport, SCHEMA_FILES, exitCodeOf, mergeViews, renderFailureText, renderText, toJsonReport, toSarif } from "../../runner/report";
 
 const ROOT = "urn:pulumi:dev::demo::pulumi:pulumi:Stack::demo-dev";

@@ -1,10 +1,11 @@
 // Unit tests of the runner's pure parts: wire-form conversion, URNs, default provider names, durations, offline
 // invoke answers, fake AWS values, type display names.
 import { strict as assert } from "assert";
-import { ARCHIVE_SIG, ASSET_SIG, OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/model";
+import { partitionOf } from "authguard-apigateway";
+import { ARCHIVE_SIG, ASSET_SIG, OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../runner/resource-records";
 import { collapseValue, defaultProviderName, makeUrn, parseGoDuration } from "../../runner/program/wire";
 import { UnknownInvokeError, answerInvoke, defaultInvokeContext } from "../../runner/program/invokes";
-import { awsContext, computeOutputs, partitionOf } from "../../runner/program/cloud";
+import { awsContext, computeOutputs } from "../../runner/program/cloud";
 import { typeDisplayName } from "../../runner/report";
 
 describe("runner: wire form", () => {

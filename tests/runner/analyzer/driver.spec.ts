@@ -11,8 +11,8 @@ import {
     reconcilePolicyPackConfig,
     runPolicyPack,
 } from "../../../runner/analyzer";
-import { POLICYPACK_DIR } from "../../support/pack";
-import { PROJECT, STACK, StackBuilder } from "../../support/stack";
+import { POLICYPACK_DIR } from "../../kit/pack";
+import { PROJECT, STACK, StackBuilder } from "../../kit/stack";
 
 const LOGGING_PACK = path.resolve(__dirname, "../../fixtures/logging-pack");
 
