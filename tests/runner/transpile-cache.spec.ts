@@ -4,9 +4,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runCheck } from "../../runner/cli";
+import { runCheck } from "../../runner/check";
 import { runProgram } from "../../runner/program";
-import { REPO, TempPrograms, lineOf, pulumiYaml } from "./helpers";
+import { REPO, TempPrograms, lineOf, pulumiYaml } from "../kit/runner";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheCompiles } = require("../../runner/program/transpile-cache.js") as {
