@@ -5,10 +5,13 @@
 "use strict";
 const path = require("path");
 const root = path.resolve(__dirname, "..");
-require(require.resolve("ts-node", { paths: [root] })).register({
+const tsNodePath = require.resolve("ts-node", { paths: [root] });
+const service = require(tsNodePath).register({
     transpileOnly: true,
     project: path.join(root, "tsconfig.json"),
     scope: true,
     scopeDir: path.join(root, "runner"),
 });
+// Unchanged runner files are not transpiled again (runner/program/transpile-cache.js).
+require(path.join(root, "runner", "program", "transpile-cache.js")).cacheCompiles(service, tsNodePath);
 require(path.join(root, "cli", "launch.js")).launch(require(path.join(root, "runner", "cli.ts")).main);

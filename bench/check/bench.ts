@@ -10,7 +10,11 @@
 // `--mode up` and the default run (both views: two executions side by side), interleaved in each repetition so that
 // a change in machine load hits all three alike, with the default run's ratio to each single view.
 //
-// Usage: npm run bench:check [-- --sizes 100,1000,5000 --repeat 3]
+// Before the sizes, examples/secure-api end to end: the CLI as users run it (default run with the transpile cache
+// off and warm, `--mode preview`; wall and CPU), the default run's breakdown per view, and the pack's start against a
+// one-policy pack on the same @pulumi/policy (bench/check/pack-start.ts).
+//
+// Usage: npm run bench:check [-- --sizes 100,1000,5000 --repeat 3]   (--sizes none: only examples/secure-api)
 // Figures are medians over --repeat runs. Nothing is asserted: this prints figures and ratios (a Markdown table).
 
 import * as fs from "fs";
@@ -20,9 +24,11 @@ import { AnalysisResult, runPolicyPack } from "../../runner/analyzer";
 import { CheckOptions, runCheck } from "../../runner/check";
 import { DEFAULT_PACK_DIR } from "../../runner/tool";
 import { runProgram } from "../../runner/program";
+import { CliRun, PackStart, measurePackStart, runCli, tempRoot, writeOnePolicyPack } from "./pack-start";
 
 const REPO = path.resolve(__dirname, "../..");
 const AWSGUARD_PACK = path.join(__dirname, "awsguard-pack");
+const SECURE_API = path.join(REPO, "examples", "secure-api");
 
 const PROGRAM = `import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -117,7 +123,9 @@ function parseArgs(argv: string[]): { sizes: number[]; repeat: number } {
     let repeat = 1;
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--sizes") {
-            sizes = argv[++i].split(",").map((s) => Number(s.trim()));
+            // `--sizes none`: only the examples/secure-api figures.
+            const list = argv[++i];
+            sizes = list === "none" ? [] : list.split(",").map((s) => Number(s.trim()));
         } else if (argv[i] === "--repeat") {
             repeat = Number(argv[++i]);
         }
@@ -139,10 +147,93 @@ function loadAverage(): string {
         .join(" / ");
 }
 
+interface ExampleFigures {
+    /** `authguard check examples/secure-api` as a user runs it (CLI process), per variant. */
+    cli: Record<"defaultCold" | "defaultCached" | "previewCached", CliRun[]>;
+    /** Per view of an in-process default run: program, pack start and the pack's analysis (Configure + Analyze + AnalyzeStack). */
+    views: Record<"preview" | "up", Array<{ programMs: number; packStartMs: number; analysisMs: number }>>;
+    packStart: { authguard: PackStart[]; onePolicy: PackStart[] };
+}
+
+/**
+ * examples/secure-api end to end, interleaved per repetition so load changes hit every variant alike: the default
+ * run with the transpile cache off (every file transpiled, as before the cache) and on (warm), `--mode preview`
+ * (warm), the per-view breakdown, and authguard's pack start against a one-policy pack on the same SDK.
+ */
+async function measureExample(repeat: number, root: string): Promise<ExampleFigures> {
+    const onePolicy = writeOnePolicyPack(root);
+    const figures: ExampleFigures = {
+        cli: { defaultCold: [], defaultCached: [], previewCached: [] },
+        views: { preview: [], up: [] },
+        packStart: { authguard: [], onePolicy: [] },
+    };
+    const check = (args: string[], env: NodeJS.ProcessEnv = {}): CliRun => {
+        const run = runCli(["check", SECURE_API, ...args], env);
+        if (run.exitCode !== 0) throw new Error(`authguard check ${SECURE_API} ${args.join(" ")} exited ${run.exitCode}: ${run.stderr.slice(-2000)}`);
+        return run;
+    };
+    check([]); // warm-up: file system caches and the transpile cache, not measured
+    for (let r = 0; r < repeat; r++) {
+        figures.cli.defaultCold.push(check([], { AUTHGUARD_TRANSPILE_CACHE: "off" }));
+        figures.cli.defaultCached.push(check([]));
+        figures.cli.previewCached.push(check(["--mode", "preview"]));
+        const outcome = await runCheck({ programDir: SECURE_API });
+        if (!outcome.ok || !outcome.views) throw new Error(`check of ${SECURE_API} failed`);
+        for (const view of ["preview", "up"] as const) {
+            const t = outcome.views[view].report.timings!;
+            figures.views[view].push({ programMs: t.programMs, packStartMs: t.packStartMs, analysisMs: t.configureMs + t.analyzeMs + t.analyzeStackMs });
+        }
+        figures.packStart.authguard.push(await measurePackStart(DEFAULT_PACK_DIR));
+        figures.packStart.onePolicy.push(await measurePackStart(onePolicy));
+    }
+    return figures;
+}
+
+function exampleReport(f: ExampleFigures): string[] {
+    const wall = (runs: CliRun[]) => median(runs.map((r) => r.wallMs));
+    const cpu = (runs: { cpuMs?: number }[]) => (runs.every((r) => r.cpuMs !== undefined) ? median(runs.map((r) => r.cpuMs!)) : NaN);
+    const out: string[] = [];
+    out.push("`authguard check examples/secure-api` (the CLI as a user runs it), wall and CPU ms (CPU: the CLI, its program hosts and packs):");
+    out.push("");
+    out.push("| run | wall | CPU |");
+    out.push("|---|---:|---:|");
+    out.push(`| default run, transpile cache off (every file transpiled) | ${wall(f.cli.defaultCold)} | ${cpu(f.cli.defaultCold)} |`);
+    out.push(`| default run, transpile cache warm | ${wall(f.cli.defaultCached)} | ${cpu(f.cli.defaultCached)} |`);
+    out.push(`| \`--mode preview\`, transpile cache warm | ${wall(f.cli.previewCached)} | ${cpu(f.cli.previewCached)} |`);
+    out.push("");
+    out.push(
+        `Ratios: cache warm ÷ off ${ratio(wall(f.cli.defaultCached), wall(f.cli.defaultCold))} wall, ${ratio(cpu(f.cli.defaultCached), cpu(f.cli.defaultCold))} CPU; ` +
+            `default ÷ \`--mode preview\` ${ratio(wall(f.cli.defaultCached), wall(f.cli.previewCached))} wall, ${ratio(cpu(f.cli.defaultCached), cpu(f.cli.previewCached))} CPU.`,
+    );
+    out.push("");
+    out.push("Default run, per view (in-process runCheck, medians, ms): program (host start + run) / pack start / analysis (Configure + Analyze + AnalyzeStack):");
+    for (const view of ["preview", "up"] as const) {
+        const v = f.views[view];
+        out.push(`- ${view}: ${median(v.map((x) => x.programMs))} / ${median(v.map((x) => x.packStartMs))} / ${median(v.map((x) => x.analysisMs))}`);
+    }
+    const a = f.packStart.authguard;
+    const b = f.packStart.onePolicy;
+    const wallOf = (xs: PackStart[]) => median(xs.map((x) => x.wallMs));
+    out.push("");
+    out.push(
+        `Pack start (to its gRPC port), authguard vs a one-policy pack on the same @pulumi/policy: wall ${wallOf(a)} vs ${wallOf(b)} ms (${ratio(wallOf(a), wallOf(b))}), ` +
+            `CPU ${cpu(a)} vs ${cpu(b)} ms (${ratio(cpu(a), cpu(b))}).`,
+    );
+    return out;
+}
+
 async function main(): Promise<void> {
     const { sizes, repeat } = parseArgs(process.argv.slice(2));
     const loadBefore = loadAverage();
     const date = new Date().toISOString().slice(0, 16).replace("T", " ");
+    const exampleRoot = tempRoot();
+    let example: ExampleFigures;
+    try {
+        example = await measureExample(repeat, exampleRoot);
+    } finally {
+        fs.rmSync(exampleRoot, { recursive: true, force: true });
+    }
+    const loadAfterExample = loadAverage();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-bench-"));
     const rows: Row[] = [];
     try {
@@ -200,6 +291,15 @@ async function main(): Promise<void> {
         `Measured by \`npm run bench:check\` on ${date} UTC (repeat ${repeat}, medians) on ${os.cpus().length} cores (${cpu}), Node ${process.version}; ` +
             `load average (1 / 5 / 15 min) ${loadBefore} at the start, ${loadAverage()} at the end. Pack columns: preview mode.`,
     );
+    out.push("");
+    out.push(`examples/secure-api (load average ${loadBefore} before, ${loadAfterExample} after this part):`);
+    out.push("");
+    out.push(...exampleReport(example));
+    if (rows.length === 0) {
+        process.stdout.write(out.join("\n") + "\n");
+        return;
+    }
+    out.push("");
     out.push("Times in ms. Pack columns: start / Configure / Analyze (all resources) / AnalyzeStack; \"own\" = Configure + Analyze + AnalyzeStack.");
     out.push("");
     out.push("| endpoints | resources | program run (CPU) | authguard start / conf / Analyze / AnalyzeStack | authguard own | AwsGuard start / conf / Analyze / AnalyzeStack | AwsGuard own | own ratio | Analyze+Stack ratio | `authguard check --mode preview` wall |");

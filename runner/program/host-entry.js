@@ -8,11 +8,13 @@ const path = require("path");
 const runnerDir = path.resolve(__dirname, "..");
 if (!fs.existsSync(path.join(__dirname, "host.js"))) {
     const root = path.resolve(runnerDir, "..");
-    require(require.resolve("ts-node", { paths: [root] })).register({
+    const tsNodePath = require.resolve("ts-node", { paths: [root] });
+    const service = require(tsNodePath).register({
         transpileOnly: true,
         project: path.join(root, "tsconfig.json"),
         scope: true,
         scopeDir: runnerDir,
     });
+    require("./transpile-cache").cacheCompiles(service, tsNodePath);
 }
 require("./host");

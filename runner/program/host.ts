@@ -21,6 +21,8 @@ import { Recorder } from "./recorder";
 import { UnknownInvokeError, answerInvoke, defaultInvokeContext } from "./invokes";
 import { classifyError, programFrame } from "./errors";
 import { FRAME_RE, pickProgramPosition } from "./frames";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cacheCompiles } = require("./transpile-cache") as { cacheCompiles(service: unknown, tsNodePath: string): unknown };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -83,7 +85,7 @@ function registerTypeScript(req: HostRequest, sdkDir: string): void {
     // on it. PULUMI_NODEJS_TRANSPILE_ONLY=false turns it back on.
     const transpileOnly = process.env.PULUMI_NODEJS_TRANSPILE_ONLY !== "false";
     const tsNode = require(tsNodePath) as Any;
-    tsNode.register({
+    const service = tsNode.register({
         compiler: typescriptPath,
         transpileOnly,
         project: hasProject ? tsconfig : undefined,
@@ -92,6 +94,8 @@ function registerTypeScript(req: HostRequest, sdkDir: string): void {
             ? {}
             : { target: "ES2020", module: "commonjs", moduleResolution: "node", sourceMap: true, esModuleInterop: true },
     });
+    // A program the runner has transpiled before starts without transpiling it again (same text, same options).
+    cacheCompiles(service, tsNodePath);
 }
 
 async function run(req: HostRequest): Promise<HostMessage> {

@@ -1,0 +1,131 @@
+// Remembers what ts-node's transpile-only compiler made of a TypeScript file, so the next run of the same file does
+// not transpile it again (transpiling is most of the program host's and the CLI's start-up: TypeScript's compiler
+// runs cold in every new process). Plain JavaScript: the program host's bootstrap loads it before any TypeScript.
+//
+// Guarantees:
+// - Never stale: an entry is found by the SHA-256 of everything the output depends on: the file's path and exact
+//   text, the compiler options as ts-node resolved them (tsconfig `extends` included), ts-node's own options,
+//   the TypeScript, ts-node and Node.js versions. Editing a file, its tsconfig or upgrading TypeScript misses.
+//   Only transpile-only compiles are cached (a type-checked compile depends on other files); module kinds Node16 /
+//   NodeNext are not (their output depends on the nearest package.json's "type").
+// - Never trusted when damaged: each entry carries the SHA-256 of its body and is compiled afresh when that does
+//   not match (a truncated or corrupt file). A failed compile is never stored.
+// - Safe under concurrent runs: an entry is written to a unique temporary file and renamed into place; two runs
+//   storing the same key write the same bytes.
+// - Outside the repository and the user's project: $XDG_CACHE_HOME/authguard (default ~/.cache/authguard).
+//   A cache that cannot be read or written only costs time.
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+/** Bump when the entry format or what goes into a key changes. */
+const FORMAT = "authguard-transpile-cache/1";
+const HEADER = `// ${FORMAT} sha256=`;
+
+function cacheRoot() {
+    const xdg = process.env.XDG_CACHE_HOME;
+    const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache");
+    return path.join(base, "authguard", "transpiled");
+}
+
+function sha256(text) {
+    return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+/** The entry stored in `file`, or undefined when there is none or it is damaged. */
+function readEntry(file) {
+    let text;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        return undefined;
+    }
+    const newline = text.indexOf("\n");
+    if (!text.startsWith(HEADER) || newline < 0) return undefined;
+    const body = text.slice(newline + 1);
+    return text.slice(HEADER.length, newline) === sha256(body) ? body : undefined;
+}
+
+function writeEntry(file, body) {
+    const temp = `${file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`;
+    try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(temp, `${HEADER}${sha256(body)}\n${body}`);
+        fs.renameSync(temp, file);
+    } catch {
+        try {
+            fs.rmSync(temp, { force: true });
+        } catch {
+            // nothing to clean up
+        }
+    }
+}
+
+/** What, besides the file's path and text, a transpile-only compile of `service` depends on; undefined: do not cache. */
+function serviceKey(service, tsNodeDir) {
+    const opts = service.options || {};
+    if (!opts.transpileOnly || opts.typeCheck || opts.transformers || opts.transpiler || opts.swc) return undefined;
+    const ts = service.ts;
+    const compilerOptions = service.config && service.config.options;
+    if (!ts || !compilerOptions) return undefined;
+    const moduleKind = ts.ModuleKind && ts.ModuleKind[compilerOptions.module];
+    if (typeof moduleKind === "string" && moduleKind.startsWith("Node")) return undefined;
+    let tsNodeVersion;
+    try {
+        tsNodeVersion = require(require.resolve("ts-node/package.json", { paths: [tsNodeDir] })).version;
+    } catch {
+        return undefined;
+    }
+    return JSON.stringify([FORMAT, process.version, ts.version, tsNodeVersion, compilerOptions, opts.moduleTypes || null, opts.compilerOptions || null]);
+}
+
+/**
+ * Makes `service.compile` (a ts-node service, as `register` returns it) reuse earlier outputs for the same input.
+ * `tsNodePath` is the ts-node module the service came from (require.resolve's answer). On a hit the output is
+ * also handed to source-map support, as ts-node does for what it compiles itself, so stack traces still name the
+ * TypeScript lines. Returns the service.
+ */
+function cacheCompiles(service, tsNodePath, root = cacheRoot()) {
+    // AUTHGUARD_TRANSPILE_CACHE=off: transpile every time (bench:check measures both).
+    if (process.env.AUTHGUARD_TRANSPILE_CACHE === "off") return service;
+    const tsNodeDir = path.dirname(tsNodePath);
+    const key = serviceKey(service, tsNodeDir);
+    if (key === undefined) return service;
+    const outputs = new Map();
+    installSourceMaps(outputs, tsNodeDir);
+    const compile = service.compile.bind(service);
+    service.compile = function cachedCompile(code, fileName, lineOffset) {
+        if (lineOffset) return compile(code, fileName, lineOffset);
+        const id = sha256(`${key}\0${fileName}\0${code}`);
+        const file = path.join(root, id.slice(0, 2), `${id}.js`);
+        let output = readEntry(file);
+        if (output === undefined) {
+            output = compile(code, fileName);
+            writeEntry(file, output);
+        }
+        outputs.set(fileName.replace(/\\/g, "/"), output);
+        return output;
+    };
+    return service;
+}
+
+/** Lets source-map support read the inline source maps of outputs served from the cache. */
+function installSourceMaps(outputs, tsNodeDir) {
+    let support;
+    try {
+        // The copy ts-node installed, so both feed the one Error.prepareStackTrace.
+        support = require(require.resolve("@cspotcode/source-map-support", { paths: [tsNodeDir] }));
+    } catch {
+        return;
+    }
+    support.install({
+        environment: "node",
+        retrieveFile(pathOrUrl) {
+            return outputs.get(String(pathOrUrl).replace(/\\/g, "/")) || "";
+        },
+    });
+}
+
+module.exports = { cacheCompiles, cacheRoot };
