@@ -36,7 +36,13 @@ function npm(args: string[], cwd: string): string {
 /** The folder of the installed copy of the pack in packDir (installed now unless cached). */
 export function installPolicyPack(packDir: string, cacheRoot = path.join(os.homedir(), ".cache", "authguard", "packs")): string {
     const abs = path.resolve(packDir);
-    const key = hashSources(abs).digest("hex").slice(0, 16);
+    // The cache key covers the workspace packages the pack installs from tarballs (the vocabulary, ...) too.
+    const hash = hashSources(abs);
+    packLockfile(abs, (workspaceDir) => {
+        hashSources(workspaceDir, hash);
+        return "";
+    });
+    const key = hash.digest("hex").slice(0, 16);
     const target = path.join(cacheRoot, `${path.basename(abs)}-${key}`);
     if (fs.existsSync(path.join(target, ".installed"))) return target;
 
@@ -46,7 +52,11 @@ export function installPolicyPack(packDir: string, cacheRoot = path.join(os.home
         const tarball = npm(["pack", "--silent", "--pack-destination", staging], abs).trim().split("\n").pop()!;
         execFileSync("tar", ["-xzf", path.join(staging, tarball), "-C", staging]);
         const pkg = path.join(staging, "package");
-        fs.writeFileSync(path.join(pkg, "package-lock.json"), JSON.stringify(packLockfile(abs), null, 2));
+        const lock = packLockfile(abs, (workspaceDir) => `file:../${npm(["pack", "--silent", "--pack-destination", staging], workspaceDir).trim().split("\n").pop()!}`);
+        fs.writeFileSync(path.join(pkg, "package-lock.json"), JSON.stringify(lock, null, 2));
+        const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8"));
+        manifest.dependencies = lock.packages[""].dependencies;
+        fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify(manifest, null, 2));
         npm(["ci", "--offline", "--no-audit", "--no-fund"], pkg);
         fs.writeFileSync(path.join(pkg, ".installed"), `${abs}\n`);
         try {
@@ -72,6 +82,14 @@ interface LockEntry {
     [k: string]: unknown;
 }
 
+interface PackLock {
+    name?: string;
+    version?: string;
+    lockfileVersion: number;
+    requires: boolean;
+    packages: Record<string, LockEntry>;
+}
+
 /** The lock key of the folder that contains the package at `key` ("" is the workspace root). */
 function parentOf(key: string): string | undefined {
     if (key === "") return undefined;
@@ -82,9 +100,11 @@ function parentOf(key: string): string | undefined {
 /**
  * A lockfile for the pack on its own, cut from the package-lock.json of the workspace that holds packDir: every
  * package the pack needs (dependencies, devDependencies, peers, transitively), found by node's resolution from the
- * pack's place in the workspace, moved from the pack's nested node_modules to the top.
+ * pack's place in the workspace, moved from the pack's nested node_modules to the top. A workspace package it needs
+ * is installed from the tarball `tarballOf` makes of its folder (a `file:` spec), which the pack's own dependencies
+ * name too (the returned root entry; the caller writes it into the pack's package.json).
  */
-export function packLockfile(packDir: string): object {
+export function packLockfile(packDir: string, tarballOf: (workspaceDir: string) => string): PackLock {
     let root = path.dirname(packDir);
     while (!fs.existsSync(path.join(root, "package-lock.json"))) {
         const up = path.dirname(root);
@@ -98,6 +118,8 @@ export function packLockfile(packDir: string): object {
 
     const rename = (key: string) => (key.startsWith(`${packKey}/node_modules/`) ? key.slice(packKey.length + 1) : key);
     const out: Record<string, LockEntry> = {};
+    /** The pack's own dependencies on workspace packages, as `file:` specs of their tarballs. */
+    const fileSpecs: Record<string, string> = {};
     const from = new Map<string, string>();
     const queue: Array<[string, string, boolean]> = [];
     const depsOf = (key: string, e: LockEntry, top: boolean) => {
@@ -123,8 +145,19 @@ export function packLockfile(packDir: string): object {
             throw new PackInstallError(`${name}, needed by ${fromKey}, is not in ${root}/package-lock.json: run npm install there`);
         }
         const entry = lock.packages[found];
-        if (entry.link) throw new PackInstallError(`the pack depends on the workspace package ${name}, which a published pack cannot`);
         const key = rename(found);
+        if (entry.link) {
+            // A workspace package the pack depends on (authguard-apigateway, ...): installed from its own tarball.
+            const folder = String(entry.resolved);
+            const workspace = lock.packages[folder];
+            if (!workspace) throw new PackInstallError(`${root}/package-lock.json has no entry for the workspace ${folder}: run npm install there`);
+            if (out[key]) continue;
+            const spec = tarballOf(path.join(root, folder));
+            out[key] = { version: workspace.version, resolved: spec, dependencies: workspace.dependencies };
+            if (fromKey === packKey) fileSpecs[name] = spec;
+            depsOf(folder, workspace, false);
+            continue;
+        }
         const seen = from.get(key);
         if (seen === found) continue;
         if (seen !== undefined) throw new PackInstallError(`${key} would be both ${seen} and ${found} of the workspace lockfile`);
@@ -134,7 +167,8 @@ export function packLockfile(packDir: string): object {
         out[key] = copy;
         depsOf(found, entry, false);
     }
-    const { name, version, dependencies, devDependencies, optionalDependencies, peerDependencies } = packEntry as LockEntry & { name?: string };
+    const { name, version, devDependencies, optionalDependencies, peerDependencies } = packEntry as LockEntry & { name?: string };
+    const dependencies = packEntry.dependencies && { ...packEntry.dependencies, ...fileSpecs };
     return {
         name,
         version,
