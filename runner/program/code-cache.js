@@ -37,6 +37,9 @@ const STUB = `return globalThis[Symbol.for("authguard.code-cache.take")]().apply
 /** Data is stored this long after the last module was loaded, so it includes the functions that ran meanwhile. */
 const STORE_DELAY_MS = 300;
 
+/** What this process's cache did, per module it compiled: served from an entry, no usable entry, entry rejected by V8. */
+const stats = { hits: 0, misses: 0, rejected: 0 };
+
 function cacheRoot() {
     const xdg = process.env.XDG_CACHE_HOME;
     const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache");
@@ -140,6 +143,9 @@ function install(root = cacheRoot()) {
             next = undefined;
             return compile.apply(this, arguments);
         }
+        if (cachedData === undefined) stats.misses++;
+        else if (script.cachedDataRejected) stats.rejected++;
+        else stats.hits++;
         if (cachedData === undefined || script.cachedDataRejected) {
             pending.push({ file, script });
             clearTimeout(timer);
@@ -153,4 +159,4 @@ function install(root = cacheRoot()) {
     return true;
 }
 
-module.exports = { install, cacheRoot };
+module.exports = { install, cacheRoot, stats };
