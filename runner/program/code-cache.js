@@ -10,7 +10,7 @@
 //   untouched: files outside node_modules (the user's program, ts-node's output), not .js/.cjs, the main module,
 //   an ES module format, a source that does not compile as a function body (Node then decides, e.g. detects ESM).
 // - Never stale: an entry is found by the SHA-256 of the file's path and exact source text, the Node.js and V8
-//   versions and the architecture. V8 also checks the data against the source and its flags itself; data it rejects
+//   versions, the architecture and the V8 flags set at run time so far (v8.setFlagsFromString). V8 also checks the data against the source and its flags itself; data it rejects
 //   (script.cachedDataRejected) only costs a normal compile, and the entry is rewritten.
 // - Never trusted when damaged: each entry carries the SHA-256 of its data; a truncated or corrupt entry is ignored
 //   and rewritten.
@@ -23,6 +23,7 @@ const fs = require("fs");
 const Module = require("module");
 const os = require("os");
 const path = require("path");
+const v8 = require("v8");
 const vm = require("vm");
 
 /** Bump when the entry format or what goes into a key changes. */
@@ -34,8 +35,6 @@ const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /** Where the stub finds the function compiled for the module Node is about to call it for. */
 const TAKE = Symbol.for("authguard.code-cache.take");
 const STUB = `return globalThis[Symbol.for("authguard.code-cache.take")]().apply(this, arguments);`;
-/** Data is stored this long after the last module was loaded, so it includes the functions that ran meanwhile. */
-const STORE_DELAY_MS = 300;
 
 /** What this process's cache did, per module it compiled: served from an entry, no usable entry, entry rejected by V8. */
 const stats = { hits: 0, misses: 0, rejected: 0 };
@@ -95,7 +94,7 @@ function install(root = cacheRoot()) {
     // Without this loader a dynamic import() in a vm.Script fails; Node < 20.12 lacks it: leave compiling to Node.
     const dynamicImport = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
     if (!dynamicImport) return false;
-    const keyBase = `${FORMAT}\0${process.version}\0${process.versions.v8}\0${process.arch}`;
+    let keyBase = `${FORMAT}\0${process.version}\0${process.versions.v8}\0${process.arch}`;
     let next;
     Object.defineProperty(globalThis, TAKE, {
         value: () => {
@@ -105,10 +104,13 @@ function install(root = cacheRoot()) {
         },
     });
 
+    // Stored once the synchronous loading that compiled them is over (the data then also holds the functions that
+    // ran while loading), not at exit: a pack process ends by SIGTERM, which runs no exit handlers.
     const pending = [];
-    let timer;
+    let scheduled;
     const store = () => {
-        clearTimeout(timer);
+        clearImmediate(scheduled);
+        scheduled = undefined;
         for (const { file, script } of pending.splice(0)) {
             let data;
             try {
@@ -120,6 +122,16 @@ function install(root = cacheRoot()) {
         }
     };
     process.once("exit", store);
+    // V8 stamps code cache data with the V8 flags at the time it is created and rejects it under other flags.
+    // @pulumi/pulumi sets a flag while it loads (--allow-natives-syntax), at a different point in each kind of
+    // process: the flags set so far are part of the key, and data for the modules compiled before a change is
+    // created before it.
+    const setFlagsFromString = v8.setFlagsFromString;
+    v8.setFlagsFromString = function setFlagsAfterStoring(flags) {
+        store();
+        keyBase += `\0${flags}`;
+        return setFlagsFromString.apply(this, arguments);
+    };
 
     const compile = Module.prototype._compile;
     Module.prototype._compile = function compileWithCodeCache(content, filename, format) {
@@ -134,6 +146,8 @@ function install(root = cacheRoot()) {
         try {
             script = new vm.Script(Module.wrap(source), {
                 filename,
+                // Columns on the first line as Node reports them (it compiles the body without the wrapper text).
+                columnOffset: -Module.wrapper[0].length,
                 cachedData,
                 importModuleDynamically: dynamicImport,
             });
@@ -148,9 +162,7 @@ function install(root = cacheRoot()) {
         else stats.hits++;
         if (cachedData === undefined || script.cachedDataRejected) {
             pending.push({ file, script });
-            clearTimeout(timer);
-            timer = setTimeout(store, STORE_DELAY_MS);
-            timer.unref();
+            if (scheduled === undefined) scheduled = setImmediate(store);
         }
         const args = Array.from(arguments);
         args[0] = STUB;

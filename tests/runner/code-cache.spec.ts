@@ -125,6 +125,20 @@ module.exports = describe.call(this);
         assert.deepEqual(load(moduleFile).stats, { hits: 1, misses: 0, rejected: 0 });
     });
 
+    it("reports the same lines and columns in stack traces as Node does", () => {
+        const file = path.join(pkg, "where.js");
+        fs.writeFileSync(file, `const first = new Error("first").stack.split("\\n")[1];\n  const third = new Error("third").stack.split("\\n")[1];\nmodule.exports = [first, third];\n`);
+        const r = spawnSync(process.execPath, ["-e", `process.stdout.write(JSON.stringify(require(${JSON.stringify(file)})))`], {
+            encoding: "utf8",
+            env: { ...process.env, AUTHGUARD_CODE_CACHE: "off" },
+        });
+        const byNode = JSON.parse(r.stdout) as string[];
+        assert.match(byNode[0], /where\.js:1:15\)?$/);
+        const cached = load(file);
+        assert.deepEqual(cached.stats, { hits: 0, misses: 1, rejected: 0 });
+        assert.deepEqual(cached.value, byNode);
+    });
+
     it("leaves files outside node_modules and AUTHGUARD_CODE_CACHE=off to Node", () => {
         fs.rmSync(root, { recursive: true, force: true });
         const outside = path.join(temp.root, "outside.js");
