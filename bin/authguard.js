@@ -5,6 +5,8 @@
 "use strict";
 const path = require("path");
 const root = path.resolve(__dirname, "..");
+// Compiled code of ts-node, TypeScript and the SDK from earlier runs (runner/program/code-cache.js).
+require(path.join(root, "runner", "program", "code-cache.js")).install();
 const tsNodePath = require.resolve("ts-node", { paths: [root] });
 const service = require(tsNodePath).register({
     transpileOnly: true,

@@ -11,7 +11,7 @@
 // a change in machine load hits all three alike, with the default run's ratio to each single view.
 //
 // Before the sizes, examples/secure-api end to end: the CLI as users run it (default run with the transpile cache
-// off and warm, `--mode preview`; wall and CPU), the default run's breakdown per view, and the pack's start against a
+// off and warm, with the V8 code cache off and warm, `--mode preview`; wall and CPU), the default run's breakdown per view, and the pack's start against a
 // one-policy pack on the same @pulumi/policy (bench/check/pack-start.ts).
 //
 // Usage: npm run bench:check [-- --sizes 100,1000,5000 --repeat 3]   (--sizes none: only examples/secure-api)
@@ -149,32 +149,34 @@ function loadAverage(): string {
 
 interface ExampleFigures {
     /** `authguard check examples/secure-api` as a user runs it (CLI process), per variant. */
-    cli: Record<"defaultCold" | "defaultCached" | "previewCached", CliRun[]>;
+    cli: Record<"defaultCold" | "defaultNoCodeCache" | "defaultCached" | "previewCached", CliRun[]>;
     /** Per view of an in-process default run: program, pack start and the pack's analysis (Configure + Analyze + AnalyzeStack). */
     views: Record<"preview" | "up", Array<{ programMs: number; packStartMs: number; analysisMs: number }>>;
-    packStart: { authguard: PackStart[]; onePolicy: PackStart[] };
+    packStart: { authguard: PackStart[]; authguardNoCodeCache: PackStart[]; onePolicy: PackStart[] };
 }
 
 /**
  * examples/secure-api end to end, interleaved per repetition so load changes hit every variant alike: the default
- * run with the transpile cache off (every file transpiled, as before the cache) and on (warm), `--mode preview`
- * (warm), the per-view breakdown, and authguard's pack start against a one-policy pack on the same SDK.
+ * run with both caches off (every file transpiled and compiled, as before the caches), with the transpile cache warm
+ * and the V8 code cache off, with both warm, `--mode preview` (both warm), the per-view breakdown, and authguard's
+ * pack start (code cache warm and off) against a one-policy pack on the same SDK.
  */
 async function measureExample(repeat: number, root: string): Promise<ExampleFigures> {
     const onePolicy = writeOnePolicyPack(root);
     const figures: ExampleFigures = {
-        cli: { defaultCold: [], defaultCached: [], previewCached: [] },
+        cli: { defaultCold: [], defaultNoCodeCache: [], defaultCached: [], previewCached: [] },
         views: { preview: [], up: [] },
-        packStart: { authguard: [], onePolicy: [] },
+        packStart: { authguard: [], authguardNoCodeCache: [], onePolicy: [] },
     };
     const check = (args: string[], env: NodeJS.ProcessEnv = {}): CliRun => {
         const run = runCli(["check", SECURE_API, ...args], env);
         if (run.exitCode !== 0) throw new Error(`authguard check ${SECURE_API} ${args.join(" ")} exited ${run.exitCode}: ${run.stderr.slice(-2000)}`);
         return run;
     };
-    check([]); // warm-up: file system caches and the transpile cache, not measured
+    check([]); // warm-up: file system caches, the transpile cache and the code cache, not measured
     for (let r = 0; r < repeat; r++) {
-        figures.cli.defaultCold.push(check([], { AUTHGUARD_TRANSPILE_CACHE: "off" }));
+        figures.cli.defaultCold.push(check([], { AUTHGUARD_TRANSPILE_CACHE: "off", AUTHGUARD_CODE_CACHE: "off" }));
+        figures.cli.defaultNoCodeCache.push(check([], { AUTHGUARD_CODE_CACHE: "off" }));
         figures.cli.defaultCached.push(check([]));
         figures.cli.previewCached.push(check(["--mode", "preview"]));
         const outcome = await runCheck({ programDir: SECURE_API });
@@ -185,6 +187,12 @@ async function measureExample(repeat: number, root: string): Promise<ExampleFigu
         }
         figures.packStart.authguard.push(await measurePackStart(DEFAULT_PACK_DIR));
         figures.packStart.onePolicy.push(await measurePackStart(onePolicy));
+        process.env.AUTHGUARD_CODE_CACHE = "off"; // the pack process inherits it
+        try {
+            figures.packStart.authguardNoCodeCache.push(await measurePackStart(DEFAULT_PACK_DIR));
+        } finally {
+            delete process.env.AUTHGUARD_CODE_CACHE;
+        }
     }
     return figures;
 }
@@ -197,12 +205,14 @@ function exampleReport(f: ExampleFigures): string[] {
     out.push("");
     out.push("| run | wall | CPU |");
     out.push("|---|---:|---:|");
-    out.push(`| default run, transpile cache off (every file transpiled) | ${wall(f.cli.defaultCold)} | ${cpu(f.cli.defaultCold)} |`);
-    out.push(`| default run, transpile cache warm | ${wall(f.cli.defaultCached)} | ${cpu(f.cli.defaultCached)} |`);
-    out.push(`| \`--mode preview\`, transpile cache warm | ${wall(f.cli.previewCached)} | ${cpu(f.cli.previewCached)} |`);
+    out.push(`| default run, both caches off (every file transpiled and compiled) | ${wall(f.cli.defaultCold)} | ${cpu(f.cli.defaultCold)} |`);
+    out.push(`| default run, transpile cache warm, code cache off | ${wall(f.cli.defaultNoCodeCache)} | ${cpu(f.cli.defaultNoCodeCache)} |`);
+    out.push(`| default run, transpile and code cache warm | ${wall(f.cli.defaultCached)} | ${cpu(f.cli.defaultCached)} |`);
+    out.push(`| \`--mode preview\`, both caches warm | ${wall(f.cli.previewCached)} | ${cpu(f.cli.previewCached)} |`);
     out.push("");
     out.push(
-        `Ratios: cache warm ÷ off ${ratio(wall(f.cli.defaultCached), wall(f.cli.defaultCold))} wall, ${ratio(cpu(f.cli.defaultCached), cpu(f.cli.defaultCold))} CPU; ` +
+        `Ratios: both caches warm ÷ off ${ratio(wall(f.cli.defaultCached), wall(f.cli.defaultCold))} wall, ${ratio(cpu(f.cli.defaultCached), cpu(f.cli.defaultCold))} CPU; ` +
+            `code cache warm ÷ off (transpile cache warm) ${ratio(wall(f.cli.defaultCached), wall(f.cli.defaultNoCodeCache))} wall, ${ratio(cpu(f.cli.defaultCached), cpu(f.cli.defaultNoCodeCache))} CPU; ` +
             `default ÷ \`--mode preview\` ${ratio(wall(f.cli.defaultCached), wall(f.cli.previewCached))} wall, ${ratio(cpu(f.cli.defaultCached), cpu(f.cli.previewCached))} CPU.`,
     );
     out.push("");
@@ -218,6 +228,10 @@ function exampleReport(f: ExampleFigures): string[] {
     out.push(
         `Pack start (to its gRPC port), authguard vs a one-policy pack on the same @pulumi/policy: wall ${wallOf(a)} vs ${wallOf(b)} ms (${ratio(wallOf(a), wallOf(b))}), ` +
             `CPU ${cpu(a)} vs ${cpu(b)} ms (${ratio(cpu(a), cpu(b))}).`,
+    );
+    const c = f.packStart.authguardNoCodeCache;
+    out.push(
+        `authguard's pack start with the code cache off: wall ${wallOf(c)} ms, CPU ${cpu(c)} ms; warm ÷ off ${ratio(wallOf(a), wallOf(c))} wall, ${ratio(cpu(a), cpu(c))} CPU.`,
     );
     return out;
 }

@@ -8,6 +8,8 @@ const path = require("path");
 
 const compiled = path.join(__dirname, "..", "dist", "cli.js");
 if (fs.existsSync(compiled)) {
+    // Compiled code of the SDK from earlier runs (the runner's program/code-cache.js).
+    require(path.join(__dirname, "..", "dist", "program", "code-cache.js")).install();
     require("../launch").launch(require(compiled).main);
 } else {
     require(path.join(__dirname, "..", "..", "bin", "authguard.js"));

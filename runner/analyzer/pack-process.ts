@@ -80,7 +80,8 @@ export class PolicyPackProcess {
             else delete env[key];
         }
 
-        const child = spawn(process.execPath, [script, engine.address, packDir], {
+        // The V8 code cache (runner/program/code-cache.js, installed by code-cache-register.js) spares the pack compiling its SDK's JavaScript again.
+        const child = spawn(process.execPath, ["--require", CODE_CACHE, script, engine.address, packDir], {
             cwd: packDir,
             env,
             stdio: ["ignore", "pipe", "pipe"],
@@ -140,6 +141,9 @@ export class PolicyPackProcess {
         this.engine.forceShutdown();
     }
 }
+
+/** Beside the runner's program host, in the sources and in the installed package's dist/ alike. */
+const CODE_CACHE = path.join(__dirname, "..", "program", "code-cache-register.js");
 
 /** Linux's USER_HZ: /proc reports CPU times in these ticks (100 on every architecture Node supports). */
 const CLOCK_TICKS_PER_SECOND = 100;

@@ -1,0 +1,174 @@
+// Remembers the code V8 compiled for the CommonJS files under node_modules (V8's "code cache"), so the next process
+// that loads the same file skips most of compiling it. Compiling @pulumi/pulumi, @pulumi/policy, @pulumi/aws, grpc
+// and TypeScript is a large part of every pack's and program host's start-up. Node 20 has no NODE_COMPILE_CACHE
+// (22.1+), hence this module. Plain JavaScript: it is loaded first (`--require`, or the first line of a bootstrap).
+//
+// Guarantees:
+// - Behaviour unchanged: a file is compiled from its source exactly as Module.wrap wraps it and called by Node's own
+//   Module.prototype._compile (through a one-line stub), so it gets Node's require, module, exports, __filename,
+//   __dirname and `this`. Anything this module does not handle as plain CommonJS falls through to Node's compile
+//   untouched: files outside node_modules (the user's program, ts-node's output), not .js/.cjs, the main module,
+//   an ES module format, a source that does not compile as a function body (Node then decides, e.g. detects ESM).
+// - Never stale: an entry is found by the SHA-256 of the file's path and exact source text, the Node.js and V8
+//   versions, the architecture and the V8 flags set at run time so far (v8.setFlagsFromString). V8 also checks the data against the source and its flags itself; data it rejects
+//   (script.cachedDataRejected) only costs a normal compile, and the entry is rewritten.
+// - Never trusted when damaged: each entry carries the SHA-256 of its data; a truncated or corrupt entry is ignored
+//   and rewritten.
+// - Safe under concurrent runs: an entry is written to a unique temporary file and renamed into place.
+// - Outside the repository and the user's project: $XDG_CACHE_HOME/authguard/v8 (default ~/.cache/authguard/v8).
+//   A cache that cannot be read or written only costs time. AUTHGUARD_CODE_CACHE=off turns it off.
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const Module = require("module");
+const os = require("os");
+const path = require("path");
+const v8 = require("v8");
+const vm = require("vm");
+
+/** Bump when the entry format or what goes into a key changes. */
+const FORMAT = "authguard-code-cache/1";
+const HEADER = Buffer.from(`${FORMAT} sha256=`);
+/** Header, 64 hex digits, newline. */
+const HEADER_LENGTH = HEADER.length + 65;
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+/** Where the stub finds the function compiled for the module Node is about to call it for. */
+const TAKE = Symbol.for("authguard.code-cache.take");
+const STUB = `return globalThis[Symbol.for("authguard.code-cache.take")]().apply(this, arguments);`;
+
+/** What this process's cache did, per module it compiled: served from an entry, no usable entry, entry rejected by V8. */
+const stats = { hits: 0, misses: 0, rejected: 0 };
+
+function cacheRoot() {
+    const xdg = process.env.XDG_CACHE_HOME;
+    const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache");
+    return path.join(base, "authguard", "v8");
+}
+
+function sha256(data) {
+    return crypto.createHash("sha256").update(data).digest("hex");
+}
+
+/** The code cache stored in `file`, or undefined when there is none or it is damaged. */
+function readEntry(file) {
+    let bytes;
+    try {
+        bytes = fs.readFileSync(file);
+    } catch {
+        return undefined;
+    }
+    if (bytes.length <= HEADER_LENGTH || !bytes.subarray(0, HEADER.length).equals(HEADER) || bytes[HEADER_LENGTH - 1] !== 0x0a) return undefined;
+    const data = bytes.subarray(HEADER_LENGTH);
+    return bytes.toString("latin1", HEADER.length, HEADER_LENGTH - 1) === sha256(data) ? data : undefined;
+}
+
+function writeEntry(file, data) {
+    const temp = `${file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`;
+    try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(temp, Buffer.concat([HEADER, Buffer.from(`${sha256(data)}\n`), data]));
+        fs.renameSync(temp, file);
+    } catch {
+        try {
+            fs.rmSync(temp, { force: true });
+        } catch {
+            // nothing to clean up
+        }
+    }
+}
+
+/** True when `filename` is plain CommonJS this cache may compile (see Guarantees). */
+function handles(module, filename, format) {
+    if (typeof filename !== "string" || !filename.includes(NODE_MODULES)) return false;
+    if (!filename.endsWith(".js") && !filename.endsWith(".cjs")) return false;
+    if (format !== undefined && format !== "commonjs") return false;
+    return module.id !== "." && module !== process.mainModule;
+}
+
+/**
+ * Installs the cache for every CommonJS module this process loads from now on (idempotent). Returns false when it
+ * is turned off or unavailable. `root` is the cache directory (tests use a temporary one).
+ */
+function install(root = cacheRoot()) {
+    if (process.env.AUTHGUARD_CODE_CACHE === "off" || globalThis[TAKE]) return false;
+    // Without this loader a dynamic import() in a vm.Script fails; Node < 20.12 lacks it: leave compiling to Node.
+    const dynamicImport = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    if (!dynamicImport) return false;
+    let keyBase = `${FORMAT}\0${process.version}\0${process.versions.v8}\0${process.arch}`;
+    let next;
+    Object.defineProperty(globalThis, TAKE, {
+        value: () => {
+            const fn = next;
+            next = undefined;
+            return fn;
+        },
+    });
+
+    // Stored once the synchronous loading that compiled them is over (the data then also holds the functions that
+    // ran while loading), not at exit: a pack process ends by SIGTERM, which runs no exit handlers.
+    const pending = [];
+    let scheduled;
+    const store = () => {
+        clearImmediate(scheduled);
+        scheduled = undefined;
+        for (const { file, script } of pending.splice(0)) {
+            let data;
+            try {
+                data = script.createCachedData();
+            } catch {
+                continue;
+            }
+            if (data.length > 0) writeEntry(file, data);
+        }
+    };
+    process.once("exit", store);
+    // V8 stamps code cache data with the V8 flags at the time it is created and rejects it under other flags.
+    // @pulumi/pulumi sets a flag while it loads (--allow-natives-syntax), at a different point in each kind of
+    // process: the flags set so far are part of the key, and data for the modules compiled before a change is
+    // created before it.
+    const setFlagsFromString = v8.setFlagsFromString;
+    v8.setFlagsFromString = function setFlagsAfterStoring(flags) {
+        store();
+        keyBase += `\0${flags}`;
+        return setFlagsFromString.apply(this, arguments);
+    };
+
+    const compile = Module.prototype._compile;
+    Module.prototype._compile = function compileWithCodeCache(content, filename, format) {
+        if (!handles(this, filename, format)) return compile.apply(this, arguments);
+        // A shebang line is valid only at the very start of a script; inside the wrapper it becomes a comment (same
+        // length, so lines and columns stay).
+        const source = content.startsWith("#!") ? `//${content.slice(2)}` : content;
+        const id = sha256(`${keyBase}\0${filename}\0${source}`);
+        const file = path.join(root, id.slice(0, 2), `${id}.v8`);
+        const cachedData = readEntry(file);
+        let script;
+        try {
+            script = new vm.Script(Module.wrap(source), {
+                filename,
+                // Columns on the first line as Node reports them (it compiles the body without the wrapper text).
+                columnOffset: -Module.wrapper[0].length,
+                cachedData,
+                importModuleDynamically: dynamicImport,
+            });
+            next = script.runInThisContext({ displayErrors: true });
+        } catch {
+            // Not a CommonJS function body (e.g. ES module syntax): Node decides and reports, as without the cache.
+            next = undefined;
+            return compile.apply(this, arguments);
+        }
+        if (cachedData === undefined) stats.misses++;
+        else if (script.cachedDataRejected) stats.rejected++;
+        else stats.hits++;
+        if (cachedData === undefined || script.cachedDataRejected) {
+            pending.push({ file, script });
+            if (scheduled === undefined) scheduled = setImmediate(store);
+        }
+        const args = Array.from(arguments);
+        args[0] = STUB;
+        return compile.apply(this, args);
+    };
+    return true;
+}
+
+module.exports = { install, cacheRoot, stats };
