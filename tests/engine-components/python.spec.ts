@@ -61,7 +61,7 @@ describe("components from Python under the Pulumi CLI (pulumi package gen-sdk, o
         const [policies] = policiesSections(r.stdout);
         assert.doesNotMatch(policies, /\[mandatory\]/);
         const advisories = policies.match(/- \[advisory\][^\n]*/g) ?? [];
-        assert.deepStrictEqual(advisories, ["- [advisory]  apigw-lambda-integration-permission  (pulumi:pulumi:Stack: components-python-dev)"]);
+        assert.deepStrictEqual(advisories, ["- [advisory] [severity: high]  apigw-lambda-integration-permission  (pulumi:pulumi:Stack: components-python-dev)"]);
         assert.match(policies, /can't run policy 'apigw-lambda-integration-permission' from policy pack 'authguard@v0\.1\.0' during preview/);
     });
 

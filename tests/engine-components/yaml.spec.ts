@@ -34,7 +34,7 @@ describe("components from Pulumi YAML under the Pulumi CLI (offline AWS provider
         const r = await ws.ok(["preview", "--non-interactive", ...policyArgs()], program);
         const [policies] = policiesSections(r.stdout);
         assert.doesNotMatch(policies, /\[mandatory\]/);
-        assert.deepStrictEqual(policies.match(/- \[advisory\][^\n]*/g) ?? [], ["- [advisory]  apigw-lambda-integration-permission  (pulumi:pulumi:Stack: components-yaml-dev)"]);
+        assert.deepStrictEqual(policies.match(/- \[advisory\][^\n]*/g) ?? [], ["- [advisory] [severity: high]  apigw-lambda-integration-permission  (pulumi:pulumi:Stack: components-yaml-dev)"]);
         assert.match(policies, /can't run policy 'apigw-lambda-integration-permission' from policy pack 'authguard@v0\.1\.0' during preview/);
     });
 

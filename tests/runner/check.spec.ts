@@ -118,12 +118,12 @@ describe("authguard check: bundled examples against the pack", function () {
         const text = renderText(outcome.report, { cwd: REPO });
         const main = path.join(EXAMPLES, "insecure-api", "index.ts");
         assert.match(text, /^Policies:\n {4}❌ authguard@v\d+\.\d+\.\d+ \(local: policypack\)$/m);
-        const methodLine = "        - [mandatory]  apigw-method-requires-authorization  (aws:apigateway:Method: orders-get)";
+        const methodLine = "        - [mandatory] [severity: critical]  apigw-method-requires-authorization  (aws:apigateway:Method: orders-get)";
         assert.ok(text.includes(methodLine), text);
         const block = text.slice(text.indexOf(methodLine));
         const at = `          at examples/insecure-api/index.ts:${lineOf(main, `new aws.apigateway.Method("orders-get"`)}:`;
         assert.ok(block.split("\n\n")[0].includes(at), `the group ends with ${at}`);
-        assert.match(text, /- \[advisory\] {2}apigw-lambda-integration-permission {2}\(pulumi:pulumi:Stack: insecure-api-dev\)/);
+        assert.match(text, /- \[advisory\] \[severity: high\] {2}apigw-lambda-integration-permission {2}\(pulumi:pulumi:Stack: insecure-api-dev\)/);
         const { mandatory, advisory } = { mandatory: outcome.report.violations.filter((v) => v.enforcementLevel === "mandatory").length, advisory: outcome.report.violations.filter((v) => v.enforcementLevel === "advisory").length };
         assert.match(text, new RegExp(`^Summary: ${mandatory} mandatory, ${advisory} advisory violations on \\d+ of ${outcome.report.resources.length} resources`, "m"));
         assert.match(text, /`pulumi preview` would fail/);
@@ -400,7 +400,7 @@ describe("authguard check: the default run reports what a first preview shows an
     it("an OpenAPI body built with apply: the command exits 1, the open operation labelled [up only]; --mode preview alone exits 0", () => {
         const r = cli(["check", applyBody]);
         assert.equal(r.status, 1, r.stderr + r.stdout);
-        assert.ok(r.stdout.includes(`        - [mandatory] [up only]  ${OPENAPI}  (aws:apigateway:RestApi: orders)\n`), r.stdout);
+        assert.ok(r.stdout.includes(`        - [mandatory] [severity: critical] [up only]  ${OPENAPI}  (aws:apigateway:RestApi: orders)\n`), r.stdout);
         assert.match(r.stdout, /^ +- GET \/orders: no security requirement applies/m);
         assert.match(r.stdout, /^Summary: 1 mandatory, 2 advisory violations on 2 of 6 resources/m);
         assert.match(r.stdout, /^A first `pulumi preview` would pass, but `pulumi up` would stop/m);
@@ -447,7 +447,7 @@ describe("authguard check: the default run reports what a first preview shows an
         assert.deepEqual(findingsOf(outcome), [...INSECURE_BOTH_MODES, ...INSECURE_PREVIEW_ONLY].sort());
         const text = render(outcome, "text");
         assert.equal(text.exitCode, 1);
-        assert.ok(text.stdout.includes("        - [mandatory] [preview]  apigw-method-requires-authorization  (aws:apigateway:Method: orders-get)\n"));
+        assert.ok(text.stdout.includes("        - [mandatory] [severity: critical] [preview]  apigw-method-requires-authorization  (aws:apigateway:Method: orders-get)\n"));
         assert.match(text.stdout, /^`pulumi preview` would fail: error: preview failed\.$/m);
         assert.deepEqual(text.stdout.split("\n").filter((l) => l.startsWith("        - [") && l.includes("[up only]")), []);
     });
