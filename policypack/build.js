@@ -43,12 +43,7 @@ function isFresh() {
 
 /** The vocabulary's TypeScript entry: bundling its sources, not its build (apigateway/dist), which may lag an edit. */
 function vocabularySources() {
-    let pkg;
-    try {
-        pkg = require.resolve("authguard-apigateway/package.json", { paths: [PACK] });
-    } catch {
-        throw new Error(`authguard-apigateway is not linked in this checkout: run npm ci in the repository root`);
-    }
+    const pkg = require.resolve("authguard-apigateway/package.json", { paths: [PACK] });
     return path.join(path.dirname(fs.realpathSync(pkg)), "src", "index.ts");
 }
 
@@ -92,7 +87,26 @@ function bundle(outdir) {
     return [...inputs, ...BUILD_CONFIG].map((f) => path.relative(PACK, f));
 }
 
+/**
+ * Whether this is the repository's pack, with the vocabulary linked. A published copy is not: it ships this script
+ * (`npm install` there runs `prepare`) and its build, but not the vocabulary's sources, and is used as shipped.
+ */
+function inCheckout() {
+    let vocabulary;
+    try {
+        vocabulary = fs.realpathSync(require.resolve("authguard-apigateway/package.json", { paths: [PACK] }));
+    } catch {
+        return false;
+    }
+    // A workspace link leads into the repository; an installed copy of the vocabulary (no sources) does not count.
+    return ![PACK, vocabulary].some((f) => fs.realpathSync(f).split(path.sep).includes("node_modules"));
+}
+
 function ensureBuilt() {
+    if (!inCheckout()) {
+        if (mtime(path.join(BIN, OUTPUT)) === undefined) throw new Error(`${PACK} has no build (bin/${OUTPUT}) and no sources to build it from`);
+        return;
+    }
     if (isFresh()) return;
     const staging = fs.mkdtempSync(path.join(PACK, ".bin-"));
     // The build carries the time it started: a source saved while it ran is newer, so it triggers a rebuild.
