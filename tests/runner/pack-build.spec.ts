@@ -56,7 +56,7 @@ describe("bundled policy pack build", () => {
             });
         assert.deepEqual(await Promise.all([rebuild(), rebuild()]), [0, 0]);
         assert.ok(fs.statSync(output).mtimeMs > old.getTime() + 1000);
-        assert.ok(fs.existsSync(path.join(BUNDLED_PACK_DIR, "bin", "index.js.map")));
+        assert.ok(fs.existsSync(path.join(BUNDLED_PACK_DIR, "bin", "inputs.json")));
         assert.deepEqual(fs.readdirSync(BUNDLED_PACK_DIR).filter((e) => e.startsWith(".bin-")), []);
     });
 
