@@ -183,7 +183,7 @@ async function main(): Promise<void> {
 /**
  * End to end through the pack process (every policy, gRPC, Remediate/Analyze/AnalyzeStack as the runner sends them), at
  * 100, 1,000 and 5,000 endpoints: AnalyzeStack time (median) on the real pack, and how many times one AnalyzeStack
- * built a StackIndex, counted by tests/policypack/counting-pack (the same compiled pack with construction recorded).
+ * built a StackIndex, counted by the counting pack (tests/policypack/stack-index-builds.ts: the pack's bundle with construction recorded).
  */
 async function endToEnd(reps: number): Promise<void> {
     const sizes = [100, 1000, 5000];

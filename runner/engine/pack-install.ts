@@ -9,6 +9,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ensureBundledPackBuilt } from "../pack-build";
 
 export class PackInstallError extends Error {
     readonly code = "PACK_INSTALL_FAILED";
@@ -16,7 +17,7 @@ export class PackInstallError extends Error {
 
 function hashSources(dir: string, hash = createHash("sha256"), rel = ""): ReturnType<typeof createHash> {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        if (entry.name === "node_modules" || entry.name === "bin" || entry.name.startsWith(".")) continue;
+        if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
         const file = path.join(rel, entry.name);
         if (entry.isDirectory()) hashSources(dir, hash, file);
         else if (entry.isFile()) hash.update(file).update("\0").update(fs.readFileSync(path.join(dir, file))).update("\0");
@@ -36,13 +37,12 @@ function npm(args: string[], cwd: string): string {
 /** The folder of the installed copy of the pack in packDir (installed now unless cached). */
 export function installPolicyPack(packDir: string, cacheRoot = path.join(os.homedir(), ".cache", "authguard", "packs")): string {
     const abs = path.resolve(packDir);
-    // The cache key covers the workspace packages the pack installs from tarballs (the vocabulary, ...) too.
-    const hash = hashSources(abs);
-    packLockfile(abs, (workspaceDir) => {
-        hashSources(workspaceDir, hash);
-        return "";
-    });
-    const key = hash.digest("hex").slice(0, 16);
+    // Checked before anything is packed or looked up in the cache: a pack depending on a workspace package is refused.
+    const lock = packLockfile(abs);
+    // The cache key is the pack's sources and its build (bin/ included: authguard's bundle carries the vocabulary),
+    // brought up to date first.
+    ensureBundledPackBuilt(abs);
+    const key = hashSources(abs).digest("hex").slice(0, 16);
     const target = path.join(cacheRoot, `${path.basename(abs)}-${key}`);
     if (fs.existsSync(path.join(target, ".installed"))) return target;
 
@@ -52,11 +52,7 @@ export function installPolicyPack(packDir: string, cacheRoot = path.join(os.home
         const tarball = npm(["pack", "--silent", "--pack-destination", staging], abs).trim().split("\n").pop()!;
         execFileSync("tar", ["-xzf", path.join(staging, tarball), "-C", staging]);
         const pkg = path.join(staging, "package");
-        const lock = packLockfile(abs, (workspaceDir) => `file:../${npm(["pack", "--silent", "--pack-destination", staging], workspaceDir).trim().split("\n").pop()!}`);
         fs.writeFileSync(path.join(pkg, "package-lock.json"), JSON.stringify(lock, null, 2));
-        const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8"));
-        manifest.dependencies = lock.packages[""].dependencies;
-        fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify(manifest, null, 2));
         npm(["ci", "--offline", "--no-audit", "--no-fund"], pkg);
         fs.writeFileSync(path.join(pkg, ".installed"), `${abs}\n`);
         try {
@@ -100,11 +96,11 @@ function parentOf(key: string): string | undefined {
 /**
  * A lockfile for the pack on its own, cut from the package-lock.json of the workspace that holds packDir: every
  * package the pack needs (dependencies, devDependencies, peers, transitively), found by node's resolution from the
- * pack's place in the workspace, moved from the pack's nested node_modules to the top. A workspace package it needs
- * is installed from the tarball `tarballOf` makes of its folder (a `file:` spec), which the pack's own dependencies
- * name too (the returned root entry; the caller writes it into the pack's package.json).
+ * pack's place in the workspace, moved from the pack's nested node_modules to the top. A workspace package among
+ * them is refused: a published pack is installed by `npm install` from the registry (devDependencies included),
+ * where it does not exist; authguard's pack bundles the ones it imports (policypack/build.js).
  */
-export function packLockfile(packDir: string, tarballOf: (workspaceDir: string) => string): PackLock {
+export function packLockfile(packDir: string): PackLock {
     let root = path.dirname(packDir);
     while (!fs.existsSync(path.join(root, "package-lock.json"))) {
         const up = path.dirname(root);
@@ -118,8 +114,6 @@ export function packLockfile(packDir: string, tarballOf: (workspaceDir: string) 
 
     const rename = (key: string) => (key.startsWith(`${packKey}/node_modules/`) ? key.slice(packKey.length + 1) : key);
     const out: Record<string, LockEntry> = {};
-    /** The pack's own dependencies on workspace packages, as `file:` specs of their tarballs. */
-    const fileSpecs: Record<string, string> = {};
     const from = new Map<string, string>();
     const queue: Array<[string, string, boolean]> = [];
     const depsOf = (key: string, e: LockEntry, top: boolean) => {
@@ -145,19 +139,12 @@ export function packLockfile(packDir: string, tarballOf: (workspaceDir: string) 
             throw new PackInstallError(`${name}, needed by ${fromKey}, is not in ${root}/package-lock.json: run npm install there`);
         }
         const entry = lock.packages[found];
-        const key = rename(found);
         if (entry.link) {
-            // A workspace package the pack depends on (authguard-apigateway, ...): installed from its own tarball.
-            const folder = String(entry.resolved);
-            const workspace = lock.packages[folder];
-            if (!workspace) throw new PackInstallError(`${root}/package-lock.json has no entry for the workspace ${folder}: run npm install there`);
-            if (out[key]) continue;
-            const spec = tarballOf(path.join(root, folder));
-            out[key] = { version: workspace.version, resolved: spec, dependencies: workspace.dependencies };
-            if (fromKey === packKey) fileSpecs[name] = spec;
-            depsOf(folder, workspace, false);
-            continue;
+            throw new PackInstallError(
+                `${packDir} depends on the workspace package ${name} (${entry.resolved}, needed by ${fromKey}), which is on no registry: a published pack could not install it. Bundle it into the pack's build instead of declaring it.`,
+            );
         }
+        const key = rename(found);
         const seen = from.get(key);
         if (seen === found) continue;
         if (seen !== undefined) throw new PackInstallError(`${key} would be both ${seen} and ${found} of the workspace lockfile`);
@@ -167,8 +154,7 @@ export function packLockfile(packDir: string, tarballOf: (workspaceDir: string) 
         out[key] = copy;
         depsOf(found, entry, false);
     }
-    const { name, version, devDependencies, optionalDependencies, peerDependencies } = packEntry as LockEntry & { name?: string };
-    const dependencies = packEntry.dependencies && { ...packEntry.dependencies, ...fileSpecs };
+    const { name, version, dependencies, devDependencies, optionalDependencies, peerDependencies } = packEntry as LockEntry & { name?: string };
     return {
         name,
         version,

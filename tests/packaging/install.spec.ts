@@ -9,7 +9,10 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { packLockfile } from "../../runner/engine/pack-install";
 import { LocalTarball, offlineLock } from "../kit/offline-lock";
+import { PackHarness, violationsOf } from "../kit/pack";
+import { method, restApi, restResource, StackBuilder } from "../kit/stack";
 
 const REPO = path.resolve(__dirname, "../..");
 const PACKAGES = [
@@ -82,6 +85,7 @@ describe("installed packages (npm pack, npm ci --offline, npx authguard check)",
 
     after(() => {
         if (project) fs.rmSync(project, { recursive: true, force: true });
+        if (project) fs.rmSync(`${project}-published-pack`, { recursive: true, force: true });
     });
 
     it("the pack's tarball holds what `pulumi policy publish` uploads (it runs `npm pack` in the pack's folder)", () => {
@@ -93,6 +97,51 @@ describe("installed packages (npm pack, npm ci --offline, npx authguard check)",
         const vocabulary = packedFiles.get("authguard-apigateway") ?? [];
         assert.ok(vocabulary.includes("index.js") && vocabulary.includes("dist/index.js"), "the vocabulary's tarball ships its build");
         assert.ok(!vocabulary.some((f) => f.startsWith("src/")), "the vocabulary's tarball ships no sources (an installed copy is never rebuilt)");
+    });
+
+    it("the pack's tarball depends on registry packages only: its build carries the vocabulary", () => {
+        const unpacked = unpackPolicyPack(project);
+        const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, "package.json"), "utf8"));
+        const workspaceNames = workspacePackageNames();
+        // Pulumi installs a published pack with `npm install` in its folder: devDependencies are installed too.
+        for (const field of ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "bundleDependencies"]) {
+            const names = Object.keys(manifest[field] ?? {});
+            const local = names.filter((n) => workspaceNames.has(n));
+            assert.deepEqual(local, [], `the pack's ${field} name workspace packages, which no registry has`);
+        }
+        assert.ok("@pulumi/policy" in manifest.dependencies, "@pulumi/policy stays a dependency, loaded from the pack's node_modules");
+        const build = fs.readFileSync(path.join(unpacked, "bin", "index.js"), "utf8");
+        const required = [...build.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+        assert.ok(required.includes("@pulumi/policy"), "the bundle requires @pulumi/policy at run time");
+        assert.deepEqual(
+            required.filter((r) => /^authguard-(apigateway|shared)(\/|$)/.test(r)),
+            [],
+            "the bundle requires no workspace package",
+        );
+    });
+
+    it("the pack's tarball installs and runs on its own, with no workspace package's tarball", async () => {
+        const unpacked = unpackPolicyPack(project);
+        // The pack's dependency closure pinned to the repository's versions (npm ci --offline reads only the cache).
+        fs.writeFileSync(path.join(unpacked, "package-lock.json"), JSON.stringify(packLockfile(path.join(REPO, "policypack")), null, 2));
+        // Scripts run, as in Pulumi's install: the pack's `prepare` keeps the shipped build.
+        const built = fs.statSync(path.join(unpacked, "bin", "index.js")).mtimeMs;
+        execFileSync("npm", ["ci", "--offline"], { cwd: unpacked, env: OFFLINE_ENV, stdio: ["ignore", "pipe", "pipe"] });
+        assert.equal(fs.statSync(path.join(unpacked, "bin", "index.js")).mtimeMs, built, "the shipped build was kept");
+        for (const name of ["authguard-apigateway", "authguard-shared"]) {
+            assert.ok(!fs.existsSync(path.join(unpacked, "node_modules", name)), `${name} was installed`);
+        }
+        const pack = await PackHarness.start(unpacked);
+        try {
+            const s = new StackBuilder();
+            const api = restApi(s);
+            const orders = restResource(s, "orders", api, "orders");
+            const open = method(s, "orders-get", api, orders, "GET", "NONE");
+            const [v] = violationsOf(await pack.analyze(s), "apigw-method-requires-authorization");
+            assert.equal(v?.urn, open.urn);
+        } finally {
+            await pack.close();
+        }
     });
 
     it("installs real files outside the repository: no link into it, the runner compiled to JavaScript", () => {
@@ -123,6 +172,27 @@ describe("installed packages (npm pack, npm ci --offline, npx authguard check)",
         assert.equal(fs.statSync(packBuild).mtimeMs, packBuiltAt, "the installed pack ran from its shipped build, not rebuilt");
     });
 });
+
+/**
+ * The pack's tarball unpacked into a folder of its own, as Pulumi unpacks a published pack: a sibling of `project`,
+ * not inside it, so Node's resolution never reaches the project's node_modules (which hold the workspace packages).
+ */
+function unpackPolicyPack(project: string): string {
+    const dir = `${project}-published-pack`;
+    if (!fs.existsSync(dir)) {
+        const tarball = fs.readdirSync(project).find((f) => f.startsWith("authguard-policypack-") && f.endsWith(".tgz"));
+        assert.ok(tarball, "no tarball of the pack");
+        fs.mkdirSync(dir);
+        execFileSync("tar", ["-xzf", path.join(project, tarball), "-C", dir, "--strip-components=1"]);
+    }
+    return dir;
+}
+
+/** The names of the repository's workspace packages. */
+function workspacePackageNames(): Set<string> {
+    const root = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { workspaces: string[] };
+    return new Set(root.workspaces.map((w) => JSON.parse(fs.readFileSync(path.join(REPO, w, "package.json"), "utf8")).name as string));
+}
 
 function npx(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
     const r = spawnSync("npx", ["--no-install", ...args], { cwd, env: OFFLINE_ENV, encoding: "utf8", timeout: 170_000 });

@@ -24,6 +24,23 @@ describe("bundled policy pack build", () => {
         assert.equal(fs.statSync(output).mtimeMs, rebuilt, "fresh build is not rebuilt");
     });
 
+    for (const bundled of ["apigateway/src/index.ts", "shared/closest-name.js"]) {
+        it(`rebuilds when ${bundled}, bundled into the pack, is newer than the build`, () => {
+            ensureBundledPackBuilt(BUNDLED_PACK_DIR);
+            const source = path.join(BUNDLED_PACK_DIR, "..", bundled);
+            const { atime, mtime } = fs.statSync(source);
+            const built = fs.statSync(output).mtimeMs;
+            const later = new Date(Date.now() + 3_600_000);
+            fs.utimesSync(source, later, later);
+            try {
+                ensureBundledPackBuilt(BUNDLED_PACK_DIR);
+                assert.ok(fs.statSync(output).mtimeMs > built, "the build was redone");
+            } finally {
+                fs.utimesSync(source, atime, mtime);
+            }
+        });
+    }
+
     it("two concurrent rebuilds each swap in a complete build and leave no staging directory", async function () {
         this.timeout(120_000);
         const old = new Date(0); // older than any source, however long ago the checkout was made
@@ -39,7 +56,7 @@ describe("bundled policy pack build", () => {
             });
         assert.deepEqual(await Promise.all([rebuild(), rebuild()]), [0, 0]);
         assert.ok(fs.statSync(output).mtimeMs > old.getTime() + 1000);
-        assert.ok(fs.existsSync(path.join(BUNDLED_PACK_DIR, "bin", "policies")));
+        assert.ok(fs.existsSync(path.join(BUNDLED_PACK_DIR, "bin", "inputs.json")));
         assert.deepEqual(fs.readdirSync(BUNDLED_PACK_DIR).filter((e) => e.startsWith(".bin-")), []);
     });
 
