@@ -14,23 +14,20 @@
 //   (script.cachedDataRejected) only costs a normal compile, and the entry is rewritten.
 // - Never trusted when damaged: each entry carries the SHA-256 of its data; a truncated or corrupt entry is ignored
 //   and rewritten.
-// - Safe under concurrent runs: an entry is written to a unique temporary file and renamed into place.
+// - Safe under concurrent runs: an entry is written to a unique temporary file and renamed into place (both
+//   guarantees are cache-entries.js's, shared with the transpile cache).
 // - Outside the repository and the user's project: $XDG_CACHE_HOME/authguard/v8 (default ~/.cache/authguard/v8).
 //   A cache that cannot be read or written only costs time. AUTHGUARD_CODE_CACHE=off turns it off.
 "use strict";
-const crypto = require("crypto");
-const fs = require("fs");
 const Module = require("module");
-const os = require("os");
 const path = require("path");
 const v8 = require("v8");
 const vm = require("vm");
+const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
 
 /** Bump when the entry format or what goes into a key changes. */
 const FORMAT = "authguard-code-cache/1";
-const HEADER = Buffer.from(`${FORMAT} sha256=`);
-/** Header, 64 hex digits, newline. */
-const HEADER_LENGTH = HEADER.length + 65;
+const entries = entryFiles(FORMAT);
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /** Where the stub finds the function compiled for the module Node is about to call it for. */
 const TAKE = Symbol.for("authguard.code-cache.take");
@@ -40,41 +37,7 @@ const STUB = `return globalThis[Symbol.for("authguard.code-cache.take")]().apply
 const stats = { hits: 0, misses: 0, rejected: 0 };
 
 function cacheRoot() {
-    const xdg = process.env.XDG_CACHE_HOME;
-    const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache");
-    return path.join(base, "authguard", "v8");
-}
-
-function sha256(data) {
-    return crypto.createHash("sha256").update(data).digest("hex");
-}
-
-/** The code cache stored in `file`, or undefined when there is none or it is damaged. */
-function readEntry(file) {
-    let bytes;
-    try {
-        bytes = fs.readFileSync(file);
-    } catch {
-        return undefined;
-    }
-    if (bytes.length <= HEADER_LENGTH || !bytes.subarray(0, HEADER.length).equals(HEADER) || bytes[HEADER_LENGTH - 1] !== 0x0a) return undefined;
-    const data = bytes.subarray(HEADER_LENGTH);
-    return bytes.toString("latin1", HEADER.length, HEADER_LENGTH - 1) === sha256(data) ? data : undefined;
-}
-
-function writeEntry(file, data) {
-    const temp = `${file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`;
-    try {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(temp, Buffer.concat([HEADER, Buffer.from(`${sha256(data)}\n`), data]));
-        fs.renameSync(temp, file);
-    } catch {
-        try {
-            fs.rmSync(temp, { force: true });
-        } catch {
-            // nothing to clean up
-        }
-    }
+    return cacheDir("v8");
 }
 
 /** True when `filename` is plain CommonJS this cache may compile (see Guarantees). */
@@ -118,7 +81,7 @@ function install(root = cacheRoot()) {
             } catch {
                 continue;
             }
-            if (data.length > 0) writeEntry(file, data);
+            if (data.length > 0) entries.write(file, data);
         }
     };
     process.once("exit", store);
@@ -141,7 +104,7 @@ function install(root = cacheRoot()) {
         const source = content.startsWith("#!") ? `//${content.slice(2)}` : content;
         const id = sha256(`${keyBase}\0${filename}\0${source}`);
         const file = path.join(root, id.slice(0, 2), `${id}.v8`);
-        const cachedData = readEntry(file);
+        const cachedData = entries.read(file);
         let script;
         try {
             script = new vm.Script(Module.wrap(source), {

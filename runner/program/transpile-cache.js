@@ -11,56 +11,19 @@
 // - Never trusted when damaged: each entry carries the SHA-256 of its body and is compiled afresh when that does
 //   not match (a truncated or corrupt file). A failed compile is never stored.
 // - Safe under concurrent runs: an entry is written to a unique temporary file and renamed into place; two runs
-//   storing the same key write the same bytes.
+//   storing the same key write the same bytes (both guarantees are cache-entries.js's, shared with the code cache).
 // - Outside the repository and the user's project: $XDG_CACHE_HOME/authguard (default ~/.cache/authguard).
 //   A cache that cannot be read or written only costs time.
 "use strict";
-const crypto = require("crypto");
-const fs = require("fs");
-const os = require("os");
 const path = require("path");
+const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
 
 /** Bump when the entry format or what goes into a key changes. */
-const FORMAT = "authguard-transpile-cache/1";
-const HEADER = `// ${FORMAT} sha256=`;
+const FORMAT = "authguard-transpile-cache/2";
+const entries = entryFiles(FORMAT);
 
 function cacheRoot() {
-    const xdg = process.env.XDG_CACHE_HOME;
-    const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache");
-    return path.join(base, "authguard", "transpiled");
-}
-
-function sha256(text) {
-    return crypto.createHash("sha256").update(text).digest("hex");
-}
-
-/** The entry stored in `file`, or undefined when there is none or it is damaged. */
-function readEntry(file) {
-    let text;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        return undefined;
-    }
-    const newline = text.indexOf("\n");
-    if (!text.startsWith(HEADER) || newline < 0) return undefined;
-    const body = text.slice(newline + 1);
-    return text.slice(HEADER.length, newline) === sha256(body) ? body : undefined;
-}
-
-function writeEntry(file, body) {
-    const temp = `${file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`;
-    try {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(temp, `${HEADER}${sha256(body)}\n${body}`);
-        fs.renameSync(temp, file);
-    } catch {
-        try {
-            fs.rmSync(temp, { force: true });
-        } catch {
-            // nothing to clean up
-        }
-    }
+    return cacheDir("transpiled");
 }
 
 /** What, besides the file's path and text, a transpile-only compile of `service` depends on; undefined: do not cache. */
@@ -100,10 +63,11 @@ function cacheCompiles(service, tsNodePath, root = cacheRoot()) {
         if (lineOffset) return compile(code, fileName, lineOffset);
         const id = sha256(`${key}\0${fileName}\0${code}`);
         const file = path.join(root, id.slice(0, 2), `${id}.js`);
-        let output = readEntry(file);
+        const stored = entries.read(file);
+        let output = stored === undefined ? undefined : stored.toString("utf8");
         if (output === undefined) {
             output = compile(code, fileName);
-            writeEntry(file, output);
+            entries.write(file, Buffer.from(output, "utf8"));
         }
         outputs.set(fileName.replace(/\\/g, "/"), output);
         return output;
