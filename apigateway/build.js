@@ -11,17 +11,9 @@ const DIST = path.join(__dirname, "dist");
 const STAMP = ".built";
 const INPUTS = [__filename, path.join(__dirname, "tsconfig.json")];
 
-/** The file's modification time, or undefined when it does not exist. */
-function mtime(file) {
-    return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
-}
-
 function ensureBuilt() {
-    const built = mtime(path.join(DIST, STAMP));
-    if (built !== undefined) {
-        const sources = [...INPUTS, ...fs.readdirSync(SRC).map((f) => path.join(SRC, f))];
-        if (sources.every((f) => (mtime(f) ?? Infinity) <= built)) return;
-    }
+    const sources = [...INPUTS, ...fs.readdirSync(SRC).map((f) => path.join(SRC, f))];
+    if (require("authguard-shared/build-freshness").isBuildCurrent(path.join(DIST, STAMP), sources)) return;
     // Required here, not at the top: loading the package in a checkout only pays for the freshness check.
     const { execFileSync } = require("child_process");
     const tsc = require.resolve("typescript/bin/tsc", { paths: [__dirname] });

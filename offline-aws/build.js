@@ -7,6 +7,7 @@
 const fs = require("fs");
 const path = require("path");
 const { swapInto } = require("authguard-shared/swap-into");
+const { isBuildCurrent } = require("authguard-shared/build-freshness");
 
 const REPO = path.resolve(__dirname, "..");
 const DIST = path.join(__dirname, "dist");
@@ -35,14 +36,6 @@ function sources() {
     return [...seen];
 }
 
-function mtime(file) {
-    try {
-        return fs.statSync(file).mtimeMs;
-    } catch {
-        return undefined;
-    }
-}
-
 function entryOutput(dir) {
     return path.join(dir, path.relative(REPO, ENTRY).replace(/\.ts$/, ".js"));
 }
@@ -50,9 +43,7 @@ function entryOutput(dir) {
 /** Rebuilds when the build is missing or older than a source; returns the compiled entry module's path. */
 function ensureBuilt() {
     const files = sources();
-    const built = mtime(path.join(DIST, STAMP));
-    const newest = Math.max(...files.map((f) => mtime(f) || 0), mtime(__filename) || 0);
-    if (built !== undefined && newest <= built) return entryOutput(DIST);
+    if (isBuildCurrent(path.join(DIST, STAMP), [...files, __filename])) return entryOutput(DIST);
     const ts = require("typescript");
     fs.mkdirSync(__dirname, { recursive: true });
     const staging = fs.mkdtempSync(path.join(__dirname, ".dist-"));

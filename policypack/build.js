@@ -23,22 +23,16 @@ const OUTPUT = "index.js";
 const INPUTS = "inputs.json";
 const BUILD_CONFIG = [__filename, path.join(PACK, "package.json"), path.join(PACK, "tsconfig.json")];
 
-/** The file's modification time, or undefined when it does not exist. */
-function mtime(file) {
-    return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
-}
-
 function isFresh() {
-    const built = mtime(path.join(BIN, OUTPUT));
-    if (built === undefined) return false;
     let inputs;
     try {
         inputs = JSON.parse(fs.readFileSync(path.join(BIN, INPUTS), "utf8"));
     } catch {
         return false;
     }
-    // A deleted input counts as changed.
-    return inputs.every((f) => (mtime(path.join(PACK, f)) ?? Infinity) <= built);
+    // authguard-shared is the workspace link: isFresh runs only in the repository.
+    const { isBuildCurrent } = require("authguard-shared/build-freshness");
+    return isBuildCurrent(path.join(BIN, OUTPUT), inputs.map((f) => path.join(PACK, f)));
 }
 
 /** The vocabulary's TypeScript entry: bundling its sources, not its build (apigateway/dist), which may lag an edit. */
@@ -103,7 +97,7 @@ function inCheckout() {
 
 function ensureBuilt() {
     if (!inCheckout()) {
-        if (mtime(path.join(BIN, OUTPUT)) === undefined) throw new Error(`${PACK} has no build (bin/${OUTPUT}) and no sources to build it from`);
+        if (!fs.existsSync(path.join(BIN, OUTPUT))) throw new Error(`${PACK} has no build (bin/${OUTPUT}) and no sources to build it from`);
         return;
     }
     if (isFresh()) return;

@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { closestName } from "authguard-shared/closest-name";
 import { swapInto } from "authguard-shared/swap-into";
+import { isBuildCurrent } from "authguard-shared/build-freshness";
 
 describe("authguard-shared: closestName", () => {
     const valid = ["publicRoutes", "allowedIssuers", "aws:region"];
@@ -75,5 +76,26 @@ describe("authguard-shared: swapInto", () => {
         const staged = build("staged", "mine");
         blockRetire(staged);
         assert.throws(() => swapInto(staged, target, "index.js"), /ENOTEMPTY|EEXIST/);
+    });
+});
+
+describe("authguard-shared: isBuildCurrent", () => {
+    it("is current only when the stamp exists and no input is newer or missing", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-fresh-"));
+        try {
+            const stamp = path.join(dir, ".built");
+            const source = path.join(dir, "a.ts");
+            fs.writeFileSync(source, "1");
+            assert.equal(isBuildCurrent(stamp, [source]), false, "no build yet");
+            fs.writeFileSync(stamp, "");
+            const past = new Date(Date.now() - 60_000);
+            fs.utimesSync(source, past, past);
+            assert.equal(isBuildCurrent(stamp, [source]), true);
+            fs.utimesSync(source, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+            assert.equal(isBuildCurrent(stamp, [source]), false, "a source saved after the build");
+            assert.equal(isBuildCurrent(stamp, [path.join(dir, "deleted.ts")]), false, "a deleted input");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
