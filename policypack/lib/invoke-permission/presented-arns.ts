@@ -1,7 +1,7 @@
 // The ARNs API Gateway presents when it invokes a function for an authorizer or a route, with holes where a value
 // is not known yet (a first preview).
 import { PolicyResource } from "@pulumi/policy";
-import { ArnPart, hole, parseExecuteApiArn, partitionOf } from "authguard-apigateway";
+import { ArnPart, formatExecuteApiArn, hole, parseExecuteApiArn, partitionOf } from "authguard-apigateway";
 import { StackIndex } from "../stack-index";
 import { T } from "../types";
 import { asString, raw } from "../values";
@@ -12,7 +12,7 @@ export const HTTP_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST"
 export function executeApiPrefix(index: StackIndex, api: PolicyResource | undefined, apiId?: string): ArnPart[] {
     const execArn = api ? asString((raw(api.props) as Record<string, unknown>).executionArn) : undefined;
     const parsed = execArn ? parseExecuteApiArn(execArn) : undefined;
-    if (parsed) return [`arn:${parsed.partition}:execute-api:${parsed.region}:${parsed.account}:${parsed.apiId}/`];
+    if (parsed) return [formatExecuteApiArn({ ...parsed, resource: "" })];
     const id = apiId ?? (api ? index.idOf(api) : undefined);
     const region = api ? regionOf(api) : undefined;
     return ["arn:", region ? partitionOf(region) : hole("partition"), ":execute-api:", region ?? hole("region"), ":", hole("account"), ":", id ?? hole("api id"), "/"];
