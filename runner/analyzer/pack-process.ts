@@ -80,8 +80,9 @@ export class PolicyPackProcess {
             else delete env[key];
         }
 
-        // The V8 code cache (runner/program/code-cache.js, installed by code-cache-register.js) spares the pack compiling its SDK's JavaScript again.
-        const child = spawn(process.execPath, ["--require", CODE_CACHE, script, engine.address, packDir], {
+        // runner/program/preload.js: the V8 code cache spares the pack compiling its SDK's JavaScript again, and the
+        // SDK's closure-serialization modules, which a pack does not use, load only if it does.
+        const child = spawn(process.execPath, ["--require", PRELOAD, script, engine.address, packDir], {
             cwd: packDir,
             env,
             stdio: ["ignore", "pipe", "pipe"],
@@ -143,7 +144,7 @@ export class PolicyPackProcess {
 }
 
 /** Beside the runner's program host, in the sources and in the installed package's dist/ alike. */
-const CODE_CACHE = path.join(__dirname, "..", "program", "code-cache-register.js");
+const PRELOAD = path.join(__dirname, "..", "program", "preload.js");
 
 /** Linux's USER_HZ: /proc reports CPU times in these ticks (100 on every architecture Node supports). */
 const CLOCK_TICKS_PER_SECOND = 100;

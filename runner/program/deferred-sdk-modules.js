@@ -1,0 +1,107 @@
+// Defers the two modules @pulumi/pulumi loads at start-up only for closure serialization (turning a JavaScript
+// function into code, as `aws.lambda.CallbackFunction` and dynamic providers do): TypeScript's compiler, through the
+// SDK's typescript-shim, and @npmcli/arborist with its npm client stack. Together they are most of the SDK's load
+// time (measured on 3.248: @pulumi/pulumi loads 773 modules in about 0.55 s; without those two, 325 in 0.16 s),
+// and the program host and the pack process each load the SDK, while a program that serializes no function and a
+// policy pack never use them. Plain JavaScript: installed first, before the SDK loads (host-entry.js, preload.js).
+//
+// Guarantees:
+// - Same behaviour, later: the deferred module is loaded by Node's own loader with the original request and parent,
+//   the first time the SDK reads anything from it, and every read after that is answered by the real module. Only
+//   the SDK's own top-level requires of these two modules (matched by the requiring file's path inside
+//   @pulumi/pulumi and the exact request) are deferred; anyone else requiring typescript or arborist loads it as
+//   usual. An SDK whose files are laid out otherwise is simply not deferred.
+// - What a consumer sees is what its import form would have made of the real module: the SDK reads the shim
+//   directly (`ts.isClassDeclaration(...)`) and arborist through TypeScript's `__importStar`, which for a CommonJS
+//   module yields its properties plus `default` = the module itself; the stand-in for arborist answers the same.
+// - Errors surface where they would have: a module that fails to load throws from the first read, inside the
+//   serialization that needed it, with Node's own error.
+// - AUTHGUARD_DEFER_SDK_MODULES=off loads everything eagerly, as without this module.
+"use strict";
+const Module = require("module");
+const path = require("path");
+
+const INSTALLED = Symbol.for("authguard.deferred-sdk-modules");
+const SDK_FILE = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
+
+/** Requiring file (relative to @pulumi/pulumi) → request → how its result is read. */
+const DEFERRED = new Map([
+    [path.join("runtime", "closure", "parseFunction.js"), new Map([["../../typescript-shim", "plain"]])],
+    [path.join("runtime", "closure", "codePaths.js"), new Map([["@npmcli/arborist", "import-star"]])],
+]);
+
+/** How many deferred modules were loaded after all, in this process (for tests). */
+const stats = { deferred: 0, loaded: 0 };
+
+/** The deferral kind for `request` from `parent`, or undefined when it loads as usual. */
+function deferralOf(request, parent) {
+    const filename = parent && parent.filename;
+    if (typeof filename !== "string") return undefined;
+    const at = filename.lastIndexOf(SDK_FILE);
+    if (at < 0) return undefined;
+    const requests = DEFERRED.get(filename.slice(at + SDK_FILE.length));
+    return requests && requests.get(request);
+}
+
+/**
+ * A stand-in that loads the real module on first use. `plain`: the module itself. `import-star`: the module as
+ * `__importStar` presents it, so the consumer's `__importStar` hands the stand-in through (it says `__esModule`)
+ * instead of enumerating it, which would load it at once.
+ */
+function standIn(kind, load) {
+    let real;
+    let loaded = false;
+    const target = () => {
+        if (!loaded) {
+            real = load();
+            loaded = true;
+            stats.loaded++;
+        }
+        return real;
+    };
+    const importStar = kind === "import-star";
+    const viewOf = (mod) => (importStar && !(mod && mod.__esModule) ? { ...mod, default: mod } : mod);
+    return new Proxy(
+        {},
+        {
+            get(_t, prop) {
+                if (importStar && prop === "__esModule") return true;
+                const mod = target();
+                if (importStar && prop === "default" && !(mod && mod.__esModule)) return mod;
+                return Reflect.get(Object(mod), prop);
+            },
+            has(_t, prop) {
+                if (importStar && prop === "__esModule") return true;
+                return Reflect.has(Object(viewOf(target())), prop);
+            },
+            // Keys and descriptors go through a snapshot object: a proxy may not report the real module's
+            // non-configurable properties as its own.
+            ownKeys() {
+                return Reflect.ownKeys(Object(viewOf(target())));
+            },
+            getOwnPropertyDescriptor(_t, prop) {
+                const desc = Reflect.getOwnPropertyDescriptor(Object(viewOf(target())), prop);
+                return desc && { ...desc, configurable: true };
+            },
+            set(_t, prop, value) {
+                return Reflect.set(Object(target()), prop, value);
+            },
+        },
+    );
+}
+
+/** Installs the deferral for every module loaded from now on (idempotent). Returns false when turned off. */
+function install() {
+    if (process.env.AUTHGUARD_DEFER_SDK_MODULES === "off" || globalThis[INSTALLED]) return false;
+    Object.defineProperty(globalThis, INSTALLED, { value: true });
+    const load = Module._load;
+    Module._load = function loadOrDefer(request, parent, isMain) {
+        const kind = deferralOf(request, parent);
+        if (kind === undefined) return load.apply(this, arguments);
+        stats.deferred++;
+        return standIn(kind, () => load.call(Module, request, parent, isMain));
+    };
+    return true;
+}
+
+module.exports = { install, stats };

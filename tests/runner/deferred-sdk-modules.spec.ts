@@ -1,0 +1,115 @@
+// The deferral of @pulumi/pulumi's closure-serialization modules (runner/program/deferred-sdk-modules.js), installed
+// by runner/program/preload.js in the pack process and the program host: the SDK loads without TypeScript and
+// arborist, and whatever needs them (serializing a function, computing a function's code paths) loads them then and
+// gives exactly what it gives with the deferral off. The deferral patches Node's loader for the whole process, so
+// each case runs in its own Node.js process started as the pack is (`node --require preload.js`).
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { runProgram } from "../../runner/program";
+import { REPO, TempPrograms, pulumiYaml } from "../kit/runner";
+
+const PRELOAD = path.join(REPO, "runner", "program", "preload.js");
+const SDK = path.join(REPO, "node_modules", "@pulumi", "pulumi");
+
+interface Probe<T> {
+    result: T;
+    /** Whether TypeScript and arborist were loaded before and after the work. */
+    before: Loaded;
+    after: Loaded;
+}
+interface Loaded {
+    typescript: boolean;
+    arborist: boolean;
+}
+
+const LOADED = `() => {
+    const files = Object.keys(require.cache);
+    return {
+        typescript: files.some((f) => f.includes("/node_modules/typescript/")),
+        arborist: files.some((f) => f.includes("/node_modules/@npmcli/arborist/")),
+    };
+}`;
+
+/** Runs `work` (an async function body given the SDK as `pulumi`) in a process started with the preload. */
+function probe<T>(work: string, opts: { deferral: boolean; cwd?: string }): Probe<T> {
+    const script = `const loaded = ${LOADED};
+const pulumi = require(${JSON.stringify(SDK)});
+const before = loaded();
+(async () => { ${work} })().then((result) => process.stdout.write(JSON.stringify({ result, before, after: loaded() })));`;
+    const env: NodeJS.ProcessEnv = { ...process.env, AUTHGUARD_CODE_CACHE: "off" };
+    if (opts.deferral) delete env.AUTHGUARD_DEFER_SDK_MODULES;
+    else env.AUTHGUARD_DEFER_SDK_MODULES = "off";
+    const r = spawnSync(process.execPath, ["--require", PRELOAD, "-e", script], { encoding: "utf8", env, cwd: opts.cwd, timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as Probe<T>;
+}
+
+describe("runner: deferred SDK closure modules", function () {
+    this.timeout(120_000);
+    const temp = new TempPrograms();
+    after(() => temp.cleanup());
+
+    it("the SDK loads without TypeScript and arborist; with the deferral off it loads both", () => {
+        const deferred = probe<null>("return null;", { deferral: true });
+        assert.deepEqual(deferred.before, { typescript: false, arborist: false });
+        const eager = probe<null>("return null;", { deferral: false });
+        assert.deepEqual(eager.before, { typescript: true, arborist: true });
+    });
+
+    it("serializing a function loads TypeScript then and gives the same code as without the deferral", () => {
+        const work = `const prefix = "order-";
+const sf = await pulumi.runtime.serializeFunction(class Handler { constructor() { this.id = prefix + 1; } });
+return sf.text;`;
+        const deferred = probe<string>(work, { deferral: true });
+        const eager = probe<string>(work, { deferral: false });
+        assert.equal(deferred.before.typescript, false);
+        assert.equal(deferred.after.typescript, true, "the class constructor is parsed with TypeScript");
+        assert.match(deferred.result, /order-/);
+        assert.equal(deferred.result, eager.result);
+    });
+
+    it("a function's code paths are read through arborist then, as without the deferral", () => {
+        const project = temp.make(
+            "code-paths",
+            {
+                "package.json": JSON.stringify({ name: "code-paths", version: "1.0.0", dependencies: { "dep-a": "1.0.0" } }),
+                "index.js": "module.exports = 1;\n",
+                "node_modules/dep-a/package.json": JSON.stringify({ name: "dep-a", version: "1.0.0", dependencies: { "dep-b": "1.0.0" } }),
+                "node_modules/dep-a/index.js": "module.exports = 'a';\n",
+                "node_modules/dep-b/package.json": JSON.stringify({ name: "dep-b", version: "1.0.0" }),
+                "node_modules/dep-b/index.js": "module.exports = 'b';\n",
+                "node_modules/dev-only/package.json": JSON.stringify({ name: "dev-only", version: "1.0.0" }),
+            },
+            { linkModules: false },
+        );
+        const work = "return [...(await pulumi.runtime.computeCodePaths()).keys()].sort();";
+        const deferred = probe<string[]>(work, { deferral: true, cwd: project });
+        const eager = probe<string[]>(work, { deferral: false, cwd: project });
+        assert.equal(deferred.before.arborist, false);
+        assert.equal(deferred.after.arborist, true);
+        assert.deepEqual(deferred.result, eager.result);
+        assert.ok(deferred.result.some((p) => p.endsWith("dep-b")), `dep-a's dependency is included: ${deferred.result.join(", ")}`);
+        assert.ok(!deferred.result.some((p) => p.includes("dev-only")));
+    });
+
+    it("the program host runs a program without loading arborist", async () => {
+        const programDir = temp.make("host", { "Pulumi.yaml": pulumiYaml("host"), "index.ts": `import * as aws from "@pulumi/aws";\nnew aws.apigatewayv2.Api("http", { protocolType: "HTTP" });\n` });
+        const listing = path.join(temp.root, "host-modules.json");
+        const probeFile = path.join(temp.root, "host-probe.js");
+        fs.writeFileSync(probeFile, `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(listing)}, JSON.stringify(Object.keys(require.cache))));\n`);
+        const previous = process.env.AUTHGUARD_HOST_NODE_ARGS;
+        process.env.AUTHGUARD_HOST_NODE_ARGS = `--require ${probeFile}`;
+        try {
+            const run = await runProgram({ programDir, mode: "preview" });
+            assert.ok(run.records.some((r) => r.type === "aws:apigatewayv2/api:Api"));
+        } finally {
+            if (previous === undefined) delete process.env.AUTHGUARD_HOST_NODE_ARGS;
+            else process.env.AUTHGUARD_HOST_NODE_ARGS = previous;
+        }
+        const files = JSON.parse(fs.readFileSync(listing, "utf8")) as string[];
+        assert.ok(files.some((f) => f.includes("/@pulumi/pulumi/")), "the probe saw the host's modules");
+        assert.deepEqual(files.filter((f) => f.includes("/@npmcli/")), []);
+    });
+});
