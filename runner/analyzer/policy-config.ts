@@ -5,7 +5,7 @@
 // not have and a setting a policy's schema does not declare are errors: a typo there would silently drop a
 // restriction (an issuer allowlist, a cache rule) from the gate.
 import * as fs from "fs";
-import Ajv from "ajv";
+import Ajv, { ValidateFunction } from "ajv";
 import { closestName } from "authguard-shared/closest-name";
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
@@ -131,15 +131,13 @@ export function reconcilePolicyPackConfig(
             for (const [prop, value] of Object.entries(entry.properties)) setOwn(target.properties, prop, value);
         }
     }
-    const ajv = new Ajv({ allErrors: true, strict: false });
     const errors: string[] = [];
     for (const policy of policies) {
-        const schema = {
+        const validate = validatorFor({
             type: "object",
             properties: { ...(policy.configSchema?.properties ?? {}), enforcementLevel: { type: "string", enum: ENFORCEMENT_LEVELS } },
             required: policy.configSchema?.required ?? [],
-        };
-        const validate = ajv.compile(schema);
+        });
         const entry = getOwn(result, policy.name)!;
         if (!validate({ ...entry.properties, enforcementLevel: entry.enforcementLevel })) {
             for (const e of validate.errors ?? []) {
@@ -156,6 +154,24 @@ export function reconcilePolicyPackConfig(
         }
     }
     return result;
+}
+
+/**
+ * Compiled validators by schema text. Compiling is most of reconciling (a pack's policies share few distinct
+ * schemas, and a default run reconciles once per view); a validator depends on nothing but its schema.
+ */
+const validators = new Map<string, ValidateFunction>();
+let ajv: Ajv | undefined;
+
+function validatorFor(schema: object): ValidateFunction {
+    const key = JSON.stringify(schema);
+    let validate = validators.get(key);
+    if (!validate) {
+        ajv ??= new Ajv({ allErrors: true, strict: false });
+        validate = ajv.compile(schema);
+        validators.set(key, validate);
+    }
+    return validate;
 }
 
 /**

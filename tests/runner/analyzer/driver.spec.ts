@@ -76,6 +76,18 @@ describe("analyzer driver", () => {
                 /^PolicyConfigError: "typo" is not a policy of pack 1\.0\.0; the policies are p1, p2\.$/,
             );
         });
+        it("validates each policy against its own schema, however many packs and views reconcile in one process", () => {
+            // One policy name, two schemas (sharing a nested `$id`): each pack's settings meet their own schema.
+            const pack = (type: string) => [
+                { name: "p1", enforcementLevel: "mandatory" as const, configSchema: { properties: { limit: { $id: "limit", type, default: type === "string" ? "10" : 10 } } } },
+            ];
+            for (let view = 0; view < 2; view++) {
+                assert.deepEqual(reconcilePolicyPackConfig("numbers 1.0.0", pack("number"), {}, { p1: { properties: { limit: 5 } } }).p1.properties, { limit: 5 });
+                assert.throws(() => reconcilePolicyPackConfig("numbers 1.0.0", pack("number"), {}, { p1: { properties: { limit: "5" } } }), /numbers 1\.0\.0  p1: \/limit must be number/);
+                assert.deepEqual(reconcilePolicyPackConfig("strings 1.0.0", pack("string"), {}, { p1: { properties: { limit: "5" } } }).p1.properties, { limit: "5" });
+                assert.throws(() => reconcilePolicyPackConfig("strings 1.0.0", pack("string"), {}, { p1: { properties: { limit: 5 } } }), /strings 1\.0\.0  p1: \/limit must be string/);
+            }
+        });
     });
 
     describe("the pack process", () => {
