@@ -5,8 +5,8 @@
 // not have and a setting a policy's schema does not declare are errors: a typo there would silently drop a
 // restriction (an issuer allowlist, a cache rule) from the gate.
 import * as fs from "fs";
-import Ajv, { ValidateFunction } from "ajv";
 import { closestName } from "authguard-shared/closest-name";
+import { validateConfigs } from "./config-validation";
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 export type EnforcementLevelName = (typeof ENFORCEMENT_LEVELS)[number];
@@ -132,19 +132,24 @@ export function reconcilePolicyPackConfig(
         }
     }
     const errors: string[] = [];
-    for (const policy of policies) {
-        const validate = validatorFor({
-            type: "object",
-            properties: { ...(policy.configSchema?.properties ?? {}), enforcementLevel: { type: "string", enum: ENFORCEMENT_LEVELS } },
-            required: policy.configSchema?.required ?? [],
-        });
-        const entry = getOwn(result, policy.name)!;
-        if (!validate({ ...entry.properties, enforcementLevel: entry.enforcementLevel })) {
-            for (const e of validate.errors ?? []) {
-                errors.push(`${packLabel}  ${policy.name}: ${e.instancePath || "(root)"} ${e.message}`);
-            }
+    const verdicts = validateConfigs(
+        policies.map((policy) => {
+            const entry = getOwn(result, policy.name)!;
+            return {
+                schema: {
+                    type: "object",
+                    properties: { ...(policy.configSchema?.properties ?? {}), enforcementLevel: { type: "string", enum: ENFORCEMENT_LEVELS } },
+                    required: policy.configSchema?.required ?? [],
+                },
+                value: { ...entry.properties, enforcementLevel: entry.enforcementLevel },
+            };
+        }),
+    );
+    policies.forEach((policy, i) => {
+        for (const e of verdicts[i]) {
+            errors.push(`${packLabel}  ${policy.name}: ${e.instancePath || "(root)"} ${e.message}`);
         }
-    }
+    });
     if (errors.length > 0) {
         throw new PolicyConfigError(`validating policy config:\n${errors.join("\n")}`);
     }
@@ -154,24 +159,6 @@ export function reconcilePolicyPackConfig(
         }
     }
     return result;
-}
-
-/**
- * Compiled validators by schema text. Compiling is most of reconciling (a pack's policies share few distinct
- * schemas, and a default run reconciles once per view); a validator depends on nothing but its schema.
- */
-const validators = new Map<string, ValidateFunction>();
-let ajv: Ajv | undefined;
-
-function validatorFor(schema: object): ValidateFunction {
-    const key = JSON.stringify(schema);
-    let validate = validators.get(key);
-    if (!validate) {
-        ajv ??= new Ajv({ allErrors: true, strict: false });
-        validate = ajv.compile(schema);
-        validators.set(key, validate);
-    }
-    return validate;
 }
 
 /**
