@@ -114,6 +114,11 @@ export class PolicyPackProcess {
         return new PolicyPackProcess(client, logs, child, engine.server, Date.now() - started);
     }
 
+    /** The pack's process ID. */
+    get pid(): number | undefined {
+        return this.child.pid;
+    }
+
     /**
      * CPU time (user + system, ms) the pack process has used so far, read from /proc; undefined where there is no
      * /proc. Right after start it is the pack's start-up cost, which unlike startMs does not grow with machine load.

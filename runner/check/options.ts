@@ -26,6 +26,8 @@ export interface CheckOptions {
 export interface ViewOutcome {
     report: CheckReport;
     program: ProgramRun;
+    /** The process ID of the policy pack that analyzed this view (both views share authguard's own pack). */
+    packPid?: number;
 }
 
 /**

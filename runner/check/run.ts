@@ -9,8 +9,8 @@ import { ensureBundledPackBuilt } from "../pack-build";
 import { ProjectError, ProjectInfo, loadProject } from "../program";
 import { configFailure, displayPath, inUpView, internalFailure, mergeViews, packBuildFailure, projectFailure } from "../report";
 import { DEFAULT_PACK_DIR, toolInfo } from "../tool";
-import { CheckContext, CheckError, CheckOptions, CheckOutcome } from "./options";
-import { checkView } from "./view";
+import { CheckContext, CheckError, CheckOptions, CheckOutcome, ViewOutcome } from "./options";
+import { checkView, startPack } from "./view";
 
 /**
  * Runs one check. Never throws for expected failures: they come back as `{ ok: false, failure }`.
@@ -21,12 +21,10 @@ import { checkView } from "./view";
  * only on known values, so the OpenAPI body it builds, and any resource it creates, exist only in the up view; code
  * may branch on `pulumi.runtime.isDryRun()`. An up-mode execution cannot say which of its values a preview would not
  * know (property dependencies name resources, not the outputs read), and a preview execution never computes the
- * up-form values at all: a preview view derived from the other would be a guess, in either direction. The pack
- * process cannot be shared either: it is started for one mode (dry run or not) and a policy such as
- * apigw-api-key-hygiene keeps per-stack state between Analyze and the one AnalyzeStack of an operation, which two
- * interleaved views would corrupt. So each view is exactly the single-mode check (`--mode preview`, `--mode up`),
- * which keeps the verdict free of false passes; running the two at once keeps the wall time near one check's when a
- * second core is free (bench/check measures it).
+ * up-form values at all: a preview view derived from the other would be a guess, in either direction. So each view
+ * is exactly the single-mode check (`--mode preview`, `--mode up`), which keeps the verdict free of false passes;
+ * running the two at once keeps the wall time near one check's when a second core is free (bench/check measures
+ * it). Only authguard's own pack serves both views from one process (bothViews says why that is safe).
  */
 export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     const tool = toolInfo();
@@ -71,7 +69,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
             view.report.timings!.totalMs = Date.now() - started;
             return { ok: true, report: view.report, program: view.program };
         }
-        const [preview, up] = await Promise.allSettled([checkView(context, "preview"), checkView(context, "up")]);
+        const [preview, up] = await bothViews(context);
         // A view that fails fails the check (exit 2): a doubt is never a pass. The preview's failure is the one a
         // user meets first with the Pulumi CLI, so it is reported when both fail.
         if (preview.status === "rejected") {
@@ -88,5 +86,33 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
             return { ok: false, failure: e.failure };
         }
         return { ok: false, failure: internalFailure(tool, e) };
+    }
+}
+
+/**
+ * Both views side by side. Each gets its own pack process, as the engine starts one per operation, except
+ * authguard's own pack: it reads nothing of the mode it was started in, and its only state across RPCs
+ * (apigw-api-key-hygiene's record of which ApiKeys set `value`, written by Analyze, read and cleared by the
+ * operation's AnalyzeStack) is correct when operations do not interleave. So one process serves the preview's
+ * operation and then the up view's (whose registrations wait meanwhile), and the check starts one pack, not two.
+ * tests/runner/check-views.spec.ts holds the default run to the merge of the two single-mode checks.
+ */
+async function bothViews(context: CheckContext): Promise<[PromiseSettledResult<ViewOutcome>, PromiseSettledResult<ViewOutcome>]> {
+    if (context.pack.dir !== path.resolve(DEFAULT_PACK_DIR)) {
+        return Promise.allSettled([checkView(context, "preview"), checkView(context, "up")]);
+    }
+    // Started as for the preview, whose operation comes first.
+    const starting = startPack(context, true);
+    starting.catch(() => undefined);
+    let previewDone!: () => void;
+    const previewTurnEnded = new Promise<void>((resolve) => (previewDone = resolve));
+    try {
+        return await Promise.allSettled([
+            checkView(context, "preview", { starting, turn: Promise.resolve(), done: previewDone }),
+            checkView(context, "up", { starting, turn: previewTurnEnded, done: () => undefined }),
+        ]);
+    } finally {
+        const pack = await starting.catch(() => undefined);
+        await pack?.close();
     }
 }

@@ -11,8 +11,33 @@ function labelled(view: View, sink: CheckOptions["onProgramOutput"]): CheckOptio
     return sink && ((stream, text) => sink(stream, text.replace(/^(?=.)/gm, `[${view}] `)));
 }
 
-/** Throws CheckError for expected failures; always stops its pack. */
-export async function checkView(context: CheckContext, view: View): Promise<ViewOutcome> {
+/**
+ * One policy pack process that both views of a default run use in turn (runCheck says when): each view's operation
+ * opens once its `turn` has come and hands the pack on with `done` when it has ended; the owner stops the pack.
+ */
+export interface PackTurn {
+    starting: Promise<PolicyPackProcess>;
+    /** Resolves when this view may open its operation on the pack. */
+    turn: Promise<void>;
+    /** Called once this view's operation has ended, or will not run. */
+    done(): void;
+}
+
+/** Starts the check's policy pack as the engine starts it for an operation in this mode. */
+export function startPack(context: CheckContext, dryRun: boolean): Promise<PolicyPackProcess> {
+    const { opts, pack, project } = context;
+    return PolicyPackProcess.start({
+        packDir: pack.dir,
+        project: project.name,
+        stack: project.stack,
+        organization: opts.organization,
+        dryRun,
+        stackConfig: project.config,
+    });
+}
+
+/** Throws CheckError for expected failures; always stops its pack (or hands a shared one on). */
+export async function checkView(context: CheckContext, view: View, shared?: PackTurn): Promise<ViewOutcome> {
     const { opts, tool, pack: packPaths, configFile, policyConfig, project } = context;
     const started = Date.now();
     let pack: PolicyPackProcess | undefined;
@@ -31,15 +56,9 @@ export async function checkView(context: CheckContext, view: View): Promise<View
 
     try {
         const dryRun = view !== "up";
-        packStarting = PolicyPackProcess.start({
-            packDir: packPaths.dir,
-            project: project.name,
-            stack: project.stack,
-            organization: opts.organization,
-            dryRun,
-            stackConfig: project.config,
-        });
-        const sessionOpening = packStarting.then((p) => {
+        packStarting = shared?.starting ?? startPack(context, dryRun);
+        const ready = shared ? Promise.all([packStarting, shared.turn]).then(([p]) => p) : packStarting;
+        const sessionOpening = ready.then((p) => {
             pack = p;
             return AnalyzerSession.open(p, {
                 project: project.name,
@@ -104,15 +123,20 @@ export async function checkView(context: CheckContext, view: View): Promise<View
                 totalMs: Date.now() - started,
             },
         };
-        return { report, program };
+        return { report, program, packPid: pack?.pid };
     } finally {
         // Let queued calls finish, and wait for a pack that is still starting, before stopping it.
         await operation?.settle();
-        if (!pack && packStarting) {
-            pack = await packStarting.catch(() => undefined);
-        }
-        if (pack) {
-            await pack.close();
+        if (shared) {
+            // The owner (runCheck) stops the shared pack once both views are done with it.
+            shared.done();
+        } else {
+            if (!pack && packStarting) {
+                pack = await packStarting.catch(() => undefined);
+            }
+            if (pack) {
+                await pack.close();
+            }
         }
     }
 }

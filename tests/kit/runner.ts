@@ -10,6 +10,8 @@ import type { CheckOutcome } from "../../runner/check";
 
 export const REPO = path.resolve(__dirname, "../..");
 export const EXAMPLES = path.join(REPO, "examples");
+/** A one-policy pack that is not authguard's (tests/fixtures/minimal-pack). */
+export const MINIMAL_PACK = path.join(REPO, "tests", "fixtures", "minimal-pack");
 
 export class TempPrograms {
     readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-runner-"));

@@ -15,7 +15,7 @@ import { parseArgs } from "../../runner/cli";
 import { render } from "../../runner/report";
 import { RunMode } from "../../runner/program";
 import { JsonReport, SCHEMA_FILES, exitCodeOf, isUndecidedInPreview, renderText, toJsonFailure, toJsonReport, toSarif, toSarifFailure } from "../../runner/report";
-import { EXAMPLES, REPO, TempPrograms, cli, findingsOf, lineOf, pulumiYaml } from "../kit/runner";
+import { EXAMPLES, MINIMAL_PACK, REPO, TempPrograms, cli, findingsOf, lineOf, pulumiYaml } from "../kit/runner";
 
 const I = "urn:pulumi:dev::insecure-api::";
 const S = "urn:pulumi:dev::secure-api::";
@@ -75,7 +75,6 @@ function jsonValidator() {
 }
 
 /** A tiny JavaScript pack for tests where the pack's verdicts do not matter (it starts in a fraction of the time). */
-const MINIMAL_PACK = path.join(__dirname, "..", "fixtures", "minimal-pack");
 
 describe("authguard check: bundled examples against the pack", function () {
     this.timeout(300_000);

@@ -16,10 +16,9 @@ import { CheckOutcome, runCheck } from "../../runner/check";
 import { ResourceRecord, SECRET_SIG, SIG_KEY } from "../../runner/resource-records";
 import { OFFLINE_SECRET_PLACEHOLDER, RunMode } from "../../runner/program";
 import { exitCodeOf, renderText } from "../../runner/report";
-import { REPO, TempPrograms, cli, findingsOf, lineOf } from "../kit/runner";
+import { MINIMAL_PACK, REPO, TempPrograms, cli, findingsOf, lineOf } from "../kit/runner";
 
 const PROJECTS = path.join(REPO, "tests", "fixtures", "projects");
-const MINIMAL_PACK = path.join(__dirname, "..", "fixtures", "minimal-pack");
 const ROOT_SDK = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
 
 /** `line:column` of the first occurrence of `needle` in `file` (1-based). */
