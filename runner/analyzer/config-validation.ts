@@ -18,13 +18,13 @@ import * as path from "path";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheDir, entryFiles, sha256 } = require("../program/cache-entries") as {
     cacheDir(name: string): string;
-    entryFiles(format: string): { read(file: string): Buffer | undefined; write(file: string, body: Buffer): void };
+    entryFiles(format: string, maxBytes: number): { read(file: string): Buffer | undefined; write(file: string, body: Buffer): void };
     sha256(data: string): string;
 };
 
 /** Bump when what a key covers changes. */
 const FORMAT = "authguard-config-valid/1";
-const entries = entryFiles(FORMAT);
+const entries = entryFiles(FORMAT, 8 * 1024 * 1024);
 
 export interface ConfigCheck {
     schema: object;

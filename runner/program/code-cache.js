@@ -27,7 +27,8 @@ const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
 
 /** Bump when the entry format or what goes into a key changes. */
 const FORMAT = "authguard-code-cache/1";
-const entries = entryFiles(FORMAT);
+/** A check of examples/secure-api stores about 10 MB (1,300 modules): room for many projects and versions. */
+const entries = entryFiles(FORMAT, 256 * 1024 * 1024);
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /** Where the stub finds the function compiled for the module Node is about to call it for. */
 const TAKE = Symbol.for("authguard.code-cache.take");

@@ -20,7 +20,7 @@ const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
 
 /** Bump when the entry format or what goes into a key changes. */
 const FORMAT = "authguard-transpile-cache/2";
-const entries = entryFiles(FORMAT);
+const entries = entryFiles(FORMAT, 64 * 1024 * 1024);
 
 function cacheRoot() {
     return cacheDir("transpiled");
