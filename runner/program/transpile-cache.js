@@ -1,6 +1,7 @@
 // Remembers what ts-node's transpile-only compiler made of a TypeScript file, so the next run of the same file does
 // not transpile it again (transpiling is most of the program host's and the CLI's start-up: TypeScript's compiler
-// runs cold in every new process). Plain JavaScript: the program host's bootstrap loads it before any TypeScript.
+// runs cold in every new process). ts-register.js serves these outputs without loading ts-node when its recorded
+// registration still holds. Plain JavaScript: the program host's bootstrap loads it before any TypeScript.
 //
 // Guarantees:
 // - Never stale: an entry is found by the SHA-256 of everything the output depends on: the file's path and exact
