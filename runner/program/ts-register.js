@@ -26,7 +26,7 @@
 //   process[Symbol.for("ts-node.register.instance")]. From then on the hooks run ts-node's service, as register()'s.
 // - Never taken for what it does not reproduce: no manifest is stored for type checking, a custom transpiler, swc,
 //   transformers, module kinds Node16/NodeNext, moduleTypes, preferTsExts, experimentalResolver, `require`, `files`,
-//   esm, emit, logError, or options that are functions; those register ts-node directly each time.
+//   esm, emit, logError, TS_NODE_DEBUG, or options that are functions; those register ts-node directly each time.
 // - AUTHGUARD_TRANSPILE_CACHE=off: ts-node's register() as is, nothing cached.
 "use strict";
 const fs = require("fs");
@@ -152,7 +152,7 @@ function stillValid(manifest, tsNodePath, identity) {
 /** ts-node's register(), its configuration reads recorded; stores a manifest when the fast path can reproduce it. */
 function registerRecorded(tsNodePath, options, target) {
     const tsNode = require(tsNodePath);
-    if (target === undefined) return transpileCache.cacheCompiles(tsNode.register(options), tsNodePath);
+    if (target === undefined) return void transpileCache.cacheCompiles(tsNode.register(options), tsNodePath);
     const recorder = configRecorder(target.identity.firstCompiler);
     const before = new Map(Object.entries(require.extensions));
     const service = tsNode.register({ ...options, readFile: recorder.readFile, fileExists: recorder.fileExists });
@@ -161,7 +161,6 @@ function registerRecorded(tsNodePath, options, target) {
     const extensions = Object.keys(require.extensions).filter((ext) => require.extensions[ext] !== before.get(ext));
     const manifest = describeForFastPath(service, tsNodePath, options, target.identity, extensions, recorder);
     if (manifest !== undefined) manifests.write(target.file, Buffer.from(JSON.stringify(manifest), "utf8"));
-    return service;
 }
 
 /**
@@ -209,7 +208,8 @@ function describeForFastPath(service, tsNodePath, rawOptions, identity, extensio
     const tsNodeDir = path.dirname(tsNodePath);
     const serviceKey = transpileCache.serviceKey(service, tsNodeDir);
     const o = service.options;
-    if (serviceKey === undefined || !recorder.consistent) return undefined;
+    // TS_NODE_DEBUG: ts-node logs each file it compiles, which the fast path would not.
+    if (serviceKey === undefined || !recorder.consistent || process.env.TS_NODE_DEBUG) return undefined;
     if (o.preferTsExts || o.experimentalResolver || o.files || o.esm || o.emit || o.logError || o.experimentalSpecifierResolution) return undefined;
     if ((o.require && o.require.length > 0) || (o.moduleTypes && Object.keys(o.moduleTypes).length > 0)) return undefined;
     if (!service.enabled() || !extensions.every((ext) => HOOKABLE.has(ext)) || !service.extensions.compiled.includes(".ts")) return undefined;

@@ -75,11 +75,14 @@ describe("runner: cache-first TypeScript loader (ts-register.js)", function () {
     };
     before(() => {
         fs.writeFileSync(probe, PROBE);
-        for (const name of ["XDG_CACHE_HOME", "AUTHGUARD_HOST_NODE_ARGS", "TS_REGISTER_PROBE_DIR", "AUTHGUARD_TRANSPILE_CACHE"]) saved[name] = process.env[name];
+        for (const name of ["XDG_CACHE_HOME", "AUTHGUARD_HOST_NODE_ARGS", "TS_REGISTER_PROBE_DIR", "AUTHGUARD_TRANSPILE_CACHE", "PULUMI_NODEJS_TRANSPILE_ONLY"]) {
+            saved[name] = process.env[name];
+        }
         // The program hosts runProgram starts inherit these: their caches live under cacheHome, the probe reports.
         process.env.XDG_CACHE_HOME = cacheHome;
         process.env.AUTHGUARD_HOST_NODE_ARGS = `--require ${probe}`;
         delete process.env.AUTHGUARD_TRANSPILE_CACHE;
+        delete process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
     });
     after(() => {
         for (const [name, value] of Object.entries(saved)) setEnv(name, value);
@@ -278,6 +281,28 @@ if (shape.n > 0) {
             assert.deepEqual(apiNames(await warmHost(dir)), ["api-class"]);
             fs.writeFileSync(path.join(dir, "tsconfig.json"), tsconfig({ target: "ES5", module: "commonjs" }));
             assert.deepEqual(apiNames(await host(dir)), ["api-function"]);
+        });
+
+        it("type-checks every run with PULUMI_NODEJS_TRANSPILE_ONLY=false (a type from another file can break an unchanged one)", async () => {
+            const dir = program("type-check", {
+                "index.ts": `import { Key } from "./lib";\n\nconst key: Key = "GET /typed";\nexport const routeKey = key;\n`,
+                "lib.ts": "export type Key = string;\n",
+            });
+            const loadsTsNode = (run: HostRun) => run.loaded.modules.some((m) => m.file.includes(`${path.sep}node_modules${path.sep}ts-node${path.sep}`));
+            process.env.PULUMI_NODEJS_TRANSPILE_ONLY = "false";
+            try {
+                for (let i = 0; i < 2; i++) {
+                    const run = await host(dir);
+                    assert.equal(run.failure, undefined, run.failure?.message);
+                    assert.ok(loadsTsNode(run), "a type-checked run registers ts-node");
+                }
+                // index.ts is unchanged, but no longer type-checks: ts-node must see it again.
+                fs.writeFileSync(path.join(dir, "lib.ts"), "export type Key = number;\n");
+                const broken = await host(dir);
+                assert.match(broken.failure?.message ?? "", /TS2322|not assignable/);
+            } finally {
+                delete process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+            }
         });
 
         it("hands allowJs's JavaScript and .tsx files to ts-node, warm as cold", async () => {
