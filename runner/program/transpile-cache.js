@@ -42,7 +42,7 @@ function serviceKey(service, tsNodeDir) {
     } catch {
         return undefined;
     }
-    // ignoreDiagnostics: a file whose diagnostics were ignored compiled, and must not be served once they are not.
+    // A file that compiled only because its diagnostics were ignored must not be served once they are not.
     const ignoreDiagnostics = [...(opts.ignoreDiagnostics || []), opts.experimentalTsImportSpecifiers ? "ts-import-specifiers" : ""];
     return JSON.stringify([FORMAT, process.version, ts.version, tsNodeVersion, compilerOptions, opts.moduleTypes || null, opts.compilerOptions || null, ignoreDiagnostics]);
 }
