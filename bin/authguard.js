@@ -5,15 +5,13 @@
 "use strict";
 const path = require("path");
 const root = path.resolve(__dirname, "..");
-// Compiled code of ts-node, TypeScript and the SDK from earlier runs (runner/program/code-cache.js).
+// Compiled code of the SDK (and of ts-node and TypeScript when they load) from earlier runs (runner/program/code-cache.js).
 require(path.join(root, "runner", "program", "code-cache.js")).install();
-const tsNodePath = require.resolve("ts-node", { paths: [root] });
-const service = require(tsNodePath).register({
+// Cache first: on a warm run neither ts-node nor TypeScript is loaded (runner/program/ts-register.js).
+require(path.join(root, "runner", "program", "ts-register.js")).registerTsNode(require.resolve("ts-node", { paths: [root] }), {
     transpileOnly: true,
     project: path.join(root, "tsconfig.json"),
     scope: true,
     scopeDir: path.join(root, "runner"),
 });
-// Unchanged runner files are not transpiled again (runner/program/transpile-cache.js).
-require(path.join(root, "runner", "program", "transpile-cache.js")).cacheCompiles(service, tsNodePath);
 require(path.join(root, "cli", "launch.js")).launch(require(path.join(root, "runner", "cli.ts")).main);

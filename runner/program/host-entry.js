@@ -11,13 +11,12 @@ const path = require("path");
 const runnerDir = path.resolve(__dirname, "..");
 if (!fs.existsSync(path.join(__dirname, "host.js"))) {
     const root = path.resolve(runnerDir, "..");
-    const tsNodePath = require.resolve("ts-node", { paths: [root] });
-    const service = require(tsNodePath).register({
+    // Cache first: on a warm run neither ts-node nor TypeScript is loaded (ts-register.js).
+    require("./ts-register").registerTsNode(require.resolve("ts-node", { paths: [root] }), {
         transpileOnly: true,
         project: path.join(root, "tsconfig.json"),
         scope: true,
         scopeDir: runnerDir,
     });
-    require("./transpile-cache").cacheCompiles(service, tsNodePath);
 }
 require("./host");

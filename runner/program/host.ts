@@ -22,7 +22,7 @@ import { UnknownInvokeError, answerInvoke, defaultInvokeContext } from "./invoke
 import { classifyError, programFrame } from "./errors";
 import { FRAME_RE, pickProgramPosition } from "./frames";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cacheCompiles } = require("./transpile-cache") as { cacheCompiles(service: unknown, tsNodePath: string): unknown };
+const { registerTsNode } = require("./ts-register") as { registerTsNode(tsNodePath: string, options: object): void };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -84,8 +84,8 @@ function registerTypeScript(req: HostRequest, sdkDir: string): void {
     // Type checking is what makes ts-node slow; the CLI type-checks by default, but a policy verdict does not depend
     // on it. PULUMI_NODEJS_TRANSPILE_ONLY=false turns it back on.
     const transpileOnly = process.env.PULUMI_NODEJS_TRANSPILE_ONLY !== "false";
-    const tsNode = require(tsNodePath) as Any;
-    const service = tsNode.register({
+    // Cache first: a program the runner has run before starts without loading ts-node or TypeScript (ts-register.js).
+    registerTsNode(tsNodePath, {
         compiler: typescriptPath,
         transpileOnly,
         project: hasProject ? tsconfig : undefined,
@@ -94,8 +94,6 @@ function registerTypeScript(req: HostRequest, sdkDir: string): void {
             ? {}
             : { target: "ES2020", module: "commonjs", moduleResolution: "node", sourceMap: true, esModuleInterop: true },
     });
-    // A program the runner has transpiled before starts without transpiling it again (same text, same options).
-    cacheCompiles(service, tsNodePath);
 }
 
 async function run(req: HostRequest): Promise<HostMessage> {

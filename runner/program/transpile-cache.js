@@ -1,6 +1,7 @@
 // Remembers what ts-node's transpile-only compiler made of a TypeScript file, so the next run of the same file does
 // not transpile it again (transpiling is most of the program host's and the CLI's start-up: TypeScript's compiler
-// runs cold in every new process). Plain JavaScript: the program host's bootstrap loads it before any TypeScript.
+// runs cold in every new process). ts-register.js serves these outputs without loading ts-node when its recorded
+// registration still holds. Plain JavaScript: the program host's bootstrap loads it before any TypeScript.
 //
 // Guarantees:
 // - Never stale: an entry is found by the SHA-256 of everything the output depends on: the file's path and exact
@@ -19,7 +20,7 @@ const path = require("path");
 const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
 
 /** Bump when the entry format or what goes into a key changes. */
-const FORMAT = "authguard-transpile-cache/2";
+const FORMAT = "authguard-transpile-cache/3";
 const entries = entryFiles(FORMAT, 64 * 1024 * 1024);
 
 function cacheRoot() {
@@ -41,14 +42,43 @@ function serviceKey(service, tsNodeDir) {
     } catch {
         return undefined;
     }
-    return JSON.stringify([FORMAT, process.version, ts.version, tsNodeVersion, compilerOptions, opts.moduleTypes || null, opts.compilerOptions || null]);
+    // A file that compiled only because its diagnostics were ignored must not be served once they are not.
+    const ignoreDiagnostics = [...(opts.ignoreDiagnostics || []), opts.experimentalTsImportSpecifiers ? "ts-import-specifiers" : ""];
+    return JSON.stringify([FORMAT, process.version, ts.version, tsNodeVersion, compilerOptions, opts.moduleTypes || null, opts.compilerOptions || null, ignoreDiagnostics]);
+}
+
+/**
+ * The stored outputs of one service, `key` being its serviceKey: read and write them by the file's path and text.
+ * Every output read or written is handed to source-map support (as ts-node does for what it compiles itself), so
+ * stack traces name the TypeScript lines. `tsNodeDir` is the folder of the ts-node module the service comes from.
+ */
+function storedOutputs(key, tsNodeDir, root = cacheRoot()) {
+    const outputs = new Map();
+    installSourceMaps(outputs, tsNodeDir);
+    const entryFile = (code, fileName) => {
+        const id = sha256(`${key}\0${fileName}\0${code}`);
+        return path.join(root, id.slice(0, 2), `${id}.js`);
+    };
+    const remember = (fileName, output) => outputs.set(fileName.replace(/\\/g, "/"), output);
+    return {
+        /** The output stored for this text of `fileName`, or undefined. */
+        read(code, fileName) {
+            const stored = entries.read(entryFile(code, fileName));
+            if (stored === undefined) return undefined;
+            const output = stored.toString("utf8");
+            remember(fileName, output);
+            return output;
+        },
+        write(code, fileName, output) {
+            entries.write(entryFile(code, fileName), Buffer.from(output, "utf8"));
+            remember(fileName, output);
+        },
+    };
 }
 
 /**
  * Makes `service.compile` (a ts-node service, as `register` returns it) reuse earlier outputs for the same input.
- * `tsNodePath` is the ts-node module the service came from (require.resolve's answer). On a hit the output is
- * also handed to source-map support, as ts-node does for what it compiles itself, so stack traces still name the
- * TypeScript lines. Returns the service.
+ * `tsNodePath` is the ts-node module the service came from (require.resolve's answer). Returns the service.
  */
 function cacheCompiles(service, tsNodePath, root = cacheRoot()) {
     // AUTHGUARD_TRANSPILE_CACHE=off: transpile every time (bench:check measures both).
@@ -56,20 +86,15 @@ function cacheCompiles(service, tsNodePath, root = cacheRoot()) {
     const tsNodeDir = path.dirname(tsNodePath);
     const key = serviceKey(service, tsNodeDir);
     if (key === undefined) return service;
-    const outputs = new Map();
-    installSourceMaps(outputs, tsNodeDir);
+    const stored = storedOutputs(key, tsNodeDir, root);
     const compile = service.compile.bind(service);
     service.compile = function cachedCompile(code, fileName, lineOffset) {
         if (lineOffset) return compile(code, fileName, lineOffset);
-        const id = sha256(`${key}\0${fileName}\0${code}`);
-        const file = path.join(root, id.slice(0, 2), `${id}.js`);
-        const stored = entries.read(file);
-        let output = stored === undefined ? undefined : stored.toString("utf8");
+        let output = stored.read(code, fileName);
         if (output === undefined) {
             output = compile(code, fileName);
-            entries.write(file, Buffer.from(output, "utf8"));
+            stored.write(code, fileName, output);
         }
-        outputs.set(fileName.replace(/\\/g, "/"), output);
         return output;
     };
     return service;
@@ -92,4 +117,4 @@ function installSourceMaps(outputs, tsNodeDir) {
     });
 }
 
-module.exports = { cacheCompiles, cacheRoot };
+module.exports = { cacheCompiles, cacheRoot, serviceKey, storedOutputs };

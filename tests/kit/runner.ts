@@ -57,8 +57,8 @@ export function findingsOf(outcome: CheckOutcome): string[] {
 
 const BIN = path.join(REPO, "bin", "authguard.js");
 
-/** Runs `bin/authguard.js` with `args` from the repository root. */
-export function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: "utf8", timeout: 170_000, env: { ...process.env, NO_COLOR: "1" } });
+/** Runs `bin/authguard.js` with `args` from the repository root; `env` adds to (or, undefined, removes from) ours. */
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: "utf8", timeout: 170_000, env: { ...process.env, NO_COLOR: "1", ...env } });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
