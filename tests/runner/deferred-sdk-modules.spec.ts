@@ -22,6 +22,7 @@ interface Probe<T> {
 interface Loaded {
     typescript: boolean;
     arborist: boolean;
+    automation: boolean;
 }
 
 const LOADED = `() => {
@@ -29,6 +30,7 @@ const LOADED = `() => {
     return {
         typescript: files.some((f) => f.includes("/node_modules/typescript/")),
         arborist: files.some((f) => f.includes("/node_modules/@npmcli/arborist/")),
+        automation: files.some((f) => f.includes("/@pulumi/pulumi/automation/")),
     };
 }`;
 
@@ -51,11 +53,23 @@ describe("runner: deferred SDK closure modules", function () {
     const temp = new TempPrograms();
     after(() => temp.cleanup());
 
-    it("the SDK loads without TypeScript and arborist; with the deferral off it loads both", () => {
+    it("the SDK loads without TypeScript, arborist and the Automation API; with the deferral off it loads all three", () => {
         const deferred = probe<null>("return null;", { deferral: true });
-        assert.deepEqual(deferred.before, { typescript: false, arborist: false });
+        assert.deepEqual(deferred.before, { typescript: false, arborist: false, automation: false });
         const eager = probe<null>("return null;", { deferral: false });
-        assert.deepEqual(eager.before, { typescript: true, arborist: true });
+        assert.deepEqual(eager.before, { typescript: true, arborist: true, automation: true });
+    });
+
+    it("the Automation API loads when first read, and is the module itself", () => {
+        const work = `const a = pulumi.automation;
+return { keys: Object.keys(a).sort(), createsWorkspaces: typeof a.LocalWorkspace.create, same: a.LocalWorkspace === require(${JSON.stringify(path.join(SDK, "automation"))}).LocalWorkspace };`;
+        const deferred = probe<{ keys: string[]; createsWorkspaces: string; same: boolean }>(work, { deferral: true });
+        const eager = probe<{ keys: string[]; createsWorkspaces: string; same: boolean }>(work, { deferral: false });
+        assert.equal(deferred.before.automation, false);
+        assert.equal(deferred.after.automation, true);
+        assert.deepEqual(deferred.result, eager.result);
+        assert.ok(deferred.result.keys.includes("LocalWorkspace") && deferred.result.same);
+        assert.equal(deferred.result.createsWorkspaces, "function");
     });
 
     it("serializing a function loads TypeScript then and gives the same code as without the deferral", () => {
