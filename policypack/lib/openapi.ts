@@ -16,7 +16,6 @@
 //
 // Bodies may be JSON or YAML text or an already parsed object; schemes, path items and operations may be local
 // `$ref`s. Nothing here throws on bad input: an unparseable body is reported as such with the parser's message.
-import { parse as parseYaml } from "yaml";
 import { findAllowlistEntry } from "./allowlist";
 import { EndpointAuthConfig } from "./config";
 import { OPENAPI_AUTH_TYPE, readEnum, unrecognisedText } from "./enums";
@@ -52,6 +51,12 @@ export function parseOpenApiBody(body: unknown): ParsedBody {
     }
     if (containsUnknown(body)) return { status: "unknown" };
     return checkDocument(body);
+}
+
+/** The yaml package is loaded for the first YAML body only: most stacks have none, and it is a sixth of the pack's start. */
+function parseYaml(text: string): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require("yaml") as typeof import("yaml")).parse(text);
 }
 
 function parseText(text: string): ParsedBody {
