@@ -1,5 +1,5 @@
-// Remembers the code V8 compiled for the CommonJS files under node_modules (V8's "code cache"), so the next process
-// that loads the same file skips most of compiling it. Compiling @pulumi/pulumi, @pulumi/policy, @pulumi/aws, grpc
+// Remembers the code V8 compiled for the CommonJS files under node_modules and for authguard's own runner (V8's
+// "code cache"), so the next process that loads the same file skips most of compiling it. Compiling @pulumi/pulumi, @pulumi/policy, @pulumi/aws, grpc
 // and TypeScript is a large part of every pack's and program host's start-up. Node 20 has no NODE_COMPILE_CACHE
 // (22.1+), hence this module. Plain JavaScript: it is loaded first (`--require`, or the first line of a bootstrap).
 //
@@ -7,11 +7,12 @@
 // - Behaviour unchanged: a file is compiled from its source exactly as Module.wrap wraps it and called by Node's own
 //   Module.prototype._compile (through a one-line stub), so it gets Node's require, module, exports, __filename,
 //   __dirname and `this`. Anything this module does not handle as plain CommonJS falls through to Node's compile
-//   untouched: files outside node_modules (the user's program, ts-node's output), not .js/.cjs, the main module,
-//   an ES module format, a source that does not compile as a function body (Node then decides, e.g. detects ESM).
+//   untouched: files outside node_modules other than the runner's (the user's program, whatever its loader makes
+//   of it), not .js/.cjs (for the runner also .ts, as its TypeScript loader compiles it), the main module, an ES
+//   module format, a source that does not compile as a function body (Node then decides, e.g. detects ESM).
 // - Never stale: an entry is found by the SHA-256 of the file's path and exact source text, the Node.js and V8
-//   versions, the architecture and the V8 flags set at run time so far (v8.setFlagsFromString). V8 also checks the data against the source and its flags itself; data it rejects
-//   (script.cachedDataRejected) only costs a normal compile, and the entry is rewritten.
+//   versions, the architecture and the V8 flags set at run time so far (v8.setFlagsFromString). V8 also
+//   checks the data against the source and its flags itself; data it rejects (script.cachedDataRejected) only costs a normal compile, and the entry is rewritten.
 // - Never trusted when damaged: each entry carries the SHA-256 of its data; a truncated or corrupt entry is ignored
 //   and rewritten.
 // - Safe under concurrent runs: an entry is written to a unique temporary file and renamed into place (both
@@ -30,6 +31,8 @@ const FORMAT = "authguard-code-cache/1";
 /** A check of examples/secure-api stores about 10 MB (1,300 modules): room for many projects and versions. */
 const entries = entryFiles(FORMAT, 256 * 1024 * 1024);
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+/** The runner's own folder (this file is in its program/ folder, in the sources and in the installed package). */
+const RUNNER_DIR = path.resolve(__dirname, "..") + path.sep;
 /** Where the stub finds the function compiled for the module Node is about to call it for. */
 const TAKE = Symbol.for("authguard.code-cache.take");
 const STUB = `return globalThis[Symbol.for("authguard.code-cache.take")]().apply(this, arguments);`;
@@ -43,8 +46,13 @@ function cacheRoot() {
 
 /** True when `filename` is plain CommonJS this cache may compile (see Guarantees). */
 function handles(module, filename, format) {
-    if (typeof filename !== "string" || !filename.includes(NODE_MODULES)) return false;
-    if (!filename.endsWith(".js") && !filename.endsWith(".cjs")) return false;
+    if (typeof filename !== "string") return false;
+    if (filename.startsWith(RUNNER_DIR) && !filename.includes(NODE_MODULES)) {
+        // authguard's own runner: its JavaScript, or what the TypeScript loader made of its sources.
+        if (!/\.(js|cjs|ts)$/.test(filename)) return false;
+    } else if (!filename.includes(NODE_MODULES) || (!filename.endsWith(".js") && !filename.endsWith(".cjs"))) {
+        return false;
+    }
     if (format !== undefined && format !== "commonjs") return false;
     return module.id !== "." && module !== process.mainModule;
 }

@@ -139,6 +139,14 @@ module.exports = describe.call(this);
         assert.deepEqual(cached.value, byNode);
     });
 
+    it("serves authguard's own runner files from the cache too", () => {
+        fs.rmSync(root, { recursive: true, force: true });
+        const runnerFile = path.resolve(__dirname, "../../runner/program/deferred-sdk-modules.js");
+        const first = load(runnerFile);
+        assert.deepEqual(first.stats, { hits: 0, misses: 1, rejected: 0 });
+        assert.deepEqual(load(runnerFile).stats, { hits: 1, misses: 0, rejected: 0 });
+    });
+
     it("leaves files outside node_modules and AUTHGUARD_CODE_CACHE=off to Node", () => {
         fs.rmSync(root, { recursive: true, force: true });
         const outside = path.join(temp.root, "outside.js");
