@@ -1,7 +1,7 @@
 // Defers the modules @pulumi/pulumi loads at start-up that a Pulumi program or a policy pack rarely uses: the two
 // it needs only for closure serialization (turning a JavaScript function into code, as `aws.lambda.CallbackFunction`
-// and dynamic providers do): TypeScript's compiler, through the SDK's typescript-shim, and @npmcli/arborist with its
-// npm client stack; and the Automation API (`pulumi.automation`, which drives the CLI from a program of its own).
+// and dynamic providers do): TypeScript's compiler, through the SDK's typescript-shim, @npmcli/arborist with its npm
+// client stack, and normalize-package-data; and the Automation API (`pulumi.automation`, which drives the CLI from a program of its own).
 // Measured on 3.248 with the V8 code cache: @pulumi/pulumi loads 773 modules in about 0.55 s; without the first two,
 // 326 in 0.20 s; without the Automation API as well, 246 in 0.14 s. The program host and the pack process each load
 // the SDK. Plain JavaScript: installed first, before the SDK loads (host-entry.js, preload.js).
@@ -29,7 +29,14 @@ const SDK_FILE = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${pa
 /** Requiring file (relative to @pulumi/pulumi) → request → how its result is read. */
 const DEFERRED = new Map([
     [path.join("runtime", "closure", "parseFunction.js"), new Map([["../../typescript-shim", "plain"]])],
-    [path.join("runtime", "closure", "codePaths.js"), new Map([["@npmcli/arborist", "import-star"]])],
+    [
+        path.join("runtime", "closure", "codePaths.js"),
+        new Map([
+            ["@npmcli/arborist", "import-star"],
+            // Through __importDefault, which hands an __esModule through as it does __importStar.
+            ["normalize-package-data", "import-star"],
+        ]),
+    ],
     ["index.js", new Map([["./automation", "import-star"]])],
 ]);
 

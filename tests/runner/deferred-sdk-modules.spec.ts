@@ -22,6 +22,7 @@ interface Probe<T> {
 interface Loaded {
     typescript: boolean;
     arborist: boolean;
+    normalize: boolean;
     automation: boolean;
 }
 
@@ -30,6 +31,7 @@ const LOADED = `() => {
     return {
         typescript: files.some((f) => f.includes("/node_modules/typescript/")),
         arborist: files.some((f) => f.includes("/node_modules/@npmcli/arborist/")),
+        normalize: files.some((f) => f.includes("/node_modules/normalize-package-data/")),
         automation: files.some((f) => f.includes("/@pulumi/pulumi/automation/")),
     };
 }`;
@@ -53,11 +55,11 @@ describe("runner: deferred SDK closure modules", function () {
     const temp = new TempPrograms();
     after(() => temp.cleanup());
 
-    it("the SDK loads without TypeScript, arborist and the Automation API; with the deferral off it loads all three", () => {
+    it("the SDK loads without TypeScript, arborist, normalize-package-data and the Automation API; with the deferral off it loads them all", () => {
         const deferred = probe<null>("return null;", { deferral: true });
-        assert.deepEqual(deferred.before, { typescript: false, arborist: false, automation: false });
+        assert.deepEqual(deferred.before, { typescript: false, arborist: false, normalize: false, automation: false });
         const eager = probe<null>("return null;", { deferral: false });
-        assert.deepEqual(eager.before, { typescript: true, arborist: true, automation: true });
+        assert.deepEqual(eager.before, { typescript: true, arborist: true, normalize: true, automation: true });
     });
 
     it("the Automation API loads when first read, and is the module itself", () => {
@@ -103,6 +105,8 @@ return sf.text;`;
         const eager = probe<string[]>(work, { deferral: false, cwd: project });
         assert.equal(deferred.before.arborist, false);
         assert.equal(deferred.after.arborist, true);
+        assert.equal(deferred.before.normalize, false);
+        assert.equal(deferred.after.normalize, true, "package.json files are normalized");
         assert.deepEqual(deferred.result, eager.result);
         assert.ok(deferred.result.some((p) => p.endsWith("dep-b")), `dep-a's dependency is included: ${deferred.result.join(", ")}`);
         assert.ok(!deferred.result.some((p) => p.includes("dev-only")));
