@@ -26,6 +26,7 @@ export * from "./pack";
 export * from "./python-env";
 export * from "./runner";
 export * from "./stack";
+export * from "./workspace-copy";
 // Names two modules export: the index picks one; import the other from its module.
 export { ACCOUNT } from "./openapi";
 export { findings } from "./pack";
