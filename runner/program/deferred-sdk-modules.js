@@ -40,9 +40,6 @@ const DEFERRED = new Map([
     ["index.js", new Map([["./automation", "import-star"]])],
 ]);
 
-/** How many deferred modules were loaded after all, in this process (for tests). */
-const stats = { deferred: 0, loaded: 0 };
-
 /** The deferral kind for `request` from `parent`, or undefined when it loads as usual. */
 function deferralOf(request, parent) {
     const filename = parent && parent.filename;
@@ -65,7 +62,6 @@ function standIn(kind, load) {
         if (!loaded) {
             real = load();
             loaded = true;
-            stats.loaded++;
         }
         return real;
     };
@@ -108,10 +104,9 @@ function install() {
     Module._load = function loadOrDefer(request, parent, isMain) {
         const kind = deferralOf(request, parent);
         if (kind === undefined) return load.apply(this, arguments);
-        stats.deferred++;
         return standIn(kind, () => load.call(Module, request, parent, isMain));
     };
     return true;
 }
 
-module.exports = { install, stats };
+module.exports = { install };

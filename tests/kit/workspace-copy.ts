@@ -7,20 +7,16 @@ import * as os from "os";
 import * as path from "path";
 import { REPO } from "./runner";
 
-/** The npm name of each workspace folder a copy may hold. */
-const WORKSPACE_NAMES: Record<string, string> = {
-    apigateway: "authguard-apigateway",
-    policypack: "authguard-policypack",
-    shared: "authguard-shared",
-};
-
 export class WorkspaceCopy {
     readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "authguard-workspace-"));
 
-    /** Copies the workspace folders `folders` (keys of WORKSPACE_NAMES) without their node_modules. */
+    /** Copies the workspace folders `folders` (e.g. "apigateway") without their node_modules. */
     constructor(folders: string[]) {
+        const copied = new Map<string, string>();
         for (const folder of folders) {
-            if (!(folder in WORKSPACE_NAMES)) throw new Error(`WorkspaceCopy: ${folder} is not a workspace folder it knows`);
+            const manifest = path.join(REPO, folder, "package.json");
+            if (!fs.existsSync(manifest)) throw new Error(`WorkspaceCopy: ${folder} is not a workspace package (no ${manifest})`);
+            copied.set((JSON.parse(fs.readFileSync(manifest, "utf8")) as { name: string }).name, path.join(this.root, folder));
             fs.cpSync(path.join(REPO, folder), path.join(this.root, folder), {
                 recursive: true,
                 filter: (src) => !src.split(path.sep).includes("node_modules"),
@@ -28,7 +24,6 @@ export class WorkspaceCopy {
         }
         const modules = path.join(this.root, "node_modules");
         fs.mkdirSync(modules);
-        const copied = new Map(folders.map((f) => [WORKSPACE_NAMES[f], path.join(this.root, f)]));
         for (const entry of fs.readdirSync(path.join(REPO, "node_modules"))) {
             if (entry === ".bin" || entry.startsWith(".")) continue;
             const target = copied.get(entry) ?? path.join(REPO, "node_modules", entry);
