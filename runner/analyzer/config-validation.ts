@@ -15,12 +15,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cacheDir, entryFiles, sha256 } = require("../program/cache-entries") as {
-    cacheDir(name: string): string;
-    entryFiles(format: string, maxBytes: number): { read(file: string): Buffer | undefined; write(file: string, body: Buffer): void };
-    sha256(data: string): string;
-};
+import { cacheDir, entryFiles, sha256 } from "../program/cache-entries";
 
 /** Bump when what a key covers changes. */
 const FORMAT = "authguard-config-valid/1";

@@ -5,11 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { entryFiles, prune } = require("../../runner/program/cache-entries") as {
-    entryFiles(format: string, maxBytes: number): { read(file: string): Buffer | undefined; write(file: string, body: Buffer): void };
-    prune(folder: string, maxBytes: number, now?: number): number;
-};
+import { entryFiles, prune } from "../../runner/program/cache-entries";
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
