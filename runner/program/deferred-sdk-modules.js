@@ -1,23 +1,27 @@
 // Defers the modules @pulumi/pulumi loads at start-up that a Pulumi program or a policy pack rarely uses: the two
 // it needs only for closure serialization (turning a JavaScript function into code, as `aws.lambda.CallbackFunction`
 // and dynamic providers do): TypeScript's compiler, through the SDK's typescript-shim, @npmcli/arborist with its npm
-// client stack, and normalize-package-data; and the Automation API (`pulumi.automation`, which drives the CLI from a program of its own).
-// Measured on 3.248 with the V8 code cache: @pulumi/pulumi loads 773 modules in about 0.55 s; without the first two,
-// 326 in 0.20 s; without the Automation API as well, 246 in 0.14 s. The program host and the pack process each load
-// the SDK. Plain JavaScript: installed first, before the SDK loads (host-entry.js, preload.js).
+// client stack, and normalize-package-data; the Automation API (`pulumi.automation`, which drives the CLI from a
+// program of its own); and in a pack process, the TypeScript and ts-node that run-policy-pack sets up for a pack that
+// may be written in TypeScript (pack-typescript.js). Measured on 3.248 with the V8 code cache: @pulumi/pulumi loads
+// 773 modules in about 0.55 s; without the first two, 326 in 0.20 s; without the Automation API as well, 246 in
+// 0.14 s; run-policy-pack's TypeScript set-up adds about 0.19 s to a pack's start. The program host and the pack
+// process each load the SDK. Plain JavaScript: installed first, before the SDK loads (host-entry.js, preload.js).
 //
 // Guarantees:
 // - Same behaviour, later: the deferred module is loaded by Node's own loader with the original request and parent,
 //   the first time the SDK reads anything from it, and every read after that is answered by the real module. Only
-//   the SDK's own top-level requires of these two modules (matched by the requiring file's path inside
-//   @pulumi/pulumi and the exact request) are deferred; anyone else requiring typescript or arborist loads it as
-//   usual. An SDK whose files are laid out otherwise is simply not deferred.
+//   the SDK's own requires of these modules (matched by the requiring file's path inside @pulumi/pulumi and the
+//   exact request) are deferred; anyone else requiring typescript, ts-node or arborist loads it as usual. An SDK
+//   whose files are laid out otherwise is simply not deferred.
 // - What a consumer sees is what its import form would have made of the real module: the SDK reads the shim
 //   directly (`ts.isClassDeclaration(...)`), arborist and the Automation API through TypeScript's `__importStar`,
 //   which yields an ES module as it is and a CommonJS module's properties plus `default` = the module itself; their
-//   stand-ins answer the same.
-// - Errors surface where they would have: a module that fails to load throws from the first read, inside the
-//   serialization that needed it, with Node's own error.
+//   stand-ins answer the same. run-policy-pack's stand-ins answer a few reads without loading the module, each
+//   with what the module would have answered (pack-typescript.js's guarantees); a module already loaded, or one
+//   they cannot vouch for, is handed over as it is.
+// - Errors surface where they would have: a module that is not installed fails the require as usual; one that
+//   fails to load throws from the first read, inside the work that needed it, with Node's own error.
 // - AUTHGUARD_DEFER_SDK_MODULES=off loads everything eagerly, as without this module.
 "use strict";
 const Module = require("module");
@@ -38,7 +42,25 @@ const DEFERRED = new Map([
         ]),
     ],
     ["index.js", new Map([["./automation", "import-star"]])],
+    // run-policy-pack's TypeScript set-up (pack-typescript.js): the probes, the tsconfig parse, the registration.
+    [
+        "tsutils.js",
+        new Map([
+            ["typescript", "typescript"],
+            ["ts-node", "ts-node"],
+            ["./typescript-shim", "tsconfig-parser"],
+        ]),
+    ],
+    [
+        path.join("cmd", "run-policy-pack", "run.js"),
+        new Map([
+            ["typescript", "typescript"],
+            ["ts-node", "ts-node"],
+        ]),
+    ],
 ]);
+/** Kinds whose stand-in answers some reads without loading the module (pack-typescript.js says which and why). */
+const ANSWERING = new Set(["typescript", "ts-node", "tsconfig-parser"]);
 
 /** The deferral kind for `request` from `parent`, or undefined when it loads as usual. */
 function deferralOf(request, parent) {
@@ -50,27 +72,32 @@ function deferralOf(request, parent) {
     return requests && requests.get(request);
 }
 
-/**
- * A stand-in that loads the real module on first use. `plain`: the module itself. `import-star`: the module as
- * `__importStar` presents it, so the consumer's `__importStar` hands the stand-in through (it says `__esModule`)
- * instead of enumerating it, which would load it at once.
- */
-function standIn(kind, load) {
+/** Loads a module once, on the first call. */
+function once(load) {
     let real;
     let loaded = false;
-    const target = () => {
+    return () => {
         if (!loaded) {
             real = load();
             loaded = true;
         }
         return real;
     };
+}
+
+/**
+ * A stand-in that loads the real module on first use. `plain`: the module itself. `import-star`: the module as
+ * `__importStar` presents it, so the consumer's `__importStar` hands the stand-in through (it says `__esModule`)
+ * instead of enumerating it, which would load it at once. `known`: properties answered without loading it.
+ */
+function standIn(kind, target, known = {}) {
     const importStar = kind === "import-star";
     const viewOf = (mod) => (importStar && !(mod && mod.__esModule) ? { ...mod, default: mod } : mod);
     return new Proxy(
         {},
         {
             get(_t, prop) {
+                if (Object.prototype.hasOwnProperty.call(known, prop)) return known[prop];
                 if (importStar && prop === "__esModule") return true;
                 const mod = target();
                 if (importStar && prop === "default" && !(mod && mod.__esModule)) return mod;
@@ -104,7 +131,17 @@ function install() {
     Module._load = function loadOrDefer(request, parent, isMain) {
         const kind = deferralOf(request, parent);
         if (kind === undefined) return load.apply(this, arguments);
-        return standIn(kind, () => load.call(Module, request, parent, isMain));
+        const real = once(() => load.call(Module, request, parent, isMain));
+        if (!ANSWERING.has(kind)) return standIn(kind, real);
+        let filename;
+        try {
+            filename = Module._resolveFilename(request, parent, isMain);
+        } catch {
+            // Not installed: Node's loader throws as it would have.
+            return load.apply(this, arguments);
+        }
+        const known = Module._cache[filename] ? undefined : require("./pack-typescript").knownAnswers(kind, filename, parent.filename, real);
+        return known === undefined ? load.apply(this, arguments) : standIn("plain", real, known);
     };
     return true;
 }

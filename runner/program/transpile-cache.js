@@ -51,10 +51,12 @@ function serviceKey(service, tsNodeDir) {
  * The stored outputs of one service, `key` being its serviceKey: read and write them by the file's path and text.
  * Every output read or written is handed to source-map support (as ts-node does for what it compiles itself), so
  * stack traces name the TypeScript lines. `tsNodeDir` is the folder of the ts-node module the service comes from.
+ * A null key (a service whose outputs are not cached) installs source-map support and holds nothing.
  */
 function storedOutputs(key, tsNodeDir, root = cacheRoot()) {
     const outputs = new Map();
     installSourceMaps(outputs, tsNodeDir);
+    if (key === null) return { read: () => undefined, write() {} };
     const entryFile = (code, fileName) => {
         const id = sha256(`${key}\0${fileName}\0${code}`);
         return path.join(root, id.slice(0, 2), `${id}.js`);

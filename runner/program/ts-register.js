@@ -24,9 +24,13 @@
 //   a file with no stored output (new or edited), any compiled extension but .ts (.tsx, allowJs's .js, .cts,
 //   .mts), a .ts file in a package of "type": "module" (ts-node throws ERR_REQUIRE_ESM), reading
 //   process[Symbol.for("ts-node.register.instance")]. From then on the hooks run ts-node's service, as register()'s.
-// - Never taken for what it does not reproduce: no manifest is stored for type checking, a custom transpiler, swc,
-//   transformers, module kinds Node16/NodeNext, moduleTypes, preferTsExts, experimentalResolver, `require`, `files`,
-//   esm, emit, logError, TS_NODE_DEBUG, or options that are functions; those register ts-node directly each time.
+// - A registration whose outputs the transpile cache does not keep (type checking, as run-policy-pack registers for
+//   a pack; module kinds Node16/NodeNext) gets a manifest that serves none: its hooks create ts-node's service for
+//   the first file they compile and hand it every file (pack-typescript.js uses this for packs written in
+//   JavaScript, which never compile one).
+// - Never taken for what it does not reproduce: no manifest is stored for a custom transpiler, swc, transformers,
+//   moduleTypes, preferTsExts, experimentalResolver, `require`, `files`, esm, emit, logError, TS_NODE_DEBUG, or
+//   options that are functions; those register ts-node directly each time.
 // - AUTHGUARD_TRANSPILE_CACHE=off: ts-node's register() as is, nothing cached.
 "use strict";
 const fs = require("fs");
@@ -206,10 +210,12 @@ function configRecorder(compilerPath) {
 /** The manifest of a registered service, or undefined when the fast path would not behave exactly like it. */
 function describeForFastPath(service, tsNodePath, rawOptions, identity, extensions, recorder) {
     const tsNodeDir = path.dirname(tsNodePath);
-    const serviceKey = transpileCache.serviceKey(service, tsNodeDir);
     const o = service.options;
+    // null: no outputs are cached for this service; the fast path then compiles every file with ts-node.
+    const serviceKey = transpileCache.serviceKey(service, tsNodeDir) ?? null;
+    if (o.transformers || o.transpiler || o.swc || !service.ts || !service.config) return undefined;
     // TS_NODE_DEBUG: ts-node logs each file it compiles, which the fast path would not.
-    if (serviceKey === undefined || !recorder.consistent || process.env.TS_NODE_DEBUG) return undefined;
+    if (!recorder.consistent || process.env.TS_NODE_DEBUG) return undefined;
     if (o.preferTsExts || o.experimentalResolver || o.files || o.esm || o.emit || o.logError || o.experimentalSpecifierResolution) return undefined;
     if ((o.require && o.require.length > 0) || (o.moduleTypes && Object.keys(o.moduleTypes).length > 0)) return undefined;
     if (!service.enabled() || !extensions.every((ext) => HOOKABLE.has(ext)) || !service.extensions.compiled.includes(".ts")) return undefined;
@@ -242,6 +248,7 @@ function describeForFastPath(service, tsNodePath, rawOptions, identity, extensio
 function registerFast(manifest, tsNodePath, options) {
     const tsNodeDir = path.dirname(tsNodePath);
     const stored = transpileCache.storedOutputs(manifest.serviceKey, tsNodeDir);
+    const servesOutputs = manifest.serviceKey !== null;
     const compiled = new Set(manifest.compiled);
     const ignore = manifest.ignore.map((source) => new RegExp(source));
     const fastIgnored = (fileName) => {
@@ -267,7 +274,7 @@ function registerFast(manifest, tsNodePath, options) {
         const old = require.extensions[ext] || originalJsHandler;
         require.extensions[ext] = function (m, filename) {
             if (real === undefined ? fastIgnored(filename) : real.ignored(filename)) return old(m, filename);
-            if (real === undefined && !fastHandles(filename)) tsNodeService();
+            if (real === undefined && !(servesOutputs && fastHandles(filename))) tsNodeService();
             if (real !== undefined) assertScriptCanLoadAsCJS(real, m, filename);
             const _compile = m._compile;
             m._compile = function (code, fileName) {
