@@ -32,6 +32,8 @@ export interface PackLaunchOptions {
     stackConfig?: Record<string, string>;
     /** How long to wait for the port line. */
     startTimeoutMs?: number;
+    /** Called once the pack's process exists, before it is ready: lets a caller start its own work after it. */
+    onSpawned?: () => void;
 }
 
 export interface LogEntry {
@@ -89,6 +91,7 @@ export class PolicyPackProcess {
             env,
             stdio: ["ignore", "pipe", "pipe"],
         });
+        opts.onSpawned?.();
         let stderr = "";
         child.stderr!.setEncoding("utf8");
         child.stderr!.on("data", (chunk: string) => {

@@ -102,17 +102,17 @@ async function bothViews(context: CheckContext): Promise<[PromiseSettledResult<V
         return Promise.allSettled([checkView(context, "preview"), checkView(context, "up")]);
     }
     // Started as for the preview, whose operation comes first.
-    const starting = startPack(context, true);
-    starting.catch(() => undefined);
+    const start = startPack(context, true);
+    start.starting.catch(() => undefined);
     let previewDone!: () => void;
     const previewTurnEnded = new Promise<void>((resolve) => (previewDone = resolve));
     try {
         return await Promise.allSettled([
-            checkView(context, "preview", { starting, turn: Promise.resolve(), done: previewDone }),
-            checkView(context, "up", { starting, turn: previewTurnEnded, done: () => undefined }),
+            checkView(context, "preview", { start, turn: Promise.resolve(), done: previewDone }),
+            checkView(context, "up", { start, turn: previewTurnEnded, done: () => undefined }),
         ]);
     } finally {
-        const pack = await starting.catch(() => undefined);
+        const pack = await start.starting.catch(() => undefined);
         await pack?.close();
     }
 }

@@ -11,12 +11,20 @@ function labelled(view: View, sink: CheckOptions["onProgramOutput"]): CheckOptio
     return sink && ((stream, text) => sink(stream, text.replace(/^(?=.)/gm, `[${view}] `)));
 }
 
+/** A policy pack being started. */
+export interface PackStart {
+    /** The pack, once it is ready. */
+    starting: Promise<PolicyPackProcess>;
+    /** Resolves once its process exists, or its start has failed before that. */
+    spawned: Promise<void>;
+}
+
 /**
  * One policy pack process that both views of a default run use in turn (runCheck says when): each view's operation
  * opens once its `turn` has come and hands the pack on with `done` when it has ended; the owner stops the pack.
  */
 export interface PackTurn {
-    starting: Promise<PolicyPackProcess>;
+    start: PackStart;
     /** Resolves when this view may open its operation on the pack. */
     turn: Promise<void>;
     /** Called once this view's operation has ended, or will not run. */
@@ -24,16 +32,21 @@ export interface PackTurn {
 }
 
 /** Starts the check's policy pack as the engine starts it for an operation in this mode. */
-export function startPack(context: CheckContext, dryRun: boolean): Promise<PolicyPackProcess> {
+export function startPack(context: CheckContext, dryRun: boolean): PackStart {
     const { opts, pack, project } = context;
-    return PolicyPackProcess.start({
+    let spawned!: () => void;
+    const exists = new Promise<void>((resolve) => (spawned = resolve));
+    const starting = PolicyPackProcess.start({
         packDir: pack.dir,
         project: project.name,
         stack: project.stack,
         organization: opts.organization,
         dryRun,
         stackConfig: project.config,
+        onSpawned: spawned,
     });
+    starting.then(spawned, spawned);
+    return { starting, spawned: exists };
 }
 
 /** Throws CheckError for expected failures; always stops its pack (or hands a shared one on). */
@@ -56,7 +69,8 @@ export async function checkView(context: CheckContext, view: View, shared?: Pack
 
     try {
         const dryRun = view !== "up";
-        packStarting = shared?.starting ?? startPack(context, dryRun);
+        const packStart = shared?.start ?? startPack(context, dryRun);
+        packStarting = packStart.starting;
         const ready = shared ? Promise.all([packStarting, shared.turn]).then(([p]) => p) : packStarting;
         const sessionOpening = ready.then((p) => {
             pack = p;
@@ -75,6 +89,9 @@ export async function checkView(context: CheckContext, view: View, shared?: Pack
         operation = new OperationAnalysis(sessionOpening);
         const analysis = operation;
 
+        // The pack's start-up is the check's critical path (it takes longer than the program): its process goes
+        // first, the program host's right after it.
+        await packStart.spawned;
         let program: ProgramRun;
         try {
             program = await runProgram({
