@@ -2,26 +2,29 @@
 // it needs only for closure serialization (turning a JavaScript function into code, as `aws.lambda.CallbackFunction`
 // and dynamic providers do): TypeScript's compiler, through the SDK's typescript-shim, @npmcli/arborist with its npm
 // client stack, and normalize-package-data; the Automation API (`pulumi.automation`, which drives the CLI from a
-// program of its own); and in a pack process, the TypeScript and ts-node that run-policy-pack sets up for a pack that
-// may be written in TypeScript (pack-typescript.js). Measured on 3.248 with the V8 code cache: @pulumi/pulumi loads
-// 773 modules in about 0.55 s; without the first two, 326 in 0.20 s; without the Automation API as well, 246 in
-// 0.14 s; run-policy-pack's TypeScript set-up adds about 0.19 s to a pack's start. The program host and the pack
-// process each load the SDK. Plain JavaScript: installed first, before the SDK loads (host-entry.js, preload.js).
+// program of its own); gRPC (@grpc/grpc-js and the SDK's generated clients and services), which a program under the
+// mock monitor never calls; and in a pack process, the TypeScript and ts-node that run-policy-pack sets up for a
+// pack that may be written in TypeScript (pack-typescript.js). Measured on 3.248 with the V8 code cache:
+// @pulumi/pulumi loads 773 modules in about 0.55 s; without the first two, 326 in 0.20 s; without the Automation API
+// as well, 246 in 0.14 s; gRPC is about 0.05 s more; run-policy-pack's TypeScript set-up adds about 0.19 s to a
+// pack's start. The program host and the pack process each load the SDK (the pack needs gRPC: it loads at once).
+// Plain JavaScript: installed first, before the SDK loads (host-entry.js, preload.js).
 //
 // Guarantees:
 // - Same behaviour, later: the deferred module is loaded by Node's own loader with the original request and parent,
 //   the first time the SDK reads anything from it, and every read after that is answered by the real module. Only
 //   the SDK's own requires of these modules (matched by the requiring file's path inside @pulumi/pulumi and the
-//   exact request) are deferred; anyone else requiring typescript, ts-node or arborist loads it as usual. An SDK
-//   whose files are laid out otherwise is simply not deferred.
+//   exact request) are deferred; anyone else requiring typescript, ts-node, arborist or gRPC loads it as usual. An
+//   SDK whose files are laid out otherwise is simply not deferred.
 // - What a consumer sees is what its import form would have made of the real module: the SDK reads the shim
-//   directly (`ts.isClassDeclaration(...)`), arborist and the Automation API through TypeScript's `__importStar`,
+//   directly (`ts.isClassDeclaration(...)`), arborist, gRPC and the Automation API through TypeScript's `__importStar`,
 //   which yields an ES module as it is and a CommonJS module's properties plus `default` = the module itself; their
 //   stand-ins answer the same. run-policy-pack's stand-ins answer a few reads without loading the module, each
 //   with what the module would have answered (pack-typescript.js's guarantees); a module already loaded, or one
 //   they cannot vouch for, is handed over as it is.
-// - Errors surface where they would have: a module that is not installed fails the require as usual; one that
-//   fails to load throws from the first read, inside the work that needed it, with Node's own error.
+// - Errors surface where they would have: a module that fails to load throws from the first read, inside the work
+//   that needed it, with Node's own error (run-policy-pack's probes, which catch a missing module, still get the
+//   require's own error: a module that does not resolve is not deferred).
 // - AUTHGUARD_DEFER_SDK_MODULES=off loads everything eagerly, as without this module.
 "use strict";
 const Module = require("module");
@@ -42,6 +45,33 @@ const DEFERRED = new Map([
         ]),
     ],
     ["index.js", new Map([["./automation", "import-star"]])],
+    // gRPC and the generated clients and services: read only inside functions that talk to a real engine, monitor
+    // or provider client, serve one, or sort out a gRPC error; a program under the mock monitor calls none of them.
+    ["errors.js", new Map([["@grpc/grpc-js", "import-star"]])],
+    [path.join("runtime", "resource.js"), new Map([["@grpc/grpc-js", "import-star"]])],
+    [path.join("runtime", "invoke.js"), new Map([["@grpc/grpc-js", "import-star"]])],
+    [
+        path.join("runtime", "settings.js"),
+        new Map([
+            ["@grpc/grpc-js", "import-star"],
+            ["../proto/engine_grpc_pb", "import-star"],
+            ["../proto/resource_grpc_pb", "import-star"],
+        ]),
+    ],
+    [
+        path.join("runtime", "callbacks.js"),
+        new Map([
+            ["@grpc/grpc-js", "import-star"],
+            ["../proto/callback_grpc_pb", "import-star"],
+        ]),
+    ],
+    [
+        path.join("provider", "server.js"),
+        new Map([
+            ["@grpc/grpc-js", "import-star"],
+            ["../proto/provider_grpc_pb", "import-star"],
+        ]),
+    ],
     // run-policy-pack's TypeScript set-up (pack-typescript.js): the probes, the tsconfig parse, the registration.
     [
         "tsutils.js",

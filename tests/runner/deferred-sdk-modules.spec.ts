@@ -1,8 +1,9 @@
-// The deferral of @pulumi/pulumi's closure-serialization modules (runner/program/deferred-sdk-modules.js), installed
-// by runner/program/preload.js in the pack process and the program host: the SDK loads without TypeScript and
-// arborist, and whatever needs them (serializing a function, computing a function's code paths) loads them then and
-// gives exactly what it gives with the deferral off. The deferral patches Node's loader for the whole process, so
-// each case runs in its own Node.js process started as the pack is (`node --require preload.js`).
+// The deferral of what @pulumi/pulumi loads at start-up but rarely uses (runner/program/deferred-sdk-modules.js),
+// installed by runner/program/preload.js in the pack process and the program host: the SDK loads without TypeScript,
+// arborist, the Automation API and gRPC, and whatever needs them (serializing a function, computing a function's
+// code paths, a gRPC client) loads them then and gives exactly what it gives with the deferral off. The deferral
+// patches Node's loader for the whole process, so each case runs in its own Node.js process started as the pack is
+// (`node --require preload.js`).
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -24,6 +25,7 @@ interface Loaded {
     arborist: boolean;
     normalize: boolean;
     automation: boolean;
+    grpc: boolean;
 }
 
 const LOADED = `() => {
@@ -33,16 +35,17 @@ const LOADED = `() => {
         arborist: files.some((f) => f.includes("/node_modules/@npmcli/arborist/")),
         normalize: files.some((f) => f.includes("/node_modules/normalize-package-data/")),
         automation: files.some((f) => f.includes("/@pulumi/pulumi/automation/")),
+        grpc: files.some((f) => f.includes("/@grpc/grpc-js/")),
     };
 }`;
 
 /** Runs `work` (an async function body given the SDK as `pulumi`) in a process started with the preload. */
-function probe<T>(work: string, opts: { deferral: boolean; cwd?: string }): Probe<T> {
+function probe<T>(work: string, opts: { deferral: boolean; cwd?: string; env?: NodeJS.ProcessEnv }): Probe<T> {
     const script = `const loaded = ${LOADED};
 const pulumi = require(${JSON.stringify(SDK)});
 const before = loaded();
 (async () => { ${work} })().then((result) => process.stdout.write(JSON.stringify({ result, before, after: loaded() })));`;
-    const env: NodeJS.ProcessEnv = { ...process.env, AUTHGUARD_CODE_CACHE: "off" };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, AUTHGUARD_CODE_CACHE: "off" };
     if (opts.deferral) delete env.AUTHGUARD_DEFER_SDK_MODULES;
     else env.AUTHGUARD_DEFER_SDK_MODULES = "off";
     const r = spawnSync(process.execPath, ["--require", PRELOAD, "-e", script], { encoding: "utf8", env, cwd: opts.cwd, timeout: 60_000 });
@@ -50,16 +53,35 @@ const before = loaded();
     return JSON.parse(r.stdout) as Probe<T>;
 }
 
-describe("runner: deferred SDK closure modules", function () {
+describe("runner: deferred SDK modules", function () {
     this.timeout(120_000);
     const temp = new TempPrograms();
     after(() => temp.cleanup());
 
-    it("the SDK loads without TypeScript, arborist, normalize-package-data and the Automation API; with the deferral off it loads them all", () => {
+    it("the SDK loads without TypeScript, arborist, normalize-package-data, the Automation API and gRPC; with the deferral off it loads them all", () => {
         const deferred = probe<null>("return null;", { deferral: true });
-        assert.deepEqual(deferred.before, { typescript: false, arborist: false, normalize: false, automation: false });
+        assert.deepEqual(deferred.before, { typescript: false, arborist: false, normalize: false, automation: false, grpc: false });
         const eager = probe<null>("return null;", { deferral: false });
-        assert.deepEqual(eager.before, { typescript: true, arborist: true, normalize: true, automation: true });
+        assert.deepEqual(eager.before, { typescript: true, arborist: true, normalize: true, automation: true, grpc: true });
+    });
+
+    it("gRPC loads when the SDK first uses it: a monitor client and gRPC error codes are as without the deferral", () => {
+        // PULUMI_NODEJS_MONITOR: getMonitor() builds the ResourceMonitor client (it connects only on a first call).
+        const work = `const settings = require(${JSON.stringify(path.join(SDK, "runtime", "settings"))});
+const errors = require(${JSON.stringify(path.join(SDK, "errors"))});
+const monitor = settings.getMonitor();
+const methods = Object.keys(Object.getPrototypeOf(monitor)).sort();
+monitor.close();
+return { methods, unavailable: errors.isGrpcError({ code: 14 }), invalidArgument: errors.isGrpcError({ code: 3 }) };`;
+        type Result = { methods: string[]; unavailable: boolean; invalidArgument: boolean };
+        const env = { PULUMI_NODEJS_MONITOR: "127.0.0.1:1" };
+        const deferred = probe<Result>(work, { deferral: true, env });
+        const eager = probe<Result>(work, { deferral: false, env });
+        assert.equal(deferred.before.grpc, false);
+        assert.equal(deferred.after.grpc, true);
+        assert.deepEqual(deferred.result, eager.result);
+        assert.ok(deferred.result.methods.includes("registerResource"), deferred.result.methods.join(", "));
+        assert.deepEqual([deferred.result.unavailable, deferred.result.invalidArgument], [true, false]);
     });
 
     it("the Automation API loads when first read, and is the module itself", () => {
@@ -112,7 +134,7 @@ return sf.text;`;
         assert.ok(!deferred.result.some((p) => p.includes("dev-only")));
     });
 
-    it("the program host runs a program without loading arborist", async () => {
+    it("the program host runs a program without loading arborist or gRPC", async () => {
         const programDir = temp.make("host", { "Pulumi.yaml": pulumiYaml("host"), "index.ts": `import * as aws from "@pulumi/aws";\nnew aws.apigatewayv2.Api("http", { protocolType: "HTTP" });\n` });
         const listing = path.join(temp.root, "host-modules.json");
         const probeFile = path.join(temp.root, "host-probe.js");
@@ -128,6 +150,6 @@ return sf.text;`;
         }
         const files = JSON.parse(fs.readFileSync(listing, "utf8")) as string[];
         assert.ok(files.some((f) => f.includes("/@pulumi/pulumi/")), "the probe saw the host's modules");
-        assert.deepEqual(files.filter((f) => f.includes("/@npmcli/")), []);
+        assert.deepEqual(files.filter((f) => f.includes("/@npmcli/") || f.includes("/@grpc/grpc-js/")), []);
     });
 });
