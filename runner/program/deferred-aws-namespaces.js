@@ -1,0 +1,301 @@
+// Defers the service namespaces of @pulumi/aws (`aws.acm`, `aws.sagemaker`, ... 237 in 7.x) until a program first
+// reads one. The package's index.js requires every namespace's index at once; a program uses a few (apigateway,
+// lambda, iam). Measured on 7.48 with the V8 code cache: `require("@pulumi/aws")` loads 528 modules in about 105 ms,
+// 310 in 36 ms with the plain namespaces deferred; the program host loads it once per run view. Plain JavaScript:
+// installed before the program loads (preload.js).
+//
+// Guarantees:
+// - Only what nothing can observe is deferred: the requests the package's own index.js (any copy, anywhere: matched
+//   by its path ending in node_modules/@pulumi/aws/index.js) makes for `./<ns>` in the generated form
+//   `const <ns> = [__importStar(]require("./<ns>")[)]; exports.<ns> = <ns>;`, while that index is loading, for a
+//   namespace whose index.js is proven plain: every line of it is one of the generated forms that only define its own
+//   exports (helper functions, `exports.X = void 0 / null`, `utilities.lazyLoad`, the `_module` object of resource
+//   constructors) and its only eager requires are @pulumi/pulumi, ../utilities and ../types/enums/<ns>; its only
+//   other effect is `pulumi.runtime.registerResourceModule("aws", "<ns>/<resource>", _module)`. A namespace with
+//   anything else (the mixins that patch prototypes in s3, lambda, sns..., iam's documents, ec2's constants,
+//   `types`, `config`) loads as usual, and so does one Node would resolve to another file or has already loaded.
+// - Same objects: `exports.<ns>` is an enumerable, configurable accessor that, on first read, loads the namespace
+//   with Node's own loader (same request, same parent) and replaces itself with a data property holding the module
+//   itself, so `aws.acm === require("@pulumi/aws/acm")`. Keys and their order are unchanged (`Object.keys`,
+//   `for...in`, `import *` see every namespace; enumerating values loads them). Reads of the index's own local
+//   binding (only through a require cycle) go to a stand-in that loads the namespace on first use.
+// - Same registrations: a lookup in the SDK's resource-module registry (the Map that
+//   `@pulumi/pulumi/runtime/state.getResourceModules()` returns, of the SDK copy this @pulumi/aws resolves) for an
+//   `aws:<ns>/...` key it does not hold loads the deferred namespace <ns> first, so deserializing a resource reference
+//   gives the class instance it gives eagerly. An SDK without that function gets no deferral at all. Only the Map's
+//   `get` and `has` answer for deferred namespaces (the SDK neither iterates nor counts it); after the SDK-internal,
+//   test-only `_resetResourceModules`, a namespace loaded later registers itself, as it would not have eagerly.
+// - Errors surface on first read: a namespace that fails to load throws Node's own error where it is first read.
+// - Verdicts cannot change: every resource a program creates is created by a class it read through its namespace,
+//   which is then the real module; the policy pack never sees @pulumi/aws's module graph.
+// - AUTHGUARD_DEFER_AWS_NAMESPACES=off loads every namespace eagerly, as without this module.
+"use strict";
+const fs = require("fs");
+const Module = require("module");
+const path = require("path");
+
+const INSTALLED = Symbol.for("authguard.deferred-aws-namespaces");
+const ROOT_INDEX = `${path.sep}node_modules${path.sep}@pulumi${path.sep}aws${path.sep}index.js`;
+/** Marks a registry Map whose lookups already load deferred namespaces; its value holds them. */
+const REGISTRY_HOOK = Symbol.for("authguard.deferred-aws-namespaces.registry");
+
+// The lines a plain namespace index may consist of, outside the helper and `_module` blocks, most frequent first. A
+// captured name must be the namespace's own.
+const PLAIN_LINES = [
+    /^exports\.\w+ = null;$/,
+    /^utilities\.lazyLoad\(exports, \["\w+"(?:, "\w+")*\], \(\) => require\("\.\/\w+"\)\);$/,
+    /^pulumi\.runtime\.registerResourceModule\("aws", "(\w+)\/\w+", _module\);$/,
+    /^\/\/.*$/,
+    /^$/,
+    /^"use strict";$/,
+    /^Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);$/,
+    /^exports\.\w+(?: = exports\.\w+)* = void 0;$/,
+    /^const pulumi = (?:__importStar\()?require\("@pulumi\/pulumi"\)\)?;$/,
+    /^const utilities = (?:__importStar\()?require\("\.\.\/utilities"\)\)?;$/,
+    /^__exportStar\(require\("\.\.\/types\/enums\/(\w+)"\), exports\);$/,
+];
+// The lines of `const _module = { version, construct }` (trimmed): only `utilities.getVersion()` runs when it is built.
+const MODULE_LINES = [
+    /^return new exports\.\w+\(name, undefined, \{ urn \}\);$/,
+    /^case "aws:(\w+)\/\w+:\w+":$/,
+    /^\}\)?[,;]?$/,
+    /^version: utilities\.getVersion\(\),$/,
+    /^construct: \(name, type, urn\) => \{$/,
+    /^switch \(type\) \{$/,
+    /^default:$/,
+    /^throw new Error\(`unknown resource type \$\{type\}`\);$/,
+];
+/** TypeScript's emitted helpers: `var __x = (this && this.__x) || ...` up to the next line starting with `}` and ending with `;`. */
+const HELPER_START = /^var (__\w+) = \(this && this\.\1\) \|\| /;
+const ES_MODULE = 'Object.defineProperty(exports, "__esModule", { value: true });';
+
+/** Whether `line` is one of `patterns`, any name it captures being `ns`. */
+function matchesOne(patterns, line, ns) {
+    for (const pattern of patterns) {
+        const m = pattern.exec(line);
+        if (m) return m[1] === undefined || m[1] === ns;
+    }
+    return false;
+}
+
+/** Whether a namespace index (`source`, of namespace `ns`) is proven plain, line by line (see the header). */
+function isPlain(source, ns) {
+    let block = "none";
+    let esModule = false;
+    for (const line of source.split("\n")) {
+        if (block === "helper") {
+            if (line.includes("require(")) return false;
+            if (line.startsWith("}") && line.endsWith(";")) block = "none";
+        } else if (block === "module") {
+            if (line === "};") block = "none";
+            else if (!matchesOne(MODULE_LINES, line.trim(), ns)) return false;
+        } else if (HELPER_START.test(line)) {
+            if (line.includes("require(")) return false;
+            if (!line.endsWith(";")) block = "helper";
+        } else if (line === "const _module = {") {
+            block = "module";
+        } else if (!matchesOne(PLAIN_LINES, line, ns)) {
+            return false;
+        } else if (line === ES_MODULE) {
+            esModule = true;
+        }
+    }
+    return block === "none" && esModule;
+}
+
+/**
+ * The namespaces the package's index.js (`rootIndex`) requires in the generated two-statement form, as folders beside
+ * it that Node resolves `./<ns>` to (no `<ns>.js` or other extension Node knows beside them, no symbolic link).
+ */
+function namespaceDirs(rootIndex) {
+    const names = new Set();
+    let source;
+    let entries;
+    try {
+        source = fs.readFileSync(rootIndex, "utf8");
+        entries = fs.readdirSync(path.dirname(rootIndex), { withFileTypes: true });
+    } catch {
+        return names;
+    }
+    const form = /^const (\w+) = (?:__importStar\()?require\("\.\/(\w+)"\)\)?;\nexports\.(\w+) = (\w+);$/gm;
+    for (const m of source.matchAll(form)) {
+        if (m[1] === m[2] && m[2] === m[3] && m[3] === m[4]) names.add(m[1]);
+    }
+    const files = new Set(entries.map((e) => e.name));
+    const extensions = Object.keys(Module._extensions);
+    const dirs = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
+    for (const ns of names) {
+        if (!dirs.has(ns) || extensions.some((ext) => files.has(ns + ext))) names.delete(ns);
+    }
+    return names;
+}
+
+/** Whether Node resolves the folder `dir` to its index.js: a plain file, and no package.json naming another. */
+function resolvesToIndex(dir) {
+    const index = fs.lstatSync(path.join(dir, "index.js"), { throwIfNoEntry: false });
+    return Boolean(index && index.isFile()) && !fs.existsSync(path.join(dir, "package.json"));
+}
+
+/**
+ * The resource-module registry of the SDK copy `root` resolves, its lookups made to load deferred namespaces first;
+ * null when that SDK has no such registry (then nothing is deferred).
+ */
+function registryOf(root) {
+    let getResourceModules;
+    try {
+        const sdkIndex = Module._resolveFilename("@pulumi/pulumi", root, false);
+        const state = Module._cache[path.join(path.dirname(sdkIndex), "runtime", "state.js")];
+        getResourceModules = state && state.loaded && state.exports.getResourceModules;
+    } catch {
+        return null;
+    }
+    if (typeof getResourceModules !== "function") return null;
+    const registry = getResourceModules();
+    if (!(registry instanceof Map)) return null;
+    if (!Object.prototype.hasOwnProperty.call(registry, REGISTRY_HOOK)) {
+        /** Namespace → the loaders of its deferred copies. */
+        const pending = new Map();
+        const loadFor = (key) => {
+            if (typeof key !== "string" || !key.startsWith("aws:")) return;
+            const ns = key.slice(4, key.indexOf("/"));
+            const loaders = pending.get(ns);
+            if (!loaders) return;
+            pending.delete(ns);
+            for (const load of loaders) load();
+        };
+        const { get, has } = Map.prototype;
+        Object.defineProperties(registry, {
+            [REGISTRY_HOOK]: { value: pending },
+            get: {
+                value: function (key) {
+                    if (!has.call(this, key)) loadFor(key);
+                    return get.call(this, key);
+                },
+                writable: true,
+                configurable: true,
+            },
+            has: {
+                value: function (key) {
+                    if (!has.call(this, key)) loadFor(key);
+                    return has.call(this, key);
+                },
+                writable: true,
+                configurable: true,
+            },
+        });
+    }
+    return registry[REGISTRY_HOOK];
+}
+
+/** A stand-in for a namespace module (an ES-module-shaped CommonJS module) that loads it on first use. */
+function standIn(materialize) {
+    const real = () => Object(materialize());
+    return new Proxy(
+        {},
+        {
+            // Proven by isPlain, so `__importStar` hands the stand-in through without loading it.
+            get: (_t, prop) => (prop === "__esModule" ? true : Reflect.get(real(), prop)),
+            has: (_t, prop) => Reflect.has(real(), prop),
+            ownKeys: () => Reflect.ownKeys(real()),
+            // A proxy may not report the real module's non-configurable properties as its own.
+            getOwnPropertyDescriptor: (_t, prop) => {
+                const desc = Reflect.getOwnPropertyDescriptor(real(), prop);
+                return desc && { ...desc, configurable: true };
+            },
+            set: (_t, prop, value) => Reflect.set(real(), prop, value),
+            defineProperty: (_t, prop, desc) => Reflect.defineProperty(real(), prop, desc),
+            deleteProperty: (_t, prop) => Reflect.deleteProperty(real(), prop),
+        },
+    );
+}
+
+/** Installs the deferral for every @pulumi/aws loaded from now on (idempotent). Returns false when turned off. */
+function install() {
+    if (process.env.AUTHGUARD_DEFER_AWS_NAMESPACES === "off" || globalThis[INSTALLED]) return false;
+    Object.defineProperty(globalThis, INSTALLED, { value: true });
+    const load = Module._load;
+    /** Per loading root index module: the namespaces it may defer, and the SDK registry's pending loaders. */
+    const roots = new WeakMap();
+
+    function rootOf(parent) {
+        let root = roots.get(parent);
+        if (root === undefined) {
+            root = { namespaces: namespaceDirs(parent.filename), pending: undefined };
+            roots.set(parent, root);
+        }
+        return root;
+    }
+
+    /** Defers `./<ns>` from the root index `parent` and returns its stand-in, or undefined to load it as usual. */
+    function defer(root, ns, request, parent) {
+        const dir = path.join(path.dirname(parent.filename), ns);
+        const filename = path.join(dir, "index.js");
+        if (Module._cache[filename] || !resolvesToIndex(dir)) return undefined;
+        let source;
+        try {
+            source = fs.readFileSync(filename, "utf8");
+        } catch {
+            return undefined;
+        }
+        if (!isPlain(source, ns)) return undefined;
+        if (root.pending === undefined) root.pending = registryOf(parent);
+        if (root.pending === null) return undefined;
+
+        const exportsObject = parent.exports;
+        let loaded = false;
+        let real;
+        const materialize = () => {
+            if (!loaded) {
+                // Out of the registry's pending loaders first: the namespace's own registrations look themselves up.
+                const loaders = root.pending.get(ns);
+                if (loaders) loaders.delete(materialize);
+                real = load.call(Module, request, parent, false);
+                loaded = true;
+                const desc = Object.getOwnPropertyDescriptor(exportsObject, ns);
+                if (desc && desc.get === accessor.get) {
+                    Object.defineProperty(exportsObject, ns, { value: real, writable: true, enumerable: true, configurable: true });
+                }
+            }
+            return real;
+        };
+        const stand = standIn(materialize);
+        const accessor = {
+            get: () => materialize(),
+            // The index's own `exports.<ns> = <ns>` hands the stand-in; anything else is an assignment as usual.
+            set(value) {
+                if (value === stand) return;
+                Object.defineProperty(this, ns, { value, writable: true, enumerable: true, configurable: true });
+            },
+            enumerable: true,
+            configurable: true,
+        };
+        Object.defineProperty(exportsObject, ns, accessor);
+        let loaders = root.pending.get(ns);
+        if (!loaders) root.pending.set(ns, (loaders = new Set()));
+        loaders.add(materialize);
+        return stand;
+    }
+
+    Module._load = function loadOrDefer(request, parent, isMain) {
+        if (
+            parent &&
+            !parent.loaded &&
+            typeof parent.filename === "string" &&
+            parent.filename.endsWith(ROOT_INDEX) &&
+            typeof request === "string" &&
+            request.startsWith("./")
+        ) {
+            const root = rootOf(parent);
+            const ns = request.slice(2);
+            if (root.namespaces.has(ns)) {
+                root.namespaces.delete(ns);
+                const stand = defer(root, ns, request, parent);
+                if (stand !== undefined) return stand;
+            }
+        }
+        return load.apply(this, arguments);
+    };
+    return true;
+}
+
+module.exports = { install };
