@@ -17,8 +17,10 @@
 // - Same objects: `exports.<ns>` is an enumerable, configurable accessor that, on first read, loads the namespace
 //   with Node's own loader (same request, same parent) and replaces itself with a data property holding the module
 //   itself, so `aws.acm === require("@pulumi/aws/acm")`. Keys and their order are unchanged (`Object.keys`,
-//   `for...in`, `import *` see every namespace; enumerating values loads them). Reads of the index's own local
-//   binding (only through a require cycle) go to a stand-in that loads the namespace on first use.
+//   `for...in`, `import *` see every namespace; enumerating values loads them); until read, the property is an
+//   accessor (`util.inspect` shows `[Getter/Setter]`). The accessor is in place from the index's own require of the
+//   namespace, so a read while the index is still loading (a require cycle) loads it too; the index's local binding
+//   holds a stand-in that loads the namespace on first use (the index only hands it to `exports.<ns> =`).
 // - Same registrations: a lookup in the SDK's resource-module registry (the Map that
 //   `@pulumi/pulumi/runtime/state.getResourceModules()` returns, of the SDK copy this @pulumi/aws resolves) for an
 //   `aws:<ns>/...` key it does not hold loads the deferred namespace <ns> first, so deserializing a resource reference
@@ -65,8 +67,11 @@ const MODULE_LINES = [
     /^default:$/,
     /^throw new Error\(`unknown resource type \$\{type\}`\);$/,
 ];
-/** TypeScript's emitted helpers: `var __x = (this && this.__x) || ...` up to the next line starting with `}` and ending with `;`. */
-const HELPER_START = /^var (__\w+) = \(this && this\.\1\) \|\| /;
+/**
+ * TypeScript's emitted helpers (`__createBinding`, `__importStar`, ...): `var __x = (this && this.__x) || ` a function,
+ * up to the next line that starts with `}` and ends with `;`. Building them defines functions and calls none of ours.
+ */
+const HELPER_START = /^var (__\w+) = \(this && this\.\1\) \|\| (?:function ?\(|\(Object\.create \? \(function ?\(|\(function \(\) \{$)/;
 const ES_MODULE = 'Object.defineProperty(exports, "__esModule", { value: true });';
 
 /** Whether `line` is one of `patterns`, any name it captures being `ns`. */
@@ -90,8 +95,8 @@ function isPlain(source, ns) {
             if (line === "};") block = "none";
             else if (!matchesOne(MODULE_LINES, line.trim(), ns)) return false;
         } else if (HELPER_START.test(line)) {
-            if (line.includes("require(")) return false;
-            if (!line.endsWith(";")) block = "helper";
+            if (line.includes("require(") || line.endsWith(";")) return false;
+            block = "helper";
         } else if (line === "const _module = {") {
             block = "module";
         } else if (!matchesOne(PLAIN_LINES, line, ns)) {
@@ -156,8 +161,9 @@ function registryOf(root) {
         /** Namespace → the loaders of its deferred copies. */
         const pending = new Map();
         const loadFor = (key) => {
-            if (typeof key !== "string" || !key.startsWith("aws:")) return;
-            const ns = key.slice(4, key.indexOf("/"));
+            const slash = typeof key === "string" && key.startsWith("aws:") ? key.indexOf("/") : -1;
+            if (slash < 0) return;
+            const ns = key.slice(4, slash);
             const loaders = pending.get(ns);
             if (!loaders) return;
             pending.delete(ns);
@@ -251,8 +257,9 @@ function install() {
                 if (loaders) loaders.delete(materialize);
                 real = load.call(Module, request, parent, false);
                 loaded = true;
+                // Unless it was reassigned meanwhile, or frozen (then it stays an accessor that answers the module).
                 const desc = Object.getOwnPropertyDescriptor(exportsObject, ns);
-                if (desc && desc.get === accessor.get) {
+                if (desc && desc.get === accessor.get && desc.configurable) {
                     Object.defineProperty(exportsObject, ns, { value: real, writable: true, enumerable: true, configurable: true });
                 }
             }

@@ -159,6 +159,14 @@ return {
         assert.ok(deferred.result.importSame && eager.result.importSame);
     });
 
+    it("a frozen @pulumi/aws still answers its deferred namespaces with the modules themselves", () => {
+        const work = `Object.freeze(aws);
+return { same: aws.acm === require("@pulumi/aws/acm") && aws.acm === aws.acm, frozen: Object.isFrozen(aws) };`;
+        const { deferred, eager } = bothWays<{ same: boolean; frozen: boolean }>(work);
+        assert.deepEqual(deferred.result, { same: true, frozen: true });
+        assert.deepEqual(deferred.result, eager.result);
+    });
+
     it("the SDK's resource-module lookup for a deferred namespace answers as without the deferral, before anything read the namespace", () => {
         const work = `const before = loaded().includes("acm");
 const m = pulumi.runtime.getResourceModule("aws", "acm/certificate");
