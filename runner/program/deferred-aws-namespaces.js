@@ -1,8 +1,8 @@
 // Defers the service namespaces of @pulumi/aws (`aws.acm`, `aws.sagemaker`, ... 237 in 7.x) until a program first
 // reads one. The package's index.js requires every namespace's index at once; a program uses a few (apigateway,
-// lambda, iam). Measured on 7.48 with the V8 code cache: `require("@pulumi/aws")` loads 528 modules in about 105 ms,
-// 310 in 36 ms with the plain namespaces deferred; the program host loads it once per run view. Plain JavaScript:
-// installed before the program loads (preload.js).
+// lambda, iam). Measured on 7.48 with the V8 code cache, after @pulumi/pulumi: `require("@pulumi/aws")` loads 301
+// modules in about 120 ms (155 ms CPU), 81 in 45 ms (53 ms CPU) with the plain namespaces deferred; the program host
+// loads it once per run view. Plain JavaScript: installed before the program loads (preload.js).
 //
 // Guarantees:
 // - Only what nothing can observe is deferred: the requests the package's own index.js (any copy, anywhere: matched
@@ -27,6 +27,10 @@
 //   gives the class instance it gives eagerly. An SDK without that function gets no deferral at all. Only the Map's
 //   `get` and `has` answer for deferred namespaces (the SDK neither iterates nor counts it); after the SDK-internal,
 //   test-only `_resetResourceModules`, a namespace loaded later registers itself, as it would not have eagerly.
+// - Checked once per state of the files: which namespaces are plain is remembered in
+//   $XDG_CACHE_HOME/authguard/aws-namespaces (entries as cache-entries.js keeps them), keyed by this file's text, the
+//   package's index.js and each namespace index.js's device, inode, size, modification and change times (in ns):
+//   any write to a file gives it a new change time, which no program can set, so an edited namespace is read again.
 // - Errors surface on first read: a namespace that fails to load throws Node's own error where it is first read.
 // - Verdicts cannot change: every resource a program creates is created by a class it read through its namespace,
 //   which is then the real module; the policy pack never sees @pulumi/aws's module graph.
@@ -35,9 +39,12 @@
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
+const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
 
 const INSTALLED = Symbol.for("authguard.deferred-aws-namespaces");
 const ROOT_INDEX = `${path.sep}node_modules${path.sep}@pulumi${path.sep}aws${path.sep}index.js`;
+/** Which namespaces of a package are plain: a few hundred bytes per installed copy and state of its files. */
+const entries = entryFiles("authguard-aws-namespaces/1", 8 * 1024 * 1024);
 /** Marks a registry Map whose lookups already load deferred namespaces; its value holds them. */
 const REGISTRY_HOOK = Symbol.for("authguard.deferred-aws-namespaces.registry");
 
@@ -110,35 +117,47 @@ function isPlain(source, ns) {
 
 /**
  * The namespaces the package's index.js (`rootIndex`) requires in the generated two-statement form, as folders beside
- * it that Node resolves `./<ns>` to (no `<ns>.js` or other extension Node knows beside them, no symbolic link).
+ * it that Node resolves `./<ns>` to (no `<ns>.js` or other extension Node knows beside them, no symbolic link, no
+ * package.json), whose index.js is plain.
  */
-function namespaceDirs(rootIndex) {
-    const names = new Set();
+function plainNamespaces(rootIndex) {
+    const dir = path.dirname(rootIndex);
     let source;
-    let entries;
+    let entriesBeside;
     try {
         source = fs.readFileSync(rootIndex, "utf8");
-        entries = fs.readdirSync(path.dirname(rootIndex), { withFileTypes: true });
+        entriesBeside = fs.readdirSync(dir, { withFileTypes: true });
     } catch {
-        return names;
+        return new Set();
     }
-    const form = /^const (\w+) = (?:__importStar\()?require\("\.\/(\w+)"\)\)?;\nexports\.(\w+) = (\w+);$/gm;
-    for (const m of source.matchAll(form)) {
-        if (m[1] === m[2] && m[2] === m[3] && m[3] === m[4]) names.add(m[1]);
-    }
-    const files = new Set(entries.map((e) => e.name));
+    const files = new Set(entriesBeside.map((e) => e.name));
+    const dirs = new Set(entriesBeside.filter((e) => e.isDirectory()).map((e) => e.name));
     const extensions = Object.keys(Module._extensions);
-    const dirs = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
-    for (const ns of names) {
-        if (!dirs.has(ns) || extensions.some((ext) => files.has(ns + ext))) names.delete(ns);
+    const resolved = [];
+    // The key: these rules (this file's text), the package's index and every namespace index's identity, which any
+    // write to it changes (its change time cannot be set back).
+    const key = [fs.readFileSync(__filename, "utf8"), rootIndex, source];
+    const form = /^const (\w+) = (?:__importStar\()?require\("\.\/(\w+)"\)\)?;\nexports\.(\w+) = (\w+);$/gm;
+    for (const [, local, ns, exported, value] of source.matchAll(form)) {
+        if (local !== ns || exported !== ns || value !== ns || !dirs.has(ns) || extensions.some((ext) => files.has(ns + ext))) continue;
+        const index = fs.lstatSync(path.join(dir, ns, "index.js"), { bigint: true, throwIfNoEntry: false });
+        if (!index || !index.isFile() || fs.existsSync(path.join(dir, ns, "package.json"))) continue;
+        resolved.push(ns);
+        key.push(`${ns} ${index.dev} ${index.ino} ${index.size} ${index.mtimeNs} ${index.ctimeNs}`);
     }
-    return names;
-}
-
-/** Whether Node resolves the folder `dir` to its index.js: a plain file, and no package.json naming another. */
-function resolvesToIndex(dir) {
-    const index = fs.lstatSync(path.join(dir, "index.js"), { throwIfNoEntry: false });
-    return Boolean(index && index.isFile()) && !fs.existsSync(path.join(dir, "package.json"));
+    const id = sha256(key.join("\0"));
+    const entry = path.join(cacheDir("aws-namespaces"), id.slice(0, 2), `${id}.json`);
+    const stored = entries.read(entry);
+    if (stored !== undefined) return new Set(JSON.parse(stored.toString("utf8")));
+    const plain = resolved.filter((ns) => {
+        try {
+            return isPlain(fs.readFileSync(path.join(dir, ns, "index.js"), "utf8"), ns);
+        } catch {
+            return false;
+        }
+    });
+    entries.write(entry, Buffer.from(JSON.stringify(plain)));
+    return new Set(plain);
 }
 
 /**
@@ -226,7 +245,14 @@ function install() {
     function rootOf(parent) {
         let root = roots.get(parent);
         if (root === undefined) {
-            root = { namespaces: namespaceDirs(parent.filename), pending: undefined };
+            let namespaces;
+            try {
+                namespaces = plainNamespaces(parent.filename);
+            } catch {
+                // Unreadable: the package loads as usual.
+                namespaces = new Set();
+            }
+            root = { namespaces, pending: undefined };
             roots.set(parent, root);
         }
         return root;
@@ -234,16 +260,7 @@ function install() {
 
     /** Defers `./<ns>` from the root index `parent` and returns its stand-in, or undefined to load it as usual. */
     function defer(root, ns, request, parent) {
-        const dir = path.join(path.dirname(parent.filename), ns);
-        const filename = path.join(dir, "index.js");
-        if (Module._cache[filename] || !resolvesToIndex(dir)) return undefined;
-        let source;
-        try {
-            source = fs.readFileSync(filename, "utf8");
-        } catch {
-            return undefined;
-        }
-        if (!isPlain(source, ns)) return undefined;
+        if (Module._cache[path.join(path.dirname(parent.filename), ns, "index.js")]) return undefined;
         if (root.pending === undefined) root.pending = registryOf(parent);
         if (root.pending === null) return undefined;
 
