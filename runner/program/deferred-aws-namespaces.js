@@ -122,14 +122,8 @@ function isPlain(source, ns) {
  */
 function plainNamespaces(rootIndex) {
     const dir = path.dirname(rootIndex);
-    let source;
-    let entriesBeside;
-    try {
-        source = fs.readFileSync(rootIndex, "utf8");
-        entriesBeside = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-        return new Set();
-    }
+    const source = fs.readFileSync(rootIndex, "utf8");
+    const entriesBeside = fs.readdirSync(dir, { withFileTypes: true });
     const files = new Set(entriesBeside.map((e) => e.name));
     const dirs = new Set(entriesBeside.filter((e) => e.isDirectory()).map((e) => e.name));
     const extensions = Object.keys(Module._extensions);
@@ -249,7 +243,7 @@ function install() {
             try {
                 namespaces = plainNamespaces(parent.filename);
             } catch {
-                // Unreadable: the package loads as usual.
+                // Files it cannot read: the package loads as usual.
                 namespaces = new Set();
             }
             root = { namespaces, pending: undefined };
