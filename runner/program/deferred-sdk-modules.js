@@ -3,21 +3,23 @@
 // and dynamic providers do): TypeScript's compiler, through the SDK's typescript-shim, @npmcli/arborist with its npm
 // client stack, and normalize-package-data; the Automation API (`pulumi.automation`, which drives the CLI from a
 // program of its own); gRPC (@grpc/grpc-js and the SDK's generated clients and services), which a program under the
-// mock monitor never calls; and in a pack process, the TypeScript and ts-node that run-policy-pack sets up for a
-// pack that may be written in TypeScript (pack-typescript.js). Measured on 3.248 with the V8 code cache:
-// @pulumi/pulumi loads 773 modules in about 0.55 s; without the first two, 326 in 0.20 s; without the Automation API
-// as well, 246 in 0.14 s; gRPC is about 0.05 s more; run-policy-pack's TypeScript set-up adds about 0.19 s to a
-// pack's start. The program host and the pack process each load the SDK (the pack needs gRPC: it loads at once).
-// Plain JavaScript: installed first, before the SDK loads (host-entry.js, preload.js).
+// mock monitor never calls; semver, js-yaml and the OpenTelemetry API, each read only inside the function that
+// compares a version, parses a YAML manifest or traces a gRPC call; and in a pack process, the TypeScript and ts-node
+// that run-policy-pack sets up for a pack that may be written in TypeScript (pack-typescript.js). Measured on 3.248
+// with the V8 code cache: @pulumi/pulumi loads 773 modules in about 0.55 s; without the first two, 326 in 0.20 s;
+// without the Automation API as well, 246 in 0.14 s; gRPC is about 0.05 s more, semver, js-yaml and OpenTelemetry
+// together about as much; run-policy-pack's TypeScript set-up adds about 0.19 s to a pack's start. The program host
+// and the pack process each load the SDK (the pack serves gRPC: it loads it at once). Plain JavaScript: installed
+// first, before the SDK loads (host-entry.js, preload.js).
 //
 // Guarantees:
 // - Same behaviour, later: the deferred module is loaded by Node's own loader with the original request and parent,
 //   the first time the SDK reads anything from it, and every read after that is answered by the real module. Only
 //   the SDK's own requires of these modules (matched by the requiring file's path inside @pulumi/pulumi and the
-//   exact request) are deferred; anyone else requiring typescript, ts-node, arborist or gRPC loads it as usual. An
-//   SDK whose files are laid out otherwise is simply not deferred.
+//   exact request) are deferred; anyone else requiring them loads them as usual. An SDK whose files are laid out
+//   otherwise is simply not deferred.
 // - What a consumer sees is what its import form would have made of the real module: the SDK reads the shim
-//   directly (`ts.isClassDeclaration(...)`), arborist, gRPC and the Automation API through TypeScript's `__importStar`,
+//   directly (`ts.isClassDeclaration(...)`), the others through TypeScript's `__importStar`,
 //   which yields an ES module as it is and a CommonJS module's properties plus `default` = the module itself; their
 //   stand-ins answer the same. run-policy-pack's stand-ins answer a few reads without loading the module, each
 //   with what the module would have answered (pack-typescript.js's guarantees); a module already loaded, or one
@@ -45,14 +47,16 @@ const DEFERRED = new Map([
         ]),
     ],
     ["index.js", new Map([["./automation", "import-star"]])],
-    // gRPC and the generated clients and services: read only inside functions that talk to a real engine, monitor
-    // or provider client, serve one, or sort out a gRPC error; a program under the mock monitor calls none of them.
+    // gRPC, the generated clients and services, and the OpenTelemetry API (settings.js's trace-context interceptor):
+    // read only inside functions that talk to a real engine, monitor or provider client, serve one, or sort out a
+    // gRPC error; a program under the mock monitor calls none of them.
     ["errors.js", new Map([["@grpc/grpc-js", "import-star"]])],
     [path.join("runtime", "resource.js"), new Map([["@grpc/grpc-js", "import-star"]])],
     [path.join("runtime", "invoke.js"), new Map([["@grpc/grpc-js", "import-star"]])],
     [
         path.join("runtime", "settings.js"),
         new Map([
+            ["@opentelemetry/api", "import-star"],
             ["@grpc/grpc-js", "import-star"],
             ["../proto/engine_grpc_pb", "import-star"],
             ["../proto/resource_grpc_pb", "import-star"],
@@ -72,6 +76,11 @@ const DEFERRED = new Map([
             ["../proto/provider_grpc_pb", "import-star"],
         ]),
     ],
+    // Read only in parseManifestContent (a package.yaml), getRegistration / register (resource packages and modules
+    // of several versions), rewriteSuper's getFactory (closure serialization).
+    [path.join("runtime", "manifest.js"), new Map([["js-yaml", "import-star"]])],
+    [path.join("runtime", "rpc.js"), new Map([["semver", "import-star"]])],
+    [path.join("runtime", "closure", "rewriteSuper.js"), new Map([["semver", "import-star"]])],
     // run-policy-pack's TypeScript set-up (pack-typescript.js): the probes, the tsconfig parse, the registration.
     [
         "tsutils.js",

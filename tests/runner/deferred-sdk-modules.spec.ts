@@ -26,6 +26,10 @@ interface Loaded {
     normalize: boolean;
     automation: boolean;
     grpc: boolean;
+    /** semver, js-yaml and the OpenTelemetry API, each read only inside the SDK function that needs it. */
+    semver: boolean;
+    yaml: boolean;
+    opentelemetry: boolean;
 }
 
 const LOADED = `() => {
@@ -36,6 +40,9 @@ const LOADED = `() => {
         normalize: files.some((f) => f.includes("/node_modules/normalize-package-data/")),
         automation: files.some((f) => f.includes("/@pulumi/pulumi/automation/")),
         grpc: files.some((f) => f.includes("/@grpc/grpc-js/")),
+        semver: files.some((f) => f.includes("/node_modules/semver/")),
+        yaml: files.some((f) => f.includes("/node_modules/js-yaml/")),
+        opentelemetry: files.some((f) => f.includes("/@opentelemetry/api/")),
     };
 }`;
 
@@ -58,30 +65,52 @@ describe("runner: deferred SDK modules", function () {
     const temp = new TempPrograms();
     after(() => temp.cleanup());
 
-    it("the SDK loads without TypeScript, arborist, normalize-package-data, the Automation API and gRPC; with the deferral off it loads them all", () => {
+    it("the SDK loads without TypeScript, arborist, normalize-package-data, the Automation API, gRPC, semver, js-yaml and OpenTelemetry; with the deferral off it loads them all", () => {
         const deferred = probe<null>("return null;", { deferral: true });
-        assert.deepEqual(deferred.before, { typescript: false, arborist: false, normalize: false, automation: false, grpc: false });
+        assert.ok(Object.values(deferred.before).every((loaded) => !loaded), JSON.stringify(deferred.before));
         const eager = probe<null>("return null;", { deferral: false });
-        assert.deepEqual(eager.before, { typescript: true, arborist: true, normalize: true, automation: true, grpc: true });
+        assert.ok(Object.values(eager.before).every((loaded) => loaded), JSON.stringify(eager.before));
     });
 
-    it("gRPC loads when the SDK first uses it: a monitor client and gRPC error codes are as without the deferral", () => {
-        // PULUMI_NODEJS_MONITOR: getMonitor() builds the ResourceMonitor client (it connects only on a first call).
+    it("semver and js-yaml load when the SDK first compares a version or reads a YAML package manifest, with the same answers", () => {
+        const project = temp.make("yaml-manifest", { "package.yaml": "name: yaml-manifest\nversion: 1.2.3\nkeywords: [a, b]\n" }, { linkModules: false });
+        const work = `const rpc = require(${JSON.stringify(path.join(SDK, "runtime", "rpc"))});
+const manifest = require(${JSON.stringify(path.join(SDK, "runtime", "manifest"))});
+const module = { version: "4.5.6", construct: () => undefined };
+rpc.registerResourceModule("probe", "mod/a", module);
+const found = ["4.5.0", "4.6.0", "5.0.0"].map((v) => rpc.getResourceModule("probe", "mod/a", v) === module);
+return { found, manifest: manifest.readPackageManifest(${JSON.stringify(project)}).data };`;
+        type Result = { found: boolean[]; manifest: unknown };
+        const deferred = probe<Result>(work, { deferral: true });
+        const eager = probe<Result>(work, { deferral: false });
+        assert.deepEqual([deferred.before.semver, deferred.before.yaml], [false, false]);
+        assert.deepEqual([deferred.after.semver, deferred.after.yaml], [true, true]);
+        assert.deepEqual(deferred.result, eager.result);
+        assert.deepEqual(deferred.result, { found: [true, false, false], manifest: { name: "yaml-manifest", version: "1.2.3", keywords: ["a", "b"] } });
+    });
+
+    it("gRPC and OpenTelemetry load when the SDK first uses them: a monitor call fails with the same gRPC error as without the deferral", () => {
+        // PULUMI_NODEJS_MONITOR: getMonitor() builds the ResourceMonitor client; nothing listens on port 1, so the
+        // call goes through the SDK's trace-context interceptor (OpenTelemetry) and fails as unavailable.
         const work = `const settings = require(${JSON.stringify(path.join(SDK, "runtime", "settings"))});
 const errors = require(${JSON.stringify(path.join(SDK, "errors"))});
+const resproto = require(${JSON.stringify(path.join(SDK, "proto", "resource_pb"))});
 const monitor = settings.getMonitor();
 const methods = Object.keys(Object.getPrototypeOf(monitor)).sort();
+const req = new resproto.SupportsFeatureRequest();
+req.setId("resourceReferences");
+const error = await new Promise((resolve) => monitor.supportsFeature(req, { deadline: Date.now() + 5000 }, (err) => resolve(err)));
 monitor.close();
-return { methods, unavailable: errors.isGrpcError({ code: 14 }), invalidArgument: errors.isGrpcError({ code: 3 }) };`;
-        type Result = { methods: string[]; unavailable: boolean; invalidArgument: boolean };
+return { methods, code: error && error.code, isGrpcError: errors.isGrpcError(error), invalidArgument: errors.isGrpcError({ code: 3 }) };`;
+        type Result = { methods: string[]; code: number; isGrpcError: boolean; invalidArgument: boolean };
         const env = { PULUMI_NODEJS_MONITOR: "127.0.0.1:1" };
         const deferred = probe<Result>(work, { deferral: true, env });
         const eager = probe<Result>(work, { deferral: false, env });
-        assert.equal(deferred.before.grpc, false);
-        assert.equal(deferred.after.grpc, true);
+        assert.deepEqual([deferred.before.grpc, deferred.before.opentelemetry], [false, false]);
+        assert.deepEqual([deferred.after.grpc, deferred.after.opentelemetry], [true, true]);
         assert.deepEqual(deferred.result, eager.result);
         assert.ok(deferred.result.methods.includes("registerResource"), deferred.result.methods.join(", "));
-        assert.deepEqual([deferred.result.unavailable, deferred.result.invalidArgument], [true, false]);
+        assert.deepEqual([deferred.result.code, deferred.result.isGrpcError, deferred.result.invalidArgument], [14, true, false]);
     });
 
     it("the Automation API loads when first read, and is the module itself", () => {
