@@ -82,8 +82,8 @@ export class PolicyPackProcess {
             else delete env[key];
         }
 
-        // runner/program/preload.js: the V8 code cache spares the pack compiling its SDK's JavaScript again, and the
-        // SDK's closure-serialization modules, which a pack does not use, load only if it does.
+        // runner/program/preload.js: the V8 code cache spares the pack compiling its SDK's JavaScript again, and what
+        // the SDK loads but a pack rarely uses (run-policy-pack's TypeScript set-up included) loads only if it does.
         // Debugging aid, as AUTHGUARD_HOST_NODE_ARGS is for the program host: node options for the pack's process.
         const nodeArgs = (process.env.AUTHGUARD_PACK_NODE_ARGS ?? "").split(/\s+/).filter((a) => a !== "");
         const child = spawn(process.execPath, ["--require", PRELOAD, ...nodeArgs, script, engine.address, packDir], {
