@@ -13,9 +13,8 @@
 import type Ajv from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import * as fs from "fs";
-import * as path from "path";
 
-import { cacheDir, entryFiles, sha256 } from "../program/cache-entries";
+import { cacheDir, entryFile, entryFiles } from "../program/cache-entries";
 
 /** Bump when what a key covers changes. */
 const FORMAT = "authguard-config-valid/1";
@@ -29,8 +28,7 @@ export interface ConfigCheck {
 /** Ajv's errors for each check (empty when it passed), in the order given. */
 export function validateConfigs(checks: ConfigCheck[], root = cacheDir("config-valid")): ErrorObject[][] {
     const ajvVersion = (JSON.parse(fs.readFileSync(require.resolve("ajv/package.json"), "utf8")) as { version: string }).version;
-    const id = sha256(JSON.stringify([FORMAT, ajvVersion, checks.map((c) => [c.schema, c.value])]));
-    const file = path.join(root, id.slice(0, 2), `${id}.ok`);
+    const file = entryFile(root, JSON.stringify([FORMAT, ajvVersion, checks.map((c) => [c.schema, c.value])]), ".ok");
     if (entries.read(file) !== undefined) {
         return checks.map(() => []);
     }
@@ -39,7 +37,7 @@ export function validateConfigs(checks: ConfigCheck[], root = cacheDir("config-v
         return validate(c.value) ? [] : [...(validate.errors ?? [])];
     });
     if (results.every((errors) => errors.length === 0)) {
-        entries.write(file, Buffer.from(id));
+        entries.write(file, Buffer.from("passed"));
     }
     return results;
 }

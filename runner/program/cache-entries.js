@@ -115,6 +115,15 @@ function pruneDaily(folder, maxBytes) {
 }
 
 /**
+ * The file of the entry for `key` (any string: its SHA-256 names the file) under `folder`, in the layout every cache
+ * here keeps (see Guarantees), with `extension` (".json", ".v8", ...).
+ */
+function entryFile(folder, key, extension) {
+    const id = sha256(key);
+    return path.join(folder, id.slice(0, 2), `${id}${extension}`);
+}
+
+/**
  * Reads and writes entries of one `format` (a name with its version, bumped when what an entry holds changes), each
  * kept at `<folder>/<2 hex digits>/<name>`; `maxBytes` bounds the folder (see Guarantees).
  */
@@ -154,4 +163,4 @@ function entryFiles(format, maxBytes) {
     };
 }
 
-module.exports = { cacheDir, entryFiles, prune, sha256 };
+module.exports = { cacheDir, entryFile, entryFiles, prune, sha256 };

@@ -24,7 +24,7 @@ const Module = require("module");
 const path = require("path");
 const v8 = require("v8");
 const vm = require("vm");
-const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
+const { cacheDir, entryFile, entryFiles } = require("./cache-entries");
 
 /** Bump when the entry format or what goes into a key changes. */
 const FORMAT = "authguard-code-cache/1";
@@ -111,8 +111,7 @@ function install(root = cacheRoot()) {
         // A shebang line is valid only at the very start of a script; inside the wrapper it becomes a comment (same
         // length, so lines and columns stay).
         const source = content.startsWith("#!") ? `//${content.slice(2)}` : content;
-        const id = sha256(`${keyBase}\0${filename}\0${source}`);
-        const file = path.join(root, id.slice(0, 2), `${id}.v8`);
+        const file = entryFile(root, `${keyBase}\0${filename}\0${source}`, ".v8");
         const cachedData = entries.read(file);
         let script;
         try {

@@ -39,7 +39,7 @@
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
-const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
+const { cacheDir, entryFile, entryFiles } = require("./cache-entries");
 
 const INSTALLED = Symbol.for("authguard.deferred-aws-namespaces");
 const ROOT_INDEX = `${path.sep}node_modules${path.sep}@pulumi${path.sep}aws${path.sep}index.js`;
@@ -139,8 +139,7 @@ function plainNamespaces(rootIndex) {
         resolved.push(ns);
         key.push(`${ns} ${index.dev} ${index.ino} ${index.size} ${index.mtimeNs} ${index.ctimeNs}`);
     }
-    const id = sha256(key.join("\0"));
-    const entry = path.join(cacheDir("aws-namespaces"), id.slice(0, 2), `${id}.json`);
+    const entry = entryFile(cacheDir("aws-namespaces"), key.join("\0"), ".json");
     const stored = entries.read(entry);
     if (stored !== undefined) return new Set(JSON.parse(stored.toString("utf8")));
     const plain = resolved.filter((ns) => {

@@ -17,7 +17,7 @@
 //   A cache that cannot be read or written only costs time.
 "use strict";
 const path = require("path");
-const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
+const { cacheDir, entryFile, entryFiles } = require("./cache-entries");
 
 /** Bump when the entry format or what goes into a key changes. */
 const FORMAT = "authguard-transpile-cache/3";
@@ -57,22 +57,19 @@ function storedOutputs(key, tsNodeDir, root = cacheRoot()) {
     const outputs = new Map();
     installSourceMaps(outputs, tsNodeDir);
     if (key === null) return { read: () => undefined, write() {} };
-    const entryFile = (code, fileName) => {
-        const id = sha256(`${key}\0${fileName}\0${code}`);
-        return path.join(root, id.slice(0, 2), `${id}.js`);
-    };
+    const outputFile = (code, fileName) => entryFile(root, `${key}\0${fileName}\0${code}`, ".js");
     const remember = (fileName, output) => outputs.set(fileName.replace(/\\/g, "/"), output);
     return {
         /** The output stored for this text of `fileName`, or undefined. */
         read(code, fileName) {
-            const stored = entries.read(entryFile(code, fileName));
+            const stored = entries.read(outputFile(code, fileName));
             if (stored === undefined) return undefined;
             const output = stored.toString("utf8");
             remember(fileName, output);
             return output;
         },
         write(code, fileName, output) {
-            entries.write(entryFile(code, fileName), Buffer.from(output, "utf8"));
+            entries.write(outputFile(code, fileName), Buffer.from(output, "utf8"));
             remember(fileName, output);
         },
     };

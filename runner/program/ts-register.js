@@ -35,7 +35,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
+const { cacheDir, entryFile, entryFiles, sha256 } = require("./cache-entries");
 const transpileCache = require("./transpile-cache");
 
 /** Bump when the manifest format or what goes into its key changes. */
@@ -58,8 +58,7 @@ function registerTsNode(tsNodePath, options, root = manifestRoot()) {
     if (process.env.AUTHGUARD_TRANSPILE_CACHE === "off") return void require(tsNodePath).register(options);
     const identity = registrationIdentity(tsNodePath, options);
     if (identity === undefined) return void registerRecorded(tsNodePath, options, undefined);
-    const id = sha256(identity.key);
-    const file = path.join(root, id.slice(0, 2), `${id}.json`);
+    const file = entryFile(root, identity.key, ".json");
     const manifest = readManifest(file, identity.key);
     if (manifest !== undefined && stillValid(manifest, tsNodePath, identity)) return void registerFast(manifest, tsNodePath, options);
     registerRecorded(tsNodePath, options, { file, identity });
