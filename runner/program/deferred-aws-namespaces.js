@@ -40,6 +40,7 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const { cacheDir, entryFile, entryFiles } = require("./cache-entries");
+const { standIn } = require("./stand-in");
 
 const INSTALLED = Symbol.for("authguard.deferred-aws-namespaces");
 const ROOT_INDEX = `${path.sep}node_modules${path.sep}@pulumi${path.sep}aws${path.sep}index.js`;
@@ -182,49 +183,18 @@ function registryOf(root) {
             for (const load of loaders) load();
         };
         const { get, has } = Map.prototype;
-        Object.defineProperties(registry, {
-            [REGISTRY_HOOK]: { value: pending },
-            get: {
-                value: function (key) {
-                    if (!has.call(this, key)) loadFor(key);
-                    return get.call(this, key);
-                },
-                writable: true,
-                configurable: true,
+        /** The Map's own `method`, answering after a miss has loaded the key's deferred namespace. */
+        const loadingFirst = (method) => ({
+            value: function (key) {
+                if (!has.call(this, key)) loadFor(key);
+                return method.call(this, key);
             },
-            has: {
-                value: function (key) {
-                    if (!has.call(this, key)) loadFor(key);
-                    return has.call(this, key);
-                },
-                writable: true,
-                configurable: true,
-            },
+            writable: true,
+            configurable: true,
         });
+        Object.defineProperties(registry, { [REGISTRY_HOOK]: { value: pending }, get: loadingFirst(get), has: loadingFirst(has) });
     }
     return registry[REGISTRY_HOOK];
-}
-
-/** A stand-in for a namespace module (an ES-module-shaped CommonJS module) that loads it on first use. */
-function standIn(materialize) {
-    const real = () => Object(materialize());
-    return new Proxy(
-        {},
-        {
-            // Proven by isPlain, so `__importStar` hands the stand-in through without loading it.
-            get: (_t, prop) => (prop === "__esModule" ? true : Reflect.get(real(), prop)),
-            has: (_t, prop) => Reflect.has(real(), prop),
-            ownKeys: () => Reflect.ownKeys(real()),
-            // A proxy may not report the real module's non-configurable properties as its own.
-            getOwnPropertyDescriptor: (_t, prop) => {
-                const desc = Reflect.getOwnPropertyDescriptor(real(), prop);
-                return desc && { ...desc, configurable: true };
-            },
-            set: (_t, prop, value) => Reflect.set(real(), prop, value),
-            defineProperty: (_t, prop, desc) => Reflect.defineProperty(real(), prop, desc),
-            deleteProperty: (_t, prop) => Reflect.deleteProperty(real(), prop),
-        },
-    );
 }
 
 /** Installs the deferral for every @pulumi/aws loaded from now on (idempotent). Returns false when turned off. */
@@ -275,7 +245,8 @@ function install() {
             }
             return real;
         };
-        const stand = standIn(materialize);
+        // A plain namespace is an ES module (isPlain): `__importStar` hands the stand-in through without loading it.
+        const stand = standIn("import-star", materialize);
         const accessor = {
             get: () => materialize(),
             // The index's own `exports.<ns> = <ns>` hands the stand-in; anything else is an assignment as usual.

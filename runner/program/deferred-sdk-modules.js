@@ -31,6 +31,7 @@
 "use strict";
 const Module = require("module");
 const path = require("path");
+const { once, standIn } = require("./stand-in");
 
 const INSTALLED = Symbol.for("authguard.deferred-sdk-modules");
 const SDK_FILE = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
@@ -109,57 +110,6 @@ function deferralOf(request, parent) {
     if (at < 0) return undefined;
     const requests = DEFERRED.get(filename.slice(at + SDK_FILE.length));
     return requests && requests.get(request);
-}
-
-/** Loads a module once, on the first call. */
-function once(load) {
-    let real;
-    let loaded = false;
-    return () => {
-        if (!loaded) {
-            real = load();
-            loaded = true;
-        }
-        return real;
-    };
-}
-
-/**
- * A stand-in that loads the real module on first use. `plain`: the module itself. `import-star`: the module as
- * `__importStar` presents it, so the consumer's `__importStar` hands the stand-in through (it says `__esModule`)
- * instead of enumerating it, which would load it at once. `known`: properties answered without loading it.
- */
-function standIn(kind, target, known = {}) {
-    const importStar = kind === "import-star";
-    const viewOf = (mod) => (importStar && !(mod && mod.__esModule) ? { ...mod, default: mod } : mod);
-    return new Proxy(
-        {},
-        {
-            get(_t, prop) {
-                if (Object.prototype.hasOwnProperty.call(known, prop)) return known[prop];
-                if (importStar && prop === "__esModule") return true;
-                const mod = target();
-                if (importStar && prop === "default" && !(mod && mod.__esModule)) return mod;
-                return Reflect.get(Object(mod), prop);
-            },
-            has(_t, prop) {
-                if (importStar && prop === "__esModule") return true;
-                return Reflect.has(Object(viewOf(target())), prop);
-            },
-            // Keys and descriptors go through a snapshot object: a proxy may not report the real module's
-            // non-configurable properties as its own.
-            ownKeys() {
-                return Reflect.ownKeys(Object(viewOf(target())));
-            },
-            getOwnPropertyDescriptor(_t, prop) {
-                const desc = Reflect.getOwnPropertyDescriptor(Object(viewOf(target())), prop);
-                return desc && { ...desc, configurable: true };
-            },
-            set(_t, prop, value) {
-                return Reflect.set(Object(target()), prop, value);
-            },
-        },
-    );
 }
 
 /** Installs the deferral for every module loaded from now on (idempotent). Returns false when turned off. */
