@@ -129,7 +129,7 @@ function install() {
             // Not installed: Node's loader throws as it would have.
             return load.apply(this, arguments);
         }
-        const known = Module._cache[filename] ? undefined : require("./pack-typescript").knownAnswers(kind, filename, parent.filename, real);
+        const known = Module._cache[filename] ? undefined : require("./pack-typescript").knownAnswers(kind, filename, real);
         return known === undefined ? load.apply(this, arguments) : standIn("plain", real, known);
     };
     return true;

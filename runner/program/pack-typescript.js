@@ -22,25 +22,18 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { cacheDir, entryFiles, sha256 } = require("./cache-entries");
-const { registerTsNode } = require("./ts-register");
+const { cacheDir, entryFile, entryFiles } = require("./cache-entries");
+const { fileDigest, packageJsonOf, registerTsNode } = require("./ts-register");
 
 /** Bump when the entry format or what goes into a key changes. */
 const FORMAT = "authguard-tsconfig-json/1";
 const parsedConfigs = entryFiles(FORMAT, 8 * 1024 * 1024);
 
-/** The package.json of package `name` as Node resolves it from `fromFile`, or undefined. */
-function packageJsonFrom(name, fromFile) {
+/** The `version` of the package `file` belongs to, or undefined. */
+function versionOf(file) {
+    const packageJson = packageJsonOf(file);
     try {
-        return require.resolve(`${name}/package.json`, { paths: [path.dirname(fromFile)] });
-    } catch {
-        return undefined;
-    }
-}
-
-function readVersion(packageJson) {
-    try {
-        const version = JSON.parse(fs.readFileSync(packageJson, "utf8")).version;
+        const version = packageJson && JSON.parse(fs.readFileSync(packageJson, "utf8")).version;
         return typeof version === "string" ? version : undefined;
     } catch {
         return undefined;
@@ -48,29 +41,27 @@ function readVersion(packageJson) {
 }
 
 /**
- * What the stand-in of a `kind` module (resolved to `filename`, required by `parentFile`) answers without loading
- * it, or undefined when it must not be deferred (it then loads as usual). `real()` loads the module.
+ * What the stand-in of a `kind` module (resolved to `filename`) answers without loading it, or undefined when it
+ * must not be deferred (it then loads as usual). `real()` loads the module.
  */
-function knownAnswers(kind, filename, parentFile, real) {
+function knownAnswers(kind, filename, real) {
     if (kind === "typescript" || kind === "ts-node") {
-        const packageJson = packageJsonFrom(kind, parentFile);
-        const version = packageJson && readVersion(packageJson);
-        // Only a request that resolved into that very package: its package.json is the version's source.
-        if (version === undefined || !filename.startsWith(path.dirname(packageJson) + path.sep)) return undefined;
-        if (kind === "typescript") return { version };
-        return { VERSION: version, register: (options) => registerTsNode(filename, options) };
+        const version = versionOf(filename);
+        if (version === undefined) return undefined;
+        return kind === "typescript" ? { version } : { VERSION: version, register: (options) => registerTsNode(filename, options) };
     }
     if (kind === "tsconfig-parser") {
         // The TypeScript the shim loads (from node_modules; the copy vendored in the SDK is not deferred).
-        const packageJson = packageJsonFrom("typescript", filename);
-        if (packageJson === undefined) return undefined;
         let compiler;
         try {
-            compiler = [require.resolve("typescript", { paths: [path.dirname(filename)] }), sha256(fs.readFileSync(packageJson))];
+            compiler = require.resolve("typescript", { paths: [path.dirname(filename)] });
         } catch {
             return undefined;
         }
-        return { parseConfigFileTextToJson: (fileName, text) => parseConfig(compiler, fileName, text, real) };
+        const packageJson = packageJsonOf(compiler);
+        const digest = packageJson && fileDigest(packageJson);
+        if (!digest) return undefined;
+        return { parseConfigFileTextToJson: (fileName, text) => parseConfig([compiler, digest], fileName, text, real) };
     }
     return undefined;
 }
@@ -78,16 +69,9 @@ function knownAnswers(kind, filename, parentFile, real) {
 /** TypeScript's parseConfigFileTextToJson, remembered. `compiler`: the TypeScript's path and package.json digest. */
 function parseConfig(compiler, fileName, text, real) {
     if (typeof fileName !== "string" || typeof text !== "string") return real().parseConfigFileTextToJson(fileName, text);
-    const id = sha256(JSON.stringify([FORMAT, process.version, ...compiler, fileName, text]));
-    const entry = path.join(cacheDir("tsconfig-json"), id.slice(0, 2), `${id}.json`);
+    const entry = entryFile(cacheDir("tsconfig-json"), JSON.stringify([FORMAT, process.version, ...compiler, fileName, text]), ".json");
     const stored = parsedConfigs.read(entry);
-    if (stored !== undefined) {
-        try {
-            return { config: JSON.parse(stored.toString("utf8")) };
-        } catch {
-            // A damaged entry: parse again and rewrite it.
-        }
-    }
+    if (stored !== undefined) return { config: JSON.parse(stored.toString("utf8")) };
     const result = real().parseConfigFileTextToJson(fileName, text);
     if (result && result.error === undefined && result.config !== null && typeof result.config === "object") {
         parsedConfigs.write(entry, Buffer.from(JSON.stringify(result.config), "utf8"));

@@ -340,4 +340,4 @@ function readPackageType(file) {
     }
 }
 
-module.exports = { registerTsNode, manifestRoot };
+module.exports = { registerTsNode, manifestRoot, packageJsonOf, fileDigest };
