@@ -1,7 +1,8 @@
 // Remembers the code V8 compiled for the CommonJS files under node_modules and for authguard's own runner (V8's
-// "code cache"), so the next process that loads the same file skips most of compiling it. Compiling @pulumi/pulumi, @pulumi/policy, @pulumi/aws, grpc
-// and TypeScript is a large part of every pack's and program host's start-up. Node 20 has no NODE_COMPILE_CACHE
-// (22.1+), hence this module. Plain JavaScript: it is loaded first (`--require`, or the first line of a bootstrap).
+// "code cache"), so the next process that loads the same file skips most of compiling it. Compiling
+// @pulumi/pulumi, @pulumi/policy, @pulumi/aws, grpc and TypeScript is a large part of every pack's and program
+// host's start-up. Node 20 has no NODE_COMPILE_CACHE (22.1+), hence this module. Plain JavaScript: it is loaded
+// first (`--require`, or the first line of a bootstrap).
 //
 // Guarantees:
 // - Behaviour unchanged: a file is compiled from its source exactly as Module.wrap wraps it and called by Node's own
@@ -11,8 +12,9 @@
 //   of it), not .js/.cjs (for the runner also .ts, as its TypeScript loader compiles it), the main module, an ES
 //   module format, a source that does not compile as a function body (Node then decides, e.g. detects ESM).
 // - Never stale: an entry is found by the SHA-256 of the file's path and exact source text, the Node.js and V8
-//   versions, the architecture and the V8 flags set at run time so far (v8.setFlagsFromString). V8 also
-//   checks the data against the source and its flags itself; data it rejects (script.cachedDataRejected) only costs a normal compile, and the entry is rewritten.
+//   versions, the architecture and the V8 flags set at run time so far (v8.setFlagsFromString). V8 also checks the
+//   data against the source and its flags itself; data it rejects (script.cachedDataRejected) only costs a normal
+//   compile, and the entry is rewritten.
 // - Never trusted when damaged: each entry carries the SHA-256 of its data; a truncated or corrupt entry is ignored
 //   and rewritten.
 // - Safe under concurrent runs: an entry is written to a unique temporary file and renamed into place (both

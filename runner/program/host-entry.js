@@ -3,8 +3,8 @@
 // program's own files are compiled only by the loader host.ts registers for the program (with its tsconfig).
 // In the installed package the runner is compiled (host.js sits beside this file) and needs no loader.
 "use strict";
-// First, so every module below (ts-node, TypeScript, the SDK) can be served from the V8 code cache, and the SDK
-// loads without its closure-serialization modules until a program serializes a function.
+// First, so every module below (ts-node, TypeScript, the SDK) can be served from the V8 code cache, and the SDK and
+// @pulumi/aws load without what the program does not use (preload.js).
 require("./preload");
 const fs = require("fs");
 const path = require("path");

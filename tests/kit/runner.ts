@@ -10,7 +10,8 @@ import type { CheckOutcome } from "../../runner/check";
 
 export const REPO = path.resolve(__dirname, "../..");
 export const EXAMPLES = path.join(REPO, "examples");
-/** A one-policy pack that is not authguard's (tests/fixtures/minimal-pack). */
+/** A tiny one-policy JavaScript pack, not authguard's (tests/fixtures/minimal-pack), for tests whose verdicts do not
+ * matter (it starts in a fraction of the time). */
 export const MINIMAL_PACK = path.join(REPO, "tests", "fixtures", "minimal-pack");
 
 export class TempPrograms {

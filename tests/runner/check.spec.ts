@@ -74,8 +74,6 @@ function jsonValidator() {
     return ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILES.json, "utf8")));
 }
 
-/** A tiny JavaScript pack for tests where the pack's verdicts do not matter (it starts in a fraction of the time). */
-
 describe("authguard check: bundled examples against the pack", function () {
     this.timeout(300_000);
     const outcomes = new Map<string, CheckOutcome>();
